@@ -1,0 +1,36 @@
+# The two commands a new machine needs: `make build` and `make test`. Each sets up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test templates bench clean system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## build: every report in content/ into build/ (and PDFs when LibreOffice is installed)
+build: $(STAMP)
+	$(BIN)/reportgen build
+
+## test: the whole test suite
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+## templates: regenerate the factory Word templates from report_templates/make_templates.py
+templates: $(STAMP)
+	$(BIN)/python report_templates/make_templates.py
+
+## system-deps: LibreOffice and poppler for PDF output and its tests (Debian; needs root)
+system-deps:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null; \
+	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui poppler-utils)"; fi; }
+
+clean:
+	rm -rf build/*.docx build/*.pdf .pytest_cache

@@ -1,0 +1,279 @@
+"""Regenerates the factory Word templates in report_templates/ (run `make templates`).
+
+The templates are the house format: every look (fonts, spacing, numbering, margins, header and
+footer) is set here once, in Word styles, so that the reviewable recipe and the .docx agree.
+After this, clerks restyle the templates in Word; reportgen only refers to styles by name.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+FONT = "Arial"
+TEXT = RGBColor(0, 0, 0)
+MUTED = RGBColor(0x59, 0x59, 0x59)  # 7:1 on white: passes WCAG AA for small text
+
+# Numbering definitions, one per kind of list. lvlText is what Word shows before the item.
+BULLET, DECIMAL, LETTER, PARAGRAPH = 1, 2, 3, 4
+NUMBERING = {
+    BULLET: [("bullet", "\u2022", 720), ("bullet", "\u2013", 1440), ("bullet", "\u25e6", 2160)],
+    DECIMAL: [("decimal", "%1.", 720), ("lowerLetter", "%2)", 1440), ("lowerRoman", "%3.", 2160)],
+    LETTER: [("lowerLetter", "%1)", 720), ("lowerRoman", "%2.", 1440), ("decimal", "%3.", 2160)],
+    PARAGRAPH: [("decimal", "%1.", 567), ("lowerLetter", "%2)", 1134), ("lowerRoman", "%3.", 1701)],
+}
+LIST_STYLES = {  # style name -> (numbering, level)
+    "List Bullet": (BULLET, 0), "List Bullet 2": (BULLET, 1), "List Bullet 3": (BULLET, 2),
+    "List Number": (DECIMAL, 0), "List Number 2": (DECIMAL, 1), "List Number 3": (DECIMAL, 2),
+    "List Letter": (LETTER, 0), "Numbered Paragraph": (PARAGRAPH, 0),
+}
+
+
+def _set_font(rpr_parent, size: float | None = None, bold: bool | None = None, color: RGBColor | None = TEXT,
+              italic: bool | None = None) -> None:
+    font = rpr_parent.font
+    font.name = FONT
+    rfonts = rpr_parent.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:cs"), FONT)
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    if color is not None:
+        font.color.rgb = color
+        font.color.theme_color = None
+
+
+def house_styles(doc) -> None:
+    """Arial 12 body, black headings, British English, list styles with their own numbering."""
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for lang in rpr.findall(qn("w:lang")):
+        rpr.remove(lang)
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/>'))
+    for fonts in rpr.findall(qn("w:rFonts")):
+        rpr.remove(fonts)
+    rpr.insert(0, parse_xml(f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'))
+
+    normal = styles["Normal"]
+    _set_font(normal, 12)
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+    for level, size in ((1, 16), (2, 14), (3, 13), (4, 12)):
+        style = styles[f"Heading {level}"]
+        _set_font(style, size, bold=True, italic=False)
+        style.paragraph_format.space_before = Pt(18 if level == 1 else 12)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    _set_font(title, 26, bold=True)
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    title.paragraph_format.space_after = Pt(12)
+    subtitle = styles["Subtitle"]
+    _set_font(subtitle, 16, italic=False, color=MUTED)
+    for name in ("Header", "Footer"):
+        _set_font(styles[name], 10, color=MUTED)
+    quote = styles["Quote"]
+    _set_font(quote, 12, italic=False)
+    quote.paragraph_format.left_indent = Cm(1.27)
+    quote.paragraph_format.right_indent = Cm(1.27)
+    caption = styles["Caption"]
+    _set_font(caption, 11, bold=True)
+    caption.paragraph_format.space_after = Pt(12)
+    for name in ("Strong", "Emphasis"):
+        _set_font(styles[name], None, color=None)
+
+    _numbering(doc)
+    for name, (num_id, level) in LIST_STYLES.items():
+        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.quick_style = True
+        ppr = style.element.get_or_add_pPr()
+        for old in ppr.findall(qn("w:numPr")) + ppr.findall(qn("w:ind")):
+            ppr.remove(old)
+        num = parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+        ppr.insert(0, num)
+        style.paragraph_format.space_after = Pt(6)
+
+    table = styles.add_style("Report Table", WD_STYLE_TYPE.TABLE)
+    table.base_style = styles["Table Grid"]
+    _set_font(table, 11)
+    table.quick_style = True
+
+
+def _numbering(doc) -> None:
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    for num_id, levels in NUMBERING.items():
+        xml = [f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}"><w:multiLevelType w:val="multilevel"/>']
+        for lvl in range(9):
+            fmt, text, indent = levels[min(lvl, len(levels) - 1)]
+            indent += 720 * max(0, lvl - len(levels) + 1)
+            hanging = 360 if fmt == "bullet" or num_id != PARAGRAPH else 567
+            font = f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/></w:rPr>' if fmt == "bullet" else ""
+            xml.append(f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                       f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                       f'<w:pPr><w:ind w:left="{indent}" w:hanging="{hanging}"/></w:pPr>{font}</w:lvl>')
+        xml.append("</w:abstractNum>")
+        numbering.append(parse_xml("".join(xml)))
+    for num_id in NUMBERING:
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>'))
+
+
+def page_setup(doc, header_text: str) -> None:
+    """A4, 2.54 cm margins, the title in the header, 'Page N of M' in the footer."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.54))
+    header = section.header.paragraphs[0]
+    header.text = header_text
+    header.style = doc.styles["Header"]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Footer"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES", "1")
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    for xml in (f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:t>{shown}</w:t></w:r>',
+                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'):
+        paragraph._p.append(parse_xml(xml))
+
+
+def _label(cell, text: str) -> None:
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = True
+
+
+def _row_tag(table, tag: str) -> None:
+    row = table.add_row()
+    row.cells[0].paragraphs[0].add_run(tag)
+
+
+def _clean(doc) -> None:
+    """Core properties that say nothing about who made the template or where."""
+    props = doc.core_properties
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = ""
+    props.title = ""
+    props.keywords = ""
+    props.revision = 1
+
+
+def cover_template() -> Document:
+    """committee-cover.docx: header table, Summary, Recommendation(s), Main Report, Appendices, author."""
+    doc = Document()
+    _clean(doc)
+    house_styles(doc)
+    page_setup(doc, "{{ subject }}")
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    table = doc.add_table(rows=4, cols=4)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    rows = [
+        ("{{ 'Committees:' if committees|length > 1 else 'Committee:' }}", "{{ committee }}", "Dated:", "{{ dated }}"),
+        ("Subject:", "{{ subject }}", "", "{{ access }}"),
+        ("Report of:", "{{ report_of }}", "", "{{ purpose }}"),
+        ("Report author:", "{{ report_author }}", "", ""),
+    ]
+    for row, values in zip(table.rows, rows):
+        for i, (cell, value) in enumerate(zip(row.cells, values)):
+            if i % 2 == 0:
+                _label(cell, value)
+            else:
+                cell.paragraphs[0].add_run(value)
+    for cell, width in zip(table.columns, (Cm(3.6), Cm(7.2), Cm(2.2), Cm(3.0))):
+        for c in cell.cells:
+            c.width = width
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+
+    doc.add_paragraph("{%p if has_corporate_rows %}")
+    later = doc.add_table(rows=0, cols=2)
+    later.style = doc.styles["Table Grid"]
+    optional = [
+        ("corporate_plan_outcomes", "Which outcomes in the City Corporation's Corporate Plan does this proposal aim to impact directly?", "{{ corporate_plan_outcomes }}"),
+        ("extra_spending", "Does this proposal require extra revenue and/or capital spending?", "{{ extra_spending }}"),
+        ("spending_amount", "If so, how much?", "{{ spending_amount }}"),
+        ("funding_source", "What is the source of Funding?", "{{ funding_source }}"),
+        ("funding_agreed", "Has this Funding Source been agreed with the Chamberlain's Department?", "{{ funding_agreed }}"),
+    ]
+    for field, label, value in optional:
+        _row_tag(later, f"{{%tr if {field} %}}")
+        row = later.add_row()
+        _label(row.cells[0], label)
+        row.cells[1].paragraphs[0].add_run(value)
+        _row_tag(later, "{%tr endif %}")
+    doc.add_paragraph("{%p endif %}")
+
+    def heading(text: str) -> None:
+        doc.add_paragraph(text, style="Heading 1")
+
+    heading("Summary")
+    doc.add_paragraph("{{p summary }}")
+    heading("{{ 'Recommendations' if recommendation_count > 1 else 'Recommendation' }}")
+    doc.add_paragraph("{{p recommendations }}")
+    heading("Main Report")
+    doc.add_paragraph("{{p main_report }}")
+    doc.add_paragraph("{%p if appendices %}")
+    heading("Appendices")
+    doc.add_paragraph("{{p appendices }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if background_papers %}")
+    heading("Background Papers")
+    doc.add_paragraph("{{p background_papers }}")
+    doc.add_paragraph("{%p endif %}")
+    author = doc.add_paragraph("{{ author.name }}")
+    author.paragraph_format.space_before = Pt(24)
+    doc.add_paragraph("{{ author.job_title }}")
+    for field, prefix in (("department", ""), ("telephone", "T: "), ("email", "E: ")):
+        doc.add_paragraph(f"{{%p if author.{field} %}}")
+        doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}")
+        doc.add_paragraph("{%p endif %}")
+    return doc
+
+
+TEMPLATES = {"committee-cover.docx": cover_template}
+
+
+def main(names: list[str]) -> None:
+    for name, make in TEMPLATES.items():
+        if names and name not in names:
+            continue
+        make().save(HERE / name)
+        print(f"wrote {HERE / name}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

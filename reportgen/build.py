@@ -1,0 +1,75 @@
+"""The pipeline for one content file, load -> validate -> render -> write, and the list of files to build."""
+
+from __future__ import annotations
+
+import glob
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.errors import ContentError, Problem
+from reportgen.load import load
+from reportgen.validate import validate
+
+CONTENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class BuildResult:
+    """What one build did: the file it wrote, how long it took, and what it warned about."""
+
+    source: Path
+    output: Path | None = None
+    seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
+    kept_edited_copy: Path | None = None
+    unchanged: bool = False
+
+
+def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("content")) -> list[Path]:
+    """Content files named by files, folders or globs; everything in `content/` when none are named."""
+    if not arguments:
+        arguments = [str(default)]
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in CONTENT_SUFFIXES and p.is_file()))
+        elif any(c in argument for c in "*?["):
+            found.extend(sorted(Path(p) for p in glob.glob(argument, recursive=True)))
+        else:
+            found.append(path)
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path, None)
+    return list(unique)
+
+
+def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
+    return out_dir / f"{source.stem}{suffix}"
+
+
+def read_report(source: Path):
+    """Load and validate one content file: the model and the warnings met on the way."""
+    from reportgen.checks import check
+
+    loaded = load(source)
+    report = validate(loaded)
+    return report, loaded.warnings + check(report)
+
+
+def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
+              extra_properties: dict[str, str] | None = None) -> BuildResult:
+    """Build one content file into `out_dir`. Raises ReportgenError, having written nothing, on bad input."""
+    from reportgen.render import render, template_path
+    from reportgen.write import write_docx
+
+    started = time.perf_counter()
+    source = Path(source)
+    if source.suffix not in CONTENT_SUFFIXES:
+        raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
+    report, warnings = read_report(source)
+    parts = render(report, template_path(report, templates), extra_properties)
+    written = write_docx(parts, output_path(source, out_dir), force=force)
+    return BuildResult(source, written.path, time.perf_counter() - started, warnings,
+                       written.kept_edited_copy, written.unchanged)

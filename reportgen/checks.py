@@ -1,0 +1,48 @@
+"""Checks on valid content that warn without stopping a build: dates out of order, figures that disagree."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Callable
+
+from reportgen.errors import Problem
+from reportgen.model import CoverReport, Node
+from reportgen.model.common import MONTHS
+
+Check = Callable[[Node], list[Problem]]
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
+_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def dates_in(text: str) -> list[_dt.date]:
+    """Dates a text mentions: 'December 2020' (taken as the 1st) and '10/02/2020'."""
+    found = [_dt.date(int(y), MONTHS.index(m) + 1, 1) for m, y in _MONTH_YEAR.findall(text)]
+    for d, m, y in _DMY.findall(text):
+        try:
+            found.append(_dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            pass
+    return found
+
+
+def cover_dates(report: CoverReport) -> list[Problem]:
+    """Background papers cannot be dated after the meeting they are papers for."""
+    problems = []
+    for i, paper in enumerate(report.background_papers):
+        for when in dates_in(paper):
+            if (when.year, when.month) > (report.dated.year, report.dated.month):
+                problems.append(Problem(
+                    f"the background paper is dated {MONTHS[when.month - 1]} {when.year}, after the "
+                    f"report's own date ({report.dated.strftime('%d/%m/%Y')}): is the year right?",
+                    report.where("background_papers", i), f"background_papers[{i + 1}]",
+                    "warning", "date-order"))
+    return problems
+
+
+CHECKS: dict[str, list[Check]] = {"cover": [cover_dates]}  # type: ignore[list-item]
+"""Each kind's checks, run by `reportgen check` and reported as warnings by `reportgen build`."""
+
+
+def check(report: Node) -> list[Problem]:
+    return [p for c in CHECKS.get(report.kind, []) for p in c(report)]  # type: ignore[attr-defined]

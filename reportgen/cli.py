@@ -1,0 +1,102 @@
+"""The command line: parses arguments, calls the pipeline, and is the one place errors become messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen.errors import Problem, ReportgenError
+
+OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                          default=Path("build"), show_default=True, help="Folder for the built reports.")
+TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+                                default=None, help="Folder of Word templates to use instead of report_templates/.")
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportgen")
+def cli() -> None:
+    """Committee reports and annual QA reports from YAML content and Word templates."""
+
+
+@cli.command()
+@click.argument("content", nargs=-1)
+@OUT_OPTION
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
+def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx."""
+    from reportgen.build import build_one, content_files
+
+    files = content_files(content)
+    if not files:
+        raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
+    failed: list[tuple[Path, ReportgenError]] = []
+    for source in files:
+        try:
+            result = build_one(source, out_dir, templates=templates, force=force)
+        except ReportgenError as exc:
+            report(exc.problems)
+            failed.append((source, exc))
+            continue
+        report(result.warnings)
+        note = " (unchanged)" if result.unchanged else ""
+        if result.kept_edited_copy:
+            note += f" (edited copy kept as {result.kept_edited_copy})"
+        click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
+    if failed:
+        names = ", ".join(str(s) for s, _ in failed)
+        raise ReportgenError([Problem(f"{len(failed)} of {len(files)} report(s) not built: {names}")])
+
+
+@cli.command()
+@click.argument("content", nargs=-1)
+def check(content: tuple[str, ...]) -> None:
+    """Validate CONTENT without writing anything; print every error and warning."""
+    from reportgen.build import content_files, read_report
+
+    errors = 0
+    warnings = 0
+    for source in content_files(content):
+        try:
+            _, found = read_report(source)
+        except ReportgenError as exc:
+            report(exc.problems)
+            errors += len(exc.problems)
+            continue
+        report(found)
+        warnings += len(found)
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors:
+        sys.exit(2)
+
+
+def main() -> None:
+    """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except ReportgenError as exc:
+        report(exc.problems)
+        sys.exit(exc.exit_status)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug in reportgen: say so plainly, keep the traceback for a developer
+        import os
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                   "(this is a reportgen bug; run with REPORTGEN_DEBUG=1 for details)", err=True)
+        sys.exit(70)

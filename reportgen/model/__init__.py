@@ -1,0 +1,13 @@
+"""The content model: the contract between readers (YAML) and writers (Word). Imports neither ruamel nor docx."""
+
+from __future__ import annotations
+
+from reportgen.model.common import Node, SourceMap, attach_source
+from reportgen.model.cover import CoverReport
+
+KINDS: dict[str, type[Node]] = {
+    "cover": CoverReport,
+}
+"""Each report kind's name, as written in `kind:`, and its model."""
+
+__all__ = ["KINDS", "CoverReport", "Node", "SourceMap", "attach_source"]

@@ -1,0 +1,233 @@
+"""The content model's shared parts: nodes that know where they came from, text, dates and people."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Annotated, Any, Iterator
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
+
+from reportgen.errors import Position
+
+PathKey = tuple[str | int, ...]
+
+
+class SourceMap:
+    """Where each value of one content file sits: key path -> (line, col), counted from 1."""
+
+    def __init__(self, file: str, values: dict[PathKey, tuple[int, int]],
+                 keys: dict[PathKey, tuple[int, int]] | None = None) -> None:
+        self.file = file
+        self.values = values
+        self.keys = keys or {}
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        """The place of `path` (its key when `key`), or of its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.values.get(path[:end])
+            if found:
+                return Position(self.file, *found)
+        return Position(self.file, 1, 1)
+
+
+class Node(BaseModel):
+    """A piece of content. Unknown fields are errors; after validation it knows its source position."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=True)
+
+    _path: PathKey = PrivateAttr(default=())
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    def where(self, *sub: str | int) -> Position | None:
+        """Where this node (or one of its fields or items, given as `sub`) was written."""
+        if self._source is None:
+            return None
+        return self._source.position(self._path + sub)
+
+    @property
+    def key_path(self) -> str:
+        return format_path(self._path)
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and every node beneath it, in document order."""
+        yield self
+        for name in type(self).model_fields:
+            yield from _walk_value(getattr(self, name))
+
+
+def _walk_value(value: Any) -> Iterator[Node]:
+    if isinstance(value, Node):
+        yield from value.walk()
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _walk_value(item)
+
+
+def attach_source(node: Node, source: SourceMap, path: PathKey = ()) -> None:
+    """Give every node beneath `node` its key path and the source map, so it can say where it is."""
+    node._path = path
+    node._source = source
+    for name, info in type(node).model_fields.items():
+        key = info.alias or name
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            attach_source(value, source, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Node):
+                    attach_source(item, source, path + (key, i))
+
+
+def format_path(path: PathKey) -> str:
+    """`('main_report', 0, 'heading')` -> `main_report[1].heading` (items counted from 1, as people count)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def describe(value: Any) -> str:
+    """How a value reads in an error message: 'a number (5)', 'a list', "'text'"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"yes/no ({'true' if value else 'false'})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        if not value.strip():
+            return "a blank value"
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    if isinstance(value, _dt.date):
+        return f"a date ({value.isoformat()})"
+    return type(value).__name__
+
+
+def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
+    """An error from a content rule; `field` points it at one field of the node being checked."""
+    return PydanticCustomError("content_rule", message, {"field": field} if field else {})
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    hint = ": put it in quotes to keep it as text" if isinstance(value, (int, float)) else ""
+    raise PydanticCustomError("text", "expected text, got {got}{hint}", {"got": describe(value), "hint": hint})
+
+
+def _required_text(value: Any) -> Any:
+    value = _text(value)
+    if not value:
+        raise PydanticCustomError("text", "expected text, got a blank value", {})
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+"""Text that may be blank; surrounding whitespace is trimmed."""
+
+RequiredText = Annotated[str, BeforeValidator(_required_text)]
+"""Text that must say something: blank is an error."""
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        m = _DMY.match(value)
+        parts = (m.group(3), m.group(2), m.group(1)) if m else None
+        if not m and (m := _ISO.match(value)):
+            parts = (m.group(1), m.group(2), m.group(3))
+        if parts:
+            try:
+                return _dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            except ValueError:
+                raise PydanticCustomError(
+                    "date", "expected a real date (dd/mm/yyyy), got {got}: there is no such day",
+                    {"got": repr(value.strip())}) from None
+    raise PydanticCustomError("date", "expected a date as dd/mm/yyyy, got {got}", {"got": describe(value)})
+
+
+Date = Annotated[_dt.date, BeforeValidator(_date)]
+"""A calendar date, written dd/mm/yyyy (as in the cover header) or yyyy-mm-dd."""
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_MONTH_YEAR = re.compile(r"^\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$")
+
+
+def _month_year(value: Any) -> Any:
+    if isinstance(value, _dt.date):
+        return value.replace(day=1)
+    if isinstance(value, str) and (m := _MONTH_YEAR.match(value)):
+        return _dt.date(int(m.group(2)), MONTHS.index(m.group(1)) + 1, 1)
+    raise PydanticCustomError("date", "expected a month and year such as 'August 2019', got {got}",
+                              {"got": describe(value)})
+
+
+MonthYear = Annotated[_dt.date, BeforeValidator(_month_year)]
+"""A month and year, written 'August 2019'."""
+
+
+def long_date(value: _dt.date) -> str:
+    """House style for dates in text: '10 February 2020'."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_year(value: _dt.date) -> str:
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: _dt.date) -> str:
+    """House style for the cover header's 'Dated:': '10/02/2020'."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+class Person(Node):
+    """Someone named in a report: an author, a report's owner."""
+
+    name: RequiredText
+    """Full name, as signed: 'Pat Dixon'."""
+    job_title: RequiredText
+    """Job title: 'Safeguarding and Quality Assurance Service Manager'."""
+    department: Text = ""
+    """Department: "Department of Community and Children's Services"."""
+    telephone: Text = ""
+    """Telephone number as it should be printed: '020 7332 1215'."""
+    email: Text = ""
+    """Email address: 'pat.dixon@cityoflondon.gov.uk'."""
+
+
+class ShorthandNode(Node):
+    """A node that may also be written as a bare string, which fills its first field."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {next(iter(cls.model_fields)): value}
+        return value
+
+
+class Paragraph(ShorthandNode):
+    """A paragraph: a string, or `text` with lettered sub-items (a, b, c)."""
+
+    text: RequiredText
+    """The paragraph's words. Inline markup: **bold**, *italic*, ^superscript^."""
+    items: list[RequiredText] = Field(default_factory=list)
+    """Sub-items listed under the paragraph, lettered a, b, c."""

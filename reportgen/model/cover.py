@@ -1,0 +1,115 @@
+"""The committee covering report ("cover sheet"): its header, summary, recommendations and main report."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from reportgen.model.common import Date, Node, Paragraph, Person, RequiredText, Text, rule_error
+
+
+class Section(Node):
+    """A heading of the Main Report and its numbered paragraphs."""
+
+    heading: RequiredText
+    """The sub-heading: Background, Current Position, Options, Proposals, Conclusion, or any other."""
+    paragraphs: list[Paragraph] = Field(min_length=1)
+    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report."""
+
+
+class Appendix(Node):
+    """An appendix listed as 'Appendix 1 – title'."""
+
+    title: RequiredText
+    """What the appendix is."""
+    file: Text = ""
+    """Optional: the appendix document (.docx or .pdf), relative to the content file, for agenda packs."""
+    public: bool = True
+    """False for an exempt appendix; it then needs exempt_paragraphs."""
+    exempt_paragraphs: list[int] = Field(default_factory=list)
+    """Schedule 12A paragraph numbers that make the appendix exempt."""
+
+    @model_validator(mode="after")
+    def _exempt_needs_paragraphs(self) -> "Appendix":
+        if not self.public and not self.exempt_paragraphs:
+            raise rule_error("a non-public appendix must cite its Schedule 12A paragraph number(s), "
+                             "e.g. exempt_paragraphs: [3]", "exempt_paragraphs")
+        return self
+
+
+class CoverReport(Node):
+    """A committee covering report: the standard cover sheet for an agenda item."""
+
+    kind: Literal["cover"]
+    """Always `cover` for a covering report."""
+    committee: RequiredText | list[RequiredText]
+    """The committee, or a list of committees, the report goes to."""
+    dated: Date
+    """The meeting date, dd/mm/yyyy: 10/02/2020."""
+    subject: RequiredText
+    """The report's subject line; also the document title."""
+    access: Literal["public", "non-public"] = "public"
+    """`public`, or `non-public` (then exempt_paragraphs is required)."""
+    exempt_paragraphs: list[int] = Field(default_factory=list)
+    """For a non-public report: the paragraph number(s) of Part 1 of Schedule 12A, Local Government Act 1972."""
+    exempt_ground: Text = ""
+    """Optional free-text ground for exemption, where the paragraph numbers are not England's."""
+    report_of: RequiredText
+    """Whose report it is: 'Andrew Carter, Director of Community and Children's Services'."""
+    purpose: Literal["information", "decision"]
+    """`information` or `decision`."""
+    report_author: Text = ""
+    """The 'Report author:' row; when left out, built from the author block (name, job title, department)."""
+    corporate_plan_outcomes: list[RequiredText] = Field(default_factory=list)
+    """Optional: the Corporate Plan outcomes the proposal aims to impact directly."""
+    extra_spending: bool | None = None
+    """Optional: does the proposal require extra revenue and/or capital spending? (yes/no)"""
+    spending_amount: Text = ""
+    """Optional: if so, how much?"""
+    funding_source: Text = ""
+    """Optional: what is the source of funding?"""
+    funding_agreed: bool | None = None
+    """Optional: has this funding source been agreed with the Chamberlain's Department? (yes/no)"""
+    summary: list[Paragraph] = Field(min_length=1)
+    """The Summary: unnumbered paragraphs."""
+    recommendations: list[Paragraph] = Field(min_length=1)
+    """What Members are asked to do: 'Members are asked to note the report.' Several are numbered or lettered."""
+    recommendation_numbering: Literal["numbered", "lettered"] = "numbered"
+    """How several recommendations are marked: `numbered` (1, 2, 3) or `lettered` (a, b, c)."""
+    main_report: list[Section] = Field(min_length=1)
+    """The Main Report's sections in order."""
+    appendices: list[Appendix] = Field(default_factory=list)
+    """Appendices, listed as 'Appendix 1 – title'."""
+    background_papers: list[RequiredText] = Field(default_factory=list)
+    """Background papers, one per line."""
+    author: Person
+    """The author block that ends the report."""
+
+    @field_validator("exempt_paragraphs")
+    @classmethod
+    def _paragraph_numbers(cls, value: list[int]) -> list[int]:
+        if any(n < 1 for n in value):
+            raise rule_error("Schedule 12A paragraph numbers start at 1")
+        return value
+
+    @model_validator(mode="after")
+    def _non_public_cites_schedule_12a(self) -> "CoverReport":
+        if self.access == "non-public" and not self.exempt_paragraphs:
+            raise rule_error("a non-public report must cite its Schedule 12A paragraph number(s), "
+                             "e.g. exempt_paragraphs: [1, 2]", "exempt_paragraphs")
+        return self
+
+    @property
+    def committees(self) -> list[str]:
+        return [self.committee] if isinstance(self.committee, str) else list(self.committee)
+
+    @property
+    def title(self) -> str:
+        return self.subject
+
+    @property
+    def author_line(self) -> str:
+        if self.report_author:
+            return self.report_author
+        return ", ".join(p for p in (self.author.name, self.author.job_title, self.author.department) if p)

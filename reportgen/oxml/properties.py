@@ -1,0 +1,101 @@
+"""The document's properties (title, author, dates, language) written from content, never from the machine."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from reportgen.oxml.xml import escape
+
+_CORE = "docProps/core.xml"
+_APP = "docProps/app.xml"
+_CUSTOM = "docProps/custom.xml"
+_REL_TYPES = {
+    _CORE: "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+    _APP: "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    _CUSTOM: "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+}
+_CONTENT_TYPES = {
+    _CORE: "application/vnd.openxmlformats-package.core-properties+xml",
+    _APP: "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    _CUSTOM: "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+}
+
+
+@dataclass
+class DocumentProperties:
+    """What File > Properties shows: all of it taken from the content."""
+
+    title: str
+    author: str
+    date: _dt.date
+    language: str = "en-GB"
+    subject: str = ""
+    keywords: str = ""
+    custom: dict[str, str] = field(default_factory=dict)
+
+
+def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[str, bytes]:
+    """Replace core, app and custom properties; drop what Word leaves behind (attached template path)."""
+    stamp = f"{props.date.isoformat()}T00:00:00Z"
+    parts[_CORE] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(props.title)}</dc:title>"
+        + (f"<dc:subject>{escape(props.subject)}</dc:subject>" if props.subject else "")
+        + f"<dc:creator>{escape(props.author)}</dc:creator>"
+        + (f"<cp:keywords>{escape(props.keywords)}</cp:keywords>" if props.keywords else "")
+        + f"<dc:language>{escape(props.language)}</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>").encode("utf-8")
+    parts[_APP] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<Application>reportgen</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
+    set_custom(parts, props.custom)
+    if "word/settings.xml" in parts:
+        settings = parts["word/settings.xml"].decode("utf-8")
+        settings = re.sub(r"<w:attachedTemplate [^>]*/>", "", settings)
+        parts["word/settings.xml"] = settings.encode("utf-8")
+    return parts
+
+
+def set_custom(parts: dict[str, bytes], custom: dict[str, str]) -> dict[str, bytes]:
+    """Write the custom properties (reportgen's own: fingerprint, draft marks) as `custom`, sorted."""
+    if custom:
+        items = "".join(
+            f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" name="{escape(k)}">'
+            f"<vt:lpwstr>{escape(v)}</vt:lpwstr></property>"
+            for i, (k, v) in enumerate(sorted(custom.items()), start=2))
+        parts[_CUSTOM] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{items}</Properties>'
+        ).encode("utf-8")
+    else:
+        parts.pop(_CUSTOM, None)
+    _register(parts, [p for p in (_CORE, _APP, _CUSTOM) if p in parts], _CUSTOM if _CUSTOM not in parts else None)
+    return parts
+
+
+def _register(parts: dict[str, bytes], present: list[str], absent: str | None) -> None:
+    """Make the package's relationships and content types list exactly the property parts present."""
+    rels = parts["_rels/.rels"].decode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    if absent:
+        rels = re.sub(rf'<Relationship [^>]*Target="/?{re.escape(absent)}"[^>]*/>', "", rels)
+        types = re.sub(rf'<Override [^>]*PartName="/{re.escape(absent)}"[^>]*/>', "", types)
+    for part in present:
+        if not re.search(rf'Target="/?{re.escape(part)}"', rels):
+            rid = f"rIdProps{len(re.findall('<Relationship ', rels)) + 1}"
+            rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{_REL_TYPES[part]}" '
+                                                    f'Target="{part}"/></Relationships>')
+        if f'PartName="/{part}"' not in types:
+            types = types.replace("</Types>", f'<Override PartName="/{part}" ContentType="{_CONTENT_TYPES[part]}"/></Types>')
+    parts["_rels/.rels"] = rels.encode("utf-8")
+    parts["[Content_Types].xml"] = types.encode("utf-8")

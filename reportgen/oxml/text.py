@@ -1,0 +1,231 @@
+"""Reads a .docx back as text: paragraphs with their list numbers, tables as rows, optionally with style names.
+
+Used by the golden tests, the fidelity measure, redlining and the checks; it reads what Word would show,
+computing list numbers the way Word does (a w:num continues its abstract list unless it restarts it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from reportgen.oxml.ns import qn
+from reportgen.oxml.package import read_parts
+
+W_VAL = qn("w:val")
+
+
+@dataclass
+class Line:
+    """One paragraph (or table row) as a reader sees it."""
+
+    text: str
+    style: str = ""
+    label: str = ""
+    kind: str = "p"  # "p" for a paragraph, "row" for a table row
+    cells: list[str] = field(default_factory=list)
+
+    def shown(self) -> str:
+        return f"{self.label} {self.text}" if self.label else self.text
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def format_number(n: int, fmt: str) -> str:
+    return {"decimal": str(n), "lowerLetter": _letters(n), "upperLetter": _letters(n).upper(),
+            "lowerRoman": _roman(n), "upperRoman": _roman(n).upper()}.get(fmt, str(n))
+
+
+class Numbering:
+    """List numbers as Word computes them."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        self.levels: dict[int, dict[int, tuple[str, str, int]]] = {}
+        self.nums: dict[int, tuple[int, dict[int, int]]] = {}
+        self.counters: dict[int, dict[int, int]] = {}
+        self.started: set[int] = set()
+        xml = parts.get("word/numbering.xml")
+        if xml is None:
+            return
+        root = etree.fromstring(xml)
+        for abstract in root.iter(qn("w:abstractNum")):
+            aid = int(abstract.get(qn("w:abstractNumId")))
+            levels = {}
+            for lvl in abstract.iter(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                levels[int(lvl.get(qn("w:ilvl")))] = (
+                    fmt.get(W_VAL) if fmt is not None else "decimal",
+                    text.get(W_VAL) if text is not None else "",
+                    int(start.get(W_VAL)) if start is not None else 1)
+            self.levels[aid] = levels
+        for num in root.iter(qn("w:num")):
+            overrides = {}
+            for override in num.iter(qn("w:lvlOverride")):
+                start = override.find(qn("w:startOverride"))
+                if start is not None:
+                    overrides[int(override.get(qn("w:ilvl")))] = int(start.get(W_VAL))
+            abstract = num.find(qn("w:abstractNumId"))
+            if abstract is not None:
+                self.nums[int(num.get(qn("w:numId")))] = (int(abstract.get(W_VAL)), overrides)
+
+    def label(self, num_id: int, level: int) -> str:
+        if num_id not in self.nums:
+            return ""
+        aid, overrides = self.nums[num_id]
+        levels = self.levels.get(aid, {})
+        counters = self.counters.setdefault(aid, {})
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for lvl, start in overrides.items():
+                counters[lvl] = start - 1
+        fmt, text, start = levels.get(level, ("decimal", f"%{level + 1}.", 1))
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [lvl for lvl in counters if lvl > level]:
+            del counters[deeper]
+        if fmt == "bullet":
+            return "-"
+        shown = text
+        for lvl in range(level + 1):
+            lfmt, _, lstart = levels.get(lvl, ("decimal", "", 1))
+            shown = shown.replace(f"%{lvl + 1}", format_number(counters.get(lvl, lstart), lfmt))
+        return shown
+
+
+class _Styles:
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        self.names: dict[str, str] = {}
+        self.num: dict[str, tuple[int, int]] = {}
+        xml = parts.get("word/styles.xml")
+        if xml is None:
+            return
+        raw = {}
+        for style in etree.fromstring(xml).iter(qn("w:style")):
+            sid = style.get(qn("w:styleId"))
+            name = style.find(qn("w:name"))
+            self.names[sid] = name.get(W_VAL) if name is not None else sid
+            raw[sid] = style
+        for sid in raw:
+            current, seen = raw.get(sid), set()
+            while current is not None and sid not in self.num:
+                num_pr = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+                if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+                    ilvl = num_pr.find(qn("w:ilvl"))
+                    self.num[sid] = (int(num_pr.find(qn("w:numId")).get(W_VAL)),
+                                     int(ilvl.get(W_VAL)) if ilvl is not None else 0)
+                    break
+                based = current.find(qn("w:basedOn"))
+                parent = based.get(W_VAL) if based is not None else None
+                if parent is None or parent in seen:
+                    break
+                seen.add(parent)
+                current = raw.get(parent)
+
+    def name(self, sid: str) -> str:
+        # Word stores built-in names in lower case ("heading 1") but shows them capitalised
+        name = self.names.get(sid, sid)
+        return name[:1].upper() + name[1:]
+
+
+def paragraph_text(p) -> str:
+    """What a paragraph says: its text, tabs and line breaks, without deleted (tracked) text."""
+    out = []
+    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:delText"), qn("w:noBreakHyphen")):
+        if el.tag == qn("w:t"):
+            out.append(el.text or "")
+        elif el.tag == qn("w:tab"):
+            if el.getparent().tag == qn("w:r"):
+                out.append("\t")
+        elif el.tag == qn("w:noBreakHyphen"):
+            out.append("-")
+        elif el.tag in (qn("w:br"), qn("w:cr")):
+            if el.get(qn("w:type")) in (None, "textWrapping"):
+                out.append("\n")
+    return "".join(out)
+
+
+def read_lines(source: str | Path | bytes | dict[str, bytes]) -> list[Line]:
+    """The body of a document as lines: each paragraph, and each table row with its cells."""
+    parts = source if isinstance(source, dict) else read_parts(source)
+    styles = _Styles(parts)
+    numbering = Numbering(parts)
+    body = etree.fromstring(parts["word/document.xml"]).find(qn("w:body"))
+    lines: list[Line] = []
+    in_toc = [False]
+
+    def paragraph(p) -> Line | None:
+        ppr = p.find(qn("w:pPr"))
+        sid = ""
+        num: tuple[int, int] | None = None
+        if ppr is not None:
+            ps = ppr.find(qn("w:pStyle"))
+            sid = ps.get(W_VAL) if ps is not None else ""
+            num_pr = ppr.find(qn("w:numPr"))
+            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+                ilvl = num_pr.find(qn("w:ilvl"))
+                num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
+        if num is None and sid in styles.num:
+            num = styles.num[sid]
+        # a table of contents is navigation Word fills in: not part of the report's text
+        instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
+        if " TOC " in f" {instr} ":
+            in_toc[0] = True
+        if in_toc[0]:
+            if any(f.get(qn("w:fldCharType")) == "end" for f in p.iter(qn("w:fldChar"))):
+                in_toc[0] = False
+            return None
+        text = paragraph_text(p)
+        label = numbering.label(*num) if num and num[0] != 0 and text.strip() else ""
+        return Line(text, styles.name(sid) if sid else "Normal", label)
+
+    def walk(container) -> None:
+        for child in container:
+            if child.tag == qn("w:p"):
+                line = paragraph(child)
+                if line is not None:
+                    lines.append(line)
+            elif child.tag == qn("w:tbl"):
+                for tr in child.iter(qn("w:tr")):
+                    cells = [" ".join(paragraph_text(p) for p in tc.iter(qn("w:p"))).strip()
+                             for tc in tr.iter(qn("w:tc"))]
+                    lines.append(Line("\t".join(cells), "", kind="row", cells=cells))
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    walk(content)
+            elif child.tag in (qn("w:ins"), qn("w:customXml")):
+                walk(child)
+
+    walk(body)
+    return lines
+
+
+def document_text(source: str | Path | bytes | dict[str, bytes]) -> str:
+    """The document as plain text, one paragraph per line, list numbers included."""
+    return "\n".join(line.shown() for line in read_lines(source) if line.shown().strip())
+
+
+def golden_text(source: str | Path | bytes | dict[str, bytes]) -> str:
+    """The document as 'style | text' lines and '| cell | cell |' rows: what golden files record."""
+    out = []
+    for line in read_lines(source):
+        if line.kind == "row":
+            out.append("| " + " | ".join(c.replace("\n", "⏎") for c in line.cells) + " |")
+        elif line.shown().strip():
+            out.append(f"[{line.style}] {line.shown()}".replace("\n", "⏎"))
+    return "\n".join(out) + "\n"

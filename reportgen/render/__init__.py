@@ -1,0 +1,51 @@
+"""Stage 3, render: fill a report kind's Word template from the content model, giving the document's parts.
+
+Each kind has a module here with the same shape: `TEMPLATE` (the factory template's file name),
+`properties(report)` (title, author, date for the file's properties) and `context(report, writer)`
+(the values and blocks its template's tags use).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from reportgen.model import Node
+from reportgen.oxml.properties import DocumentProperties, set_properties
+from reportgen.render.ooxml import OoxmlWriter
+from reportgen.render.template import WordTemplate, load_template
+
+RENDERERS = {"cover": "reportgen.render.cover"}
+"""Each report kind and the module that renders it."""
+
+FACTORY_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
+
+
+def renderer_for(report: Node) -> ModuleType:
+    return importlib.import_module(RENDERERS[report.kind])  # type: ignore[attr-defined]
+
+
+def template_path(report: Node, templates: Path | None = None) -> Path:
+    """The template a report is rendered with: from `templates` (a folder) or the factory set."""
+    name = renderer_for(report).TEMPLATE
+    for folder in (templates, Path.cwd() / "report_templates", FACTORY_TEMPLATES):
+        if folder is not None and (folder / name).exists():
+            return folder / name
+    return (templates or FACTORY_TEMPLATES) / name
+
+
+def render(report: Node, template: Path | WordTemplate | None = None,
+           extra_properties: dict[str, str] | None = None) -> dict[str, bytes]:
+    """The finished document's parts (name -> bytes), ready to be packed into a .docx."""
+    module = renderer_for(report)
+    if not isinstance(template, WordTemplate):
+        template = load_template(template or template_path(report))
+    writer = OoxmlWriter(template)
+    context = module.context(report, writer)
+    rendered = template.render_parts(context)
+    parts = writer.finish(template.parts, rendered)
+    properties: DocumentProperties = module.properties(report)
+    if extra_properties:
+        properties.custom.update(extra_properties)
+    return set_properties(parts, properties)

@@ -1,0 +1,329 @@
+"""A Word template made ready to render: tags repaired, Jinja compiled once, styles and lists indexed.
+
+Tags follow docxtpl's conventions: `{{ name }}` inside text; `{{p name }}` alone in a paragraph replaces
+the paragraph with a block of paragraphs; `{%p if ... %}` / `{%p endif %}` keep or drop the paragraphs
+between them; `{%tr for/if ... %}` does the same for table rows; `{{r name }}` replaces its run.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from reportgen.errors import Problem, Position, TemplateError
+from reportgen.oxml.ns import NS, qn
+from reportgen.oxml.package import NotADocx, read_parts
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_OPENERS = re.compile(r"\{\{|\{%|\{#")
+_CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_BLOCK_P = re.compile(r"^\s*(\{%-?p\s.*?%\}|\{\{p\s.*?\}\})\s*$", re.DOTALL)
+_ROW = re.compile(r"\{%-?tr\s.*?%\}", re.DOTALL)
+_RUN = re.compile(r"\{\{r\s.*?\}\}", re.DOTALL)
+_MARK = "urn:reportgen:jinja"
+_MARKED = re.compile(r'<rg:j xmlns:rg="urn:reportgen:jinja">(.*?)</rg:j>', re.DOTALL)
+_TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+_NEEDED_NS = ("w", "r", "wp", "a", "pic")
+
+
+@dataclass
+class Style:
+    """A style defined in the template, as the renderer refers to it."""
+
+    style_id: str
+    name: str
+    kind: str
+    num_id: int | None = None
+
+
+@dataclass
+class WordTemplate:
+    """One .docx template, loaded once per process and reused for every report built from it."""
+
+    path: Path
+    parts: dict[str, bytes]
+    compiled: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    styles: dict[str, Style] = field(default_factory=dict)
+    abstract_of_num: dict[int, int] = field(default_factory=dict)
+    max_num_id: int = 0
+    max_drawing_id: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def style(self, name: str, kind: str = "paragraph") -> Style:
+        """The template's style called `name` (as Word shows it); a missing one is a template error."""
+        found = self.styles.get(name.lower())
+        if found is None or found.kind != kind:
+            raise TemplateError([Problem(
+                f"the template has no {kind} style named {name!r}; restore it in Word "
+                "(Styles pane) or rebuild the factory template with `make templates`",
+                Position(str(self.path)), rule="template-style")])
+        return found
+
+    def has_style(self, name: str) -> bool:
+        return name.lower() in self.styles
+
+    def abstract_for_style(self, name: str) -> int:
+        style = self.style(name)
+        if style.num_id is None or style.num_id not in self.abstract_of_num:
+            raise TemplateError([Problem(
+                f"the style {name!r} is not a list style (it has no numbering): in Word, give it "
+                "bullets or numbering under Format > Numbering", Position(str(self.path)),
+                rule="template-style")])
+        return self.abstract_of_num[style.num_id]
+
+    def render_parts(self, context: dict[str, Any]) -> dict[str, str]:
+        """Each templated part's XML with `context` filled in."""
+        from jinja2 import TemplateError as JinjaError, UndefinedError
+
+        out = {}
+        for part, template in self.compiled.items():
+            try:
+                out[part] = template.render(context)
+            except UndefinedError as exc:
+                raise TemplateError([self._tag_problem(part, exc, _undefined_name(str(exc)))]) from None
+            except JinjaError as exc:
+                raise TemplateError([self._tag_problem(part, exc, None)]) from None
+        return out
+
+    def _tag_problem(self, part: str, exc: Exception, name: str | None) -> Problem:
+        source = self.sources.get(part, "")
+        line = getattr(exc, "lineno", None)
+        tag = ""
+        if name:
+            tag = next((t for t in _TAG.findall(source) if re.search(rf"\b{re.escape(name)}\b", t)), "")
+        nearby = _nearby(source, line, tag)
+        what = f"undefined variable {name!r}" if name else str(exc)
+        return Problem(f"{what}{f' in tag {tag}' if tag else ''}{f' near {nearby!r}' if nearby else ''}",
+                       Position(f"{self.path}", 0, 0), part, rule="template-tag")
+
+
+def _undefined_name(message: str) -> str | None:
+    m = re.search(r"'([^']+)' is undefined", message) or re.search(r"has no attribute '([^']+)'", message)
+    return m.group(1) if m else None
+
+
+def _nearby(source: str, line: int | None, tag: str) -> str:
+    lines = source.split("\n")
+    if tag:
+        line = next((i + 1 for i, text in enumerate(lines) if tag in text), line)
+    if not line or line > len(lines):
+        return ""
+    text = re.sub(r"<[^>]+>", "", lines[line - 1])
+    text = re.sub(r"\s+", " ", html.unescape(text)).strip()
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_CACHE: dict[tuple[str, int, int], WordTemplate] = {}
+
+
+def load_template(path: str | Path) -> WordTemplate:
+    """The template at `path`, compiled; reused while the file is unchanged."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError.at(f"cannot read the template: {exc.strerror or exc}", path) from None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _prepare(path)
+    return cached
+
+
+def _prepare(path: Path) -> WordTemplate:
+    try:
+        parts = read_parts(path)
+    except NotADocx as exc:
+        raise TemplateError.at(f"the template is not a Word .docx file ({exc}); save it from Word as "
+                               "'Word Document (*.docx)'", path) from None
+    template = WordTemplate(path, parts)
+    problems: list[Problem] = []
+    env = jinja_environment()
+    for part in parts:
+        if not _TEMPLATED_PART.match(part):
+            continue
+        source = _jinja_source(parts[part], path, part, problems)
+        if source is None:
+            continue
+        template.sources[part] = source
+        try:
+            template.compiled[part] = env.from_string(source)
+        except Exception as exc:  # jinja2.TemplateSyntaxError, but any compile failure is the template's
+            line = getattr(exc, "lineno", None)
+            problems.append(Problem(f"template syntax: {getattr(exc, 'message', exc)}"
+                                    f"{_near(source, line)}", Position(str(path)), part,
+                                    rule="template-tag"))
+    if problems:
+        raise TemplateError(problems)
+    _index_styles(template)
+    _index_numbering(template)
+    template.max_drawing_id = max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', parts["word/document.xml"])),
+                                  default=0)
+    return template
+
+
+def _near(source: str, line: int | None) -> str:
+    nearby = _nearby(source, line, "")
+    return f" near {nearby!r}" if nearby else ""
+
+
+def jinja_environment() -> Any:
+    """The one Jinja environment: sandboxed, strict about unknown names, escaping every value."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    def finalize(value: Any) -> Any:
+        # Values land inside <w:t>: escape them, and turn line breaks into Word line breaks.
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        from reportgen.oxml.xml import escape
+        return Markup(escape(str(value)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">'))
+
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=finalize,
+                                keep_trailing_newline=True)
+
+
+def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) -> str | None:
+    """The part's XML turned into Jinja source, or None when it has no tags at all."""
+    if b"{" not in xml:
+        return None
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError as exc:
+        problems.append(Problem(f"the part is not well-formed XML: {exc}", Position(str(path)), part))
+        return None
+    found = False
+    for p in root.iter(qn("w:p")):
+        found |= _repair_paragraph(p, path, part, problems)
+    if not found:
+        return None
+    for p in list(root.iter(qn("w:p"))):
+        text = _text(p)
+        if _BLOCK_P.match(text):
+            _replace(p, _unmark(text.strip()))
+        elif (m := _RUN.search(text)) is not None:
+            for r in p.iter(qn("w:r")):
+                if m.group() in _text(r):
+                    _replace(r, _unmark(m.group()))
+                    break
+    for tr in list(root.iter(qn("w:tr"))):
+        m = _ROW.search(_text(tr))
+        if m is not None:
+            _replace(tr, _unmark(m.group()))
+    source = etree.tostring(root, encoding="unicode")
+    source = _MARKED.sub(lambda m: m.group(1), source)
+    source = _TAG.sub(lambda m: html.unescape(m.group()).translate(_CURLY), source)
+    source = _declare_namespaces(source)
+    # one paragraph or row per line, so Jinja's line numbers point at the paragraph with the problem
+    source = re.sub(r"<w:(p|tr)(?=[ >])", r"\n<w:\1", source)
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + source
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) -> bool:
+    """Move each tag's text into the run where it starts (Word splits tags across runs)."""
+    ts = list(p.iter(qn("w:t")))
+    full = "".join(t.text or "" for t in ts)
+    if not _OPENERS.search(full):
+        return False
+    owner: list[int] = []
+    for i, t in enumerate(ts):
+        owner.extend([i] * len(t.text or ""))
+    spans = [(m.start(), m.end()) for m in _TAG.finditer(full)]
+    covered = {i for s, e in spans for i in range(s, e)}
+    for m in _OPENERS.finditer(full):
+        if m.start() not in covered:
+            problems.append(Problem(f"a tag is not closed: {full[m.start():m.start() + 40]!r} "
+                                    f"(in the paragraph {full.strip()[:60]!r})",
+                                    Position(str(path)), part, rule="template-tag"))
+    for s, e in spans:
+        for i in range(s, e):
+            owner[i] = owner[s]
+    texts = [""] * len(ts)
+    for i, char in enumerate(full):
+        texts[owner[i]] += char
+    for t, text in zip(ts, texts):
+        if t.text != text:
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return bool(spans)
+
+
+def _unmark(tag: str) -> str:
+    """'{%p if x %}' -> '{% if x %}'; '{{p x }}' -> '{{ x }}' (also tr and r)."""
+    return re.sub(r"^(\{[{%]-?)(?:p|tr|r)\s", r"\1 ", tag)
+
+
+def _replace(element: Any, jinja: str) -> None:
+    marker = etree.Element(f"{{{_MARK}}}j", nsmap={"rg": _MARK})
+    marker.text = jinja
+    parent = element.getparent()
+    parent.replace(element, marker)
+
+
+def _declare_namespaces(source: str) -> str:
+    # rendered blocks may hold pictures: make sure the root declares the drawing namespaces
+    head_end = source.index(">")
+    head = source[:head_end]
+    extra = "".join(f' xmlns:{p}="{NS[p]}"' for p in _NEEDED_NS if f"xmlns:{p}=" not in head)
+    return head + extra + source[head_end:]
+
+
+def _index_styles(template: WordTemplate) -> None:
+    xml = template.parts.get("word/styles.xml")
+    if xml is None:
+        return
+    root = etree.fromstring(xml)
+    raw: dict[str, tuple[Any, str]] = {}
+    for s in root.iter(qn("w:style")):
+        sid = s.get(qn("w:styleId"))
+        name_el = s.find(qn("w:name"))
+        name = name_el.get(qn("w:val")) if name_el is not None else sid
+        raw[sid] = (s, name)
+    for sid, (s, name) in raw.items():
+        num_id = None
+        seen: set[str] = set()
+        current: Any = s
+        while current is not None and num_id is None:
+            el = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+            if el is not None:
+                num_id = int(el.get(qn("w:val")))
+                break
+            based = current.find(qn("w:basedOn"))
+            parent = based.get(qn("w:val")) if based is not None else None
+            if parent is None or parent in seen or parent not in raw:
+                break
+            seen.add(parent)
+            current = raw[parent][0]
+        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id)
+        template.styles.setdefault(name.lower(), style)
+
+
+def _index_numbering(template: WordTemplate) -> None:
+    xml = template.parts.get("word/numbering.xml")
+    if xml is None:
+        return
+    root = etree.fromstring(xml)
+    for num in root.iter(qn("w:num")):
+        num_id = int(num.get(qn("w:numId")))
+        abstract = num.find(qn("w:abstractNumId"))
+        if abstract is not None:
+            template.abstract_of_num[num_id] = int(abstract.get(qn("w:val")))
+        template.max_num_id = max(template.max_num_id, num_id)

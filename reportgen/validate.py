@@ -1,0 +1,153 @@
+"""Stage 2, validate: fit loaded values to the content model, collecting every problem before stopping once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from reportgen.errors import ContentError, Problem
+from reportgen.load import LoadedContent
+from reportgen.model import KINDS, Node, attach_source
+from reportgen.model.common import PathKey, describe, format_path
+
+# How pydantic's error types read for someone editing YAML: "expected X".
+_EXPECTED = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "bool_type": "yes or no (true/false)", "bool_parsing": "yes or no (true/false)",
+    "list_type": "a list (lines starting with '- ')", "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields",
+    "date_type": "a date", "none_required": "nothing",
+}
+
+
+def validate(loaded: LoadedContent) -> Node:
+    """The validated report model, with source positions attached; raises ContentError listing every problem."""
+    values = loaded.values
+    source = loaded.source
+    if not isinstance(values, dict):
+        raise ContentError([Problem(f"expected a mapping of fields starting with `kind:`, got {describe(values)}",
+                                    source.position(()))])
+    kind = values.get("kind")
+    if kind not in KINDS:
+        known = ", ".join(KINDS)
+        if kind is None:
+            message = f"expected `kind:` naming the kind of report ({known}), got nothing"
+            raise ContentError([Problem(message, source.position(()), "kind")])
+        hint = _did_you_mean(str(kind), list(KINDS))
+        raise ContentError([Problem(f"expected one of {known}, got {describe(kind)}{hint}",
+                                    source.position(("kind",)), "kind")])
+    return validate_as(KINDS[kind], values, loaded)
+
+
+def validate_as(model: type[Node], values: Any, loaded: LoadedContent) -> Node:
+    from pydantic import ValidationError
+
+    try:
+        report = model.model_validate(values)
+    except ValidationError as exc:
+        problems = [_problem(error, model, loaded) for error in exc.errors(include_url=False)]
+        raise ContentError(_unique(_drop_misspelt_missing(problems))) from None
+    attach_source(report, loaded.source)
+    return report
+
+
+def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) -> Problem:
+    loc: PathKey = _clean_loc(error["loc"])
+    kind = error["type"]
+    got = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loaded.values, loc[:-1])
+        hint = _did_you_mean(str(loc[-1]), allowed)
+        listed = f"; fields here: {', '.join(allowed)}" if allowed and not hint else ""
+        return Problem(f"unknown field {loc[-1]!r}{hint}{listed}",
+                       loaded.source.position(loc, key=True), format_path(loc))
+    if kind == "missing":
+        return Problem(f"expected the field {loc[-1]!r}, got nothing: it is required",
+                       loaded.source.position(loc[:-1]), format_path(loc))
+    if kind == "content_rule" and ctx.get("field"):
+        loc = loc + (ctx["field"],)
+        message = error["msg"]
+    elif kind in ("content_rule", "text", "date"):
+        message = error["msg"]
+    elif kind == "literal_error":
+        message = f"expected {ctx.get('expected', 'one of the listed values')}, got {describe(got)}"
+        options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+        message += _did_you_mean(str(got), [o for o in options if o])
+    elif kind == "too_short":
+        message = f"expected at least {ctx.get('min_length', 1)} item(s), got {len(got) if got else 'none'}"
+    elif kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}, got {describe(got)}"
+        if kind == "string_type" and isinstance(got, (int, float)):
+            message += ": put it in quotes to keep it as text"
+    else:
+        message = f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(got)}"
+    return Problem(message, loaded.source.position(loc), format_path(loc))
+
+
+def _clean_loc(loc: tuple) -> PathKey:
+    # pydantic adds the member of a union or a validator's function name to the location; the user
+    # wrote neither, so keep only the keys and indexes that appear in the YAML
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int) or not any(c in str(part) for c in "[]()'-") and \
+                not str(part).startswith(("function-", "union[", "list[", "literal[")):
+            out.append(part)
+    return tuple(out)
+
+
+def _fields_at(model: type[Node], values: Any, loc: PathKey) -> list[str]:
+    """The field names the model allows at `loc`, found by following the model's annotations."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    from pydantic import BaseModel
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _drop_misspelt_missing(problems: list[Problem]) -> list[Problem]:
+    # 'comittee' unknown and 'committee' missing are one mistake: keep the did-you-mean
+    suggested = {(p.path.rpartition(".")[0], m.group(1)) for p in problems
+                 if (m := re.search(r"did you mean '([^']+)'", p.message))}
+    return [p for p in problems
+            if not (p.message.startswith("expected the field") and
+                    (p.path.rpartition(".")[0], p.path.rpartition(".")[2]) in suggested)]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in sorted(problems, key=lambda p: (p.position or (), p.path)):
+        key = (p.position, p.path, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

@@ -1,0 +1,126 @@
+"""Stage 4, write: pack the parts and put the file in place atomically, never over someone's edits.
+
+Each document carries a fingerprint of its own parts in its custom properties. A file whose
+fingerprint no longer matches was changed after reportgen wrote it (someone edited it in Word),
+so it is not overwritten unless asked to, and then the edited copy is kept beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.errors import OutputError, Position, Problem
+from reportgen.oxml.package import NotADocx, pack, read_parts
+
+FINGERPRINT = "reportgen.fingerprint"
+_CUSTOM = "docProps/custom.xml"
+_PROPERTY = re.compile(r'name="([^"]+)"><vt:lpwstr>(.*?)</vt:lpwstr>', re.DOTALL)
+
+
+@dataclass
+class Written:
+    path: Path
+    kept_edited_copy: Path | None = None
+    unchanged: bool = False
+
+
+def fingerprint(parts: dict[str, bytes]) -> str:
+    """A hash of every part but the custom properties (where the hash itself is kept)."""
+    digest = hashlib.sha256()
+    for name in sorted(parts):
+        if name != _CUSTOM:
+            digest.update(name.encode() + b"\0" + hashlib.sha256(parts[name]).digest())
+    return digest.hexdigest()[:32]
+
+
+def stamped(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """`parts` with their fingerprint recorded in the custom properties."""
+    from reportgen.oxml.properties import set_custom
+
+    existing = dict(_PROPERTY.findall(parts[_CUSTOM].decode("utf-8"))) if _CUSTOM in parts else {}
+    # register the custom part first: that touches the package's relationships, which are hashed
+    existing[FINGERPRINT] = ""
+    parts = set_custom(dict(parts), existing)
+    existing[FINGERPRINT] = fingerprint(parts)
+    return set_custom(parts, existing)
+
+
+def recorded_fingerprint(parts: dict[str, bytes]) -> str | None:
+    if _CUSTOM not in parts:
+        return None
+    return dict(_PROPERTY.findall(parts[_CUSTOM].decode("utf-8"))).get(FINGERPRINT)
+
+
+def edited_since_written(path: Path) -> bool:
+    """True when `path` exists and is not byte-for-byte what reportgen last wrote there."""
+    if not path.exists():
+        return False
+    try:
+        parts = read_parts(path)
+    except NotADocx:
+        return True
+    recorded = recorded_fingerprint(parts)
+    return recorded is None or recorded != fingerprint(parts)
+
+
+def write_docx(parts: dict[str, bytes], path: Path, *, force: bool = False) -> Written:
+    """Write the document atomically; refuse (or, with `force`, keep a copy of) an edited existing file."""
+    data = pack(stamped(parts))
+    return write_bytes(data, path, force=force, guard=edited_since_written)
+
+
+def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> Written:
+    """Atomic write: a temporary file in the same folder, flushed, then renamed over the old one."""
+    path = Path(path)
+    remove_stray_temporaries(path)
+    if path.exists() and path.read_bytes() == data:
+        return Written(path, unchanged=True)
+    kept = None
+    if guard is not None and guard(path):
+        if not force:
+            raise OutputError([Problem(
+                f"{path} was edited after reportgen wrote it; not overwriting it. Move your edits into "
+                "the content, or run again with --force to keep the edited copy beside it and rebuild",
+                Position(str(path)), rule="edited-output")])
+        kept = _keep_edited(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError.at(f"cannot write to the folder {path.parent}: {exc.strerror or exc}", path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError.at(f"cannot write the output: {exc.strerror or exc} (is it open in Word, "
+                             "or the folder read-only?)", path) from None
+    return Written(path, kept)
+
+
+def remove_stray_temporaries(path: Path) -> None:
+    """Temporary files left by a build that was killed part-way."""
+    if path.parent.is_dir():
+        for stray in path.parent.glob(f".{path.name}.*.tmp"):
+            stray.unlink(missing_ok=True)
+
+
+def _keep_edited(path: Path) -> Path:
+    stamp = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d-%H%M%S")
+    kept = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}")
+    os.replace(path, kept)
+    return kept

@@ -1,0 +1,74 @@
+"""Shared fixtures: a scratch project with the test cases, and running the command line in-process."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+CASES = TESTS / "cases"
+EXPECTED = TESTS / "expected"
+GOLDEN = TESTS / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/*.txt from the current output, for review with git diff")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@dataclass
+class Run:
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch project folder: content/ with the seed cases, report_templates/ with the factory set."""
+    (tmp_path / "content").mkdir()
+    for case in CASES.glob("*.yaml"):
+        shutil.copy(case, tmp_path / "content" / case.name)
+    shutil.copytree(ROOT / "report_templates", tmp_path / "report_templates",
+                    ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return tmp_path
+
+
+def reportgen(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
+    """Run the real command line in a new process, as a user would."""
+    done = subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def word_ratio(expected: str, actual: str) -> float:
+    """The word-level similarity difflib gives: 1.0 is the same words in the same order."""
+    return difflib.SequenceMatcher(None, expected.split(), actual.split(), autojunk=False).ratio()
+
+
+def seed_text(name: str) -> str:
+    """A seed report's text with its conversion artefacts removed (markdown marks #, **, <sup>)."""
+    import re
+
+    text = (EXPECTED / f"{name}.seed.txt").read_text(encoding="utf-8")
+    text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"\*\*|</?sup>", "", text)
+    return text
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` and its bytes: to prove a failed run changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
