@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,14 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 """A content file larger than this is refused: an annual report is about 100 kB."""
 MAX_VALUES = 200_000
 """Values after aliases are expanded; stops a 'billion laughs' file before it eats the memory."""
+MAX_DEPTH = 40
+"""Lists and mappings nested deeper than this are refused: a report nests a handful of levels."""
 
 # Characters XML cannot hold, as pasted from Word or email. A vertical tab is Word's manual
 # line break and a form feed its page break: both become line breaks, the rest are dropped.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# C1 controls (U+0080-U+009F, bar NEL) are what Windows "smart quotes" become when mis-decoded, and the
+# YAML reader refuses them; lone surrogates (from a "\\ud800" escape) cannot be stored as UTF-8 at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAK_MARK = "\ue000"
 # Explicit tags that only say what YAML would infer anyway; any other tag (!!python/...) is refused.
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}  # stands for a pasted line break while the YAML parser reads the text
@@ -68,20 +73,58 @@ def parse_text(text: str, name: str, path: Path | None = None,
         raise ContentError.at("the file is empty: expected a report's fields, starting with `kind:`",
                               name, 1, 1)
     yaml = YAML(typ="rt")
-    try:
-        document = yaml.load(text)
-    except MarkedYAMLError as exc:
-        raise ContentError([_yaml_problem(exc, name)]) from None
-    except YAMLError as exc:
-        raise ContentError.at(f"not valid YAML: {exc}", name) from None
+    yaml.Constructor = _constructor()
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
     keys: dict[PathKey, tuple[int, int]] = {}
     counter = [0]
     problems: list[Problem] = []
-    plain = _plain(document, (), values, keys, counter, problems, name)
+    warnings = list(warnings or [])
+    try:
+        document = yaml.load(text)
+        plain = _plain(document, (), values, keys, counter, problems, name, warnings)
+    except MarkedYAMLError as exc:
+        raise ContentError([_yaml_problem(exc, name)]) from None
+    except YAMLError as exc:
+        raise ContentError.at(f"not valid YAML: {exc}", name) from None
+    except RecursionError:
+        # the YAML parser itself recurses once per level, so very deep nesting never reaches _plain's limit
+        raise ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
+                              "a report needs only a few levels", name, *_deepest(text)) from None
     if problems:
         raise ContentError(problems)
-    return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings or [])
+    return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
+
+
+def _timestamp_or_text(constructor: Any, node: Any) -> Any:
+    """A YAML date such as 2020-02-31 that is no real day stays text, for the model to refuse with its place."""
+    try:
+        return constructor.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return str(node.value)
+
+
+@functools.cache
+def _constructor() -> type:
+    """ruamel's round-trip constructor, except for dates that are no real day."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+    return Constructor
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Line and column where brackets and indentation first nest deepest: where to look."""
+    depth, best, where = 0, -1, (1, 1)
+    for number, line in enumerate(text.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        for col, char in enumerate(line, start=1):
+            depth += (char in "[{") - (char in "]}")
+            if depth + indent // 2 > best:
+                best, where = depth + indent // 2, (number, col)
+    return where
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -104,12 +147,18 @@ def _clean_controls(text: str, name: str) -> tuple[str, list[Problem]]:
     for m in _CONTROL.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        char = m.group()
-        action = "turned into a line break" if char in "\x0b\x0c" else "dropped"
-        warnings.append(Problem(f"control character U+{ord(char):04X} (pasted from Word or email) {action}",
-                                Position(name, line, col), severity="warning"))
-    text = _CONTROL.sub(lambda m: _LINE_BREAK_MARK if m.group() in "\x0b\x0c" else "", text)
-    return text, warnings
+        warnings.append(_control_warning(m.group(), Position(name, line, col)))
+    return _without_controls(text, _LINE_BREAK_MARK), warnings
+
+
+def _control_warning(char: str, where: Position) -> Problem:
+    action = "turned into a line break" if char in "\x0b\x0c" else "dropped"
+    return Problem(f"control character U+{ord(char):04X} (pasted from Word or email) {action}",
+                   where, severity="warning")
+
+
+def _without_controls(text: str, line_break: str) -> str:
+    return _CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
 
 
 def _yaml_problem(exc: Any, name: str) -> Problem:
@@ -127,54 +176,68 @@ def _yaml_problem(exc: Any, name: str) -> Problem:
 
 
 def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int],
-           problems: list[Problem], name: str) -> Any:
+           problems: list[Problem], name: str, warnings: list[Problem]) -> Any:
     """ruamel's round-trip node -> plain dict/list/str/int/float/bool/date, recording positions."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
+    here = Position(name, *values.get(path, (1, 1)))
     counter[0] += 1
     if counter[0] > MAX_VALUES:
         if counter[0] == MAX_VALUES + 1:
             problems.append(Problem(f"more than {MAX_VALUES:,} values once aliases (*name) are expanded: "
-                                    "the file repeats itself too much to be a report",
-                                    Position(name, *values.get(path, (1, 1)))))
+                                    "the file repeats itself too much to be a report", here))
+        return None
+    if len(path) > MAX_DEPTH:
+        if not any(p.rule == "too-deep" for p in problems):
+            problems.append(Problem(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
+                                    "a report needs only a few levels", here, rule="too-deep"))
         return None
     tag = getattr(getattr(node, "tag", None), "value", None) if not isinstance(node, str) else None
     if tag and tag not in _CORE_TAGS:
-        problems.append(Problem(f"YAML tags such as {tag or '!tag'} are not allowed: write plain values",
-                                Position(name, *values.get(path, (1, 1)))))
+        problems.append(Problem(f"YAML tags such as {tag or '!tag'} are not allowed: write plain values", here))
         return None
     if isinstance(node, TaggedScalar):  # an explicit core tag such as !!str on a scalar
-        return str(node.value)
+        node = str(node.value)
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for k in node:
-            line, col = node.lc.key(k)
-            kv_line, kv_col = node.lc.value(k)
+            key_at = _place(node.lc.key, k, values[path])
             if not isinstance(k, str):
-                problems.append(Problem(f"expected a field name, got {k!r}", Position(name, line + 1, col + 1)))
+                problems.append(Problem(f"expected a field name, got {k!r}", Position(name, *key_at)))
                 continue
-            keys[path + (k,)] = (line + 1, col + 1)
-            values[path + (k,)] = (kv_line + 1, kv_col + 1)
-            out[k] = _plain(node[k], path + (k,), values, keys, counter, problems, name)
+            keys[path + (k,)] = key_at
+            values[path + (k,)] = _place(node.lc.value, k, key_at)
+            out[k] = _plain(node[k], path + (k,), values, keys, counter, problems, name, warnings)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
-            line, col = node.lc.item(i) or values.get(path, (0, 0))
-            values[path + (i,)] = (line + 1, col + 1)
-            items.append(_plain(item, path + (i,), values, keys, counter, problems, name))
+            values[path + (i,)] = _place(node.lc.item, i, values[path])
+            items.append(_plain(item, path + (i,), values, keys, counter, problems, name, warnings))
         return items
+    if isinstance(node, str):
+        # Control characters written as escapes ("\v", "\x00", "\ud800") get past the raw-text
+        # cleaning: treat them the same way, warning at the value that holds them.
+        text = str(node)
+        for char in sorted(set(_CONTROL.findall(text))):
+            warnings.append(_control_warning(char, here))
+        return _without_controls(text, "\n").replace(_LINE_BREAK_MARK, "\n")
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):
         return int(node)
     if isinstance(node, float):
         return float(node)
-    if isinstance(node, str):
-        return str(node).replace(_LINE_BREAK_MARK, "\n")
     if isinstance(node, _dt.datetime):
         return node
     if isinstance(node, _dt.date):
         return _dt.date(node.year, node.month, node.day)
-    problems.append(Problem(f"unsupported value {node!r}", Position(name, *values.get(path, (1, 1)))))
+    problems.append(Problem(f"expected text, a number, yes/no or a date, got {type(node).__name__} "
+                            f"{str(node)[:40]!r}", here))
     return None
+
+
+def _place(lookup: Any, key: Any, fallback: tuple[int, int]) -> tuple[int, int]:
+    """A key's or item's (line, col) from 1, or `fallback` where ruamel kept none (e.g. in !!omap)."""
+    found = lookup(key)
+    return (found[0] + 1, found[1] + 1) if found else fallback

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from reportgen.errors import ContentError, Problem
+from reportgen.linked_files import resolve_paths
 from reportgen.load import LoadedContent
 from reportgen.model import KINDS, Node, attach_source
 from reportgen.model.common import PathKey, describe, format_path
@@ -50,6 +51,7 @@ def validate_as(model: type[Node], values: Any, loaded: LoadedContent) -> Node:
         problems = [_problem(error, model, loaded) for error in exc.errors(include_url=False)]
         raise ContentError(_unique(_drop_misspelt_missing(problems))) from None
     attach_source(report, loaded.source)
+    resolve_paths(report, loaded.path)
     return report
 
 

@@ -79,8 +79,14 @@ def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> 
     """Atomic write: a temporary file in the same folder, flushed, then renamed over the old one."""
     path = Path(path)
     remove_stray_temporaries(path)
-    if path.exists() and path.read_bytes() == data:
-        return Written(path, unchanged=True)
+    if path.is_dir():
+        raise OutputError.at(f"cannot write the output: a folder named {path.name} is in its place; "
+                             "move or rename the folder", path, rule="output-blocked")
+    try:
+        if path.exists() and path.read_bytes() == data:
+            return Written(path, unchanged=True)
+    except OSError as exc:
+        raise OutputError.at(f"cannot read the existing output: {exc.strerror or exc}", path) from None
     kept = None
     if guard is not None and guard(path):
         if not force:
@@ -88,7 +94,11 @@ def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> 
                 f"{path} was edited after reportgen wrote it; not overwriting it. Move your edits into "
                 "the content, or run again with --force to keep the edited copy beside it and rebuild",
                 Position(str(path)), rule="edited-output")])
-        kept = _keep_edited(path)
+        try:
+            kept = _keep_edited(path)
+        except OSError as exc:
+            raise OutputError.at(f"cannot move the edited copy aside: {exc.strerror or exc} (is it open in "
+                                 "Word, or the folder read-only?)", path) from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -112,7 +122,10 @@ def remove_stray_temporaries(path: Path) -> None:
     """Temporary files left by a build that was killed part-way."""
     if path.parent.is_dir():
         for stray in path.parent.glob(f".{path.name}.*.tmp"):
-            stray.unlink(missing_ok=True)
+            try:
+                stray.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only folder: the write that follows fails and says so
 
 
 def _keep_edited(path: Path) -> Path:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from pathlib import Path
 from typing import Annotated, Any, Iterator
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from reportgen.errors import Position
 
@@ -138,6 +139,24 @@ Text = Annotated[str, BeforeValidator(_text)]
 
 RequiredText = Annotated[str, BeforeValidator(_required_text)]
 """Text that must say something: blank is an error."""
+
+class ContentPath(str):
+    """A file the content names (an appendix, a figure's image), as written: relative to the content file.
+
+    The model only records the words; `reportgen.linked_files` checks, before anything is built, that
+    it names a regular file inside the content folder, and sets `resolved` to that file. Nothing reads
+    a ContentPath except through `resolved`, so `../../etc/passwd` can never be embedded.
+    """
+
+    resolved: Path | None = None
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+
+
+ContentFile = Annotated[ContentPath, BeforeValidator(_text)]
+"""A path to a file beside the content (blank for none); see ContentPath."""
 
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")

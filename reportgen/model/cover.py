@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from reportgen.model.common import Date, Node, Paragraph, Person, RequiredText, Text, rule_error
+from reportgen.model.common import (ContentFile, ContentPath, Date, Node, Paragraph, Person, RequiredText,
+                                    Text, rule_error)
 
 
 class Section(Node):
@@ -23,7 +24,7 @@ class Appendix(Node):
 
     title: RequiredText
     """What the appendix is."""
-    file: Text = ""
+    file: ContentFile = ContentPath("")
     """Optional: the appendix document (.docx or .pdf), relative to the content file, for agenda packs."""
     public: bool = True
     """False for an exempt appendix; it then needs exempt_paragraphs."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# lone surrogates too: they cannot even be encoded as UTF-8
+_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:

@@ -92,11 +92,13 @@ class WordTemplate:
                 raise TemplateError([self._tag_problem(part, exc, _undefined_name(str(exc)))]) from None
             except JinjaError as exc:
                 raise TemplateError([self._tag_problem(part, exc, None)]) from None
+            except Exception as exc:  # {{ 1/0 }}, {{ range(10**9) }}: the context holds only text, so it is the template's
+                raise TemplateError([self._tag_problem(part, exc, None)]) from None
         return out
 
     def _tag_problem(self, part: str, exc: Exception, name: str | None) -> Problem:
         source = self.sources.get(part, "")
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None) or _template_line(exc)
         tag = ""
         if name:
             tag = next((t for t in _TAG.findall(source) if re.search(rf"\b{re.escape(name)}\b", t)), "")
@@ -106,20 +108,40 @@ class WordTemplate:
                        Position(f"{self.path}", 0, 0), part, rule="template-tag")
 
 
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an error was raised on: Jinja names the template's frames '<template>'."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def _undefined_name(message: str) -> str | None:
     m = re.search(r"'([^']+)' is undefined", message) or re.search(r"has no attribute '([^']+)'", message)
     return m.group(1) if m else None
 
 
 def _nearby(source: str, line: int | None, tag: str) -> str:
+    """The words of the paragraph at `line` (or holding `tag`) and of its neighbours: what a clerk can find in Word."""
     lines = source.split("\n")
     if tag:
         line = next((i + 1 for i, text in enumerate(lines) if tag in text), line)
     if not line or line > len(lines):
         return ""
-    text = re.sub(r"<[^>]+>", "", lines[line - 1])
-    text = re.sub(r"\s+", " ", html.unescape(text)).strip()
-    return text if len(text) <= 80 else text[:77] + "..."
+    words = [_words(lines[i]) for i in range(max(line - 2, 0), min(line + 1, len(lines)))]
+    text = " ".join(w for w in words if w)
+    if len(text) <= 100:
+        return text
+    at = max(text.find(tag) if tag else -1, text.find(_words(lines[line - 1])), 0)
+    start = max(at - 40, 0)
+    return ("..." if start else "") + text[start:start + 100] + "..."
+
+
+def _words(xml_line: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", xml_line))).strip()
 
 
 _CACHE: dict[tuple[str, int, int], WordTemplate] = {}
@@ -151,8 +173,9 @@ def _prepare(path: Path) -> WordTemplate:
     for part in parts:
         if not _TEMPLATED_PART.match(part):
             continue
+        found = len(problems)
         source = _jinja_source(parts[part], path, part, problems)
-        if source is None:
+        if source is None or len(problems) > found:  # an unclosed tag: compiling would only add noise
             continue
         template.sources[part] = source
         try:
@@ -250,8 +273,12 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
     covered = {i for s, e in spans for i in range(s, e)}
     for m in _OPENERS.finditer(full):
         if m.start() not in covered:
+            row = next(p.iterancestors(qn("w:tr")), None)
+            around = " ".join(_text(q) for q in row.iter(qn("w:p"))) if row is not None else full
+            around = re.sub(r"\s+", " ", around).strip()
             problems.append(Problem(f"a tag is not closed: {full[m.start():m.start() + 40]!r} "
-                                    f"(in the paragraph {full.strip()[:60]!r})",
+                                    f"(in {'the table row' if row is not None else 'the paragraph'} "
+                                    f"{around[:80]!r})",
                                     Position(str(path)), part, rule="template-tag"))
     for s, e in spans:
         for i in range(s, e):
