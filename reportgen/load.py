@@ -58,17 +58,20 @@ def load(path: str | Path) -> LoadedContent:
     if raw is None:
         raise ContentError.at(f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB; "
                               "content files are a few hundred kB at most", name)
-    text = _decode(raw, name)
-    text, warnings = _clean_controls(text, name)
-    return parse_text(text, name, path, warnings)
+    return parse_text(_decode(raw, name), name, path)
 
 
 def parse_text(text: str, name: str, path: Path | None = None,
                warnings: list[Problem] | None = None) -> LoadedContent:
-    """Parse YAML text already in memory (a file's contents, or an old version read from git)."""
+    """Parse YAML text already in memory (a file's contents, or an old version read from git).
+
+    Windows and old Mac line endings become plain line breaks, and control characters pasted from
+    Word are cleaned (with a warning each) wherever the text came from.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    text, cleaned = _clean_controls(text.replace("\r\n", "\n").replace("\r", "\n"), name)
     if not text.strip():
         raise ContentError.at("the file is empty: expected a report's fields, starting with `kind:`",
                               name, 1, 1)
@@ -78,7 +81,7 @@ def parse_text(text: str, name: str, path: Path | None = None,
     keys: dict[PathKey, tuple[int, int]] = {}
     counter = [0]
     problems: list[Problem] = []
-    warnings = list(warnings or [])
+    warnings = list(warnings or []) + cleaned
     try:
         document = yaml.load(text)
         plain = _plain(document, (), values, keys, counter, problems, name, warnings)
@@ -137,7 +140,7 @@ def _decode(raw: bytes, name: str) -> str:
         raise ContentError.at(
             f"expected UTF-8 text, got byte 0x{raw[exc.start]:02x}: save the file as UTF-8 "
             "(in Notepad: Save As, Encoding UTF-8)", name, line, col) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _clean_controls(text: str, name: str) -> tuple[str, list[Problem]]:
@@ -216,9 +219,9 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
             items.append(_plain(item, path + (i,), values, keys, counter, problems, name, warnings))
         return items
     if isinstance(node, str):
-        # Control characters written as escapes ("\v", "\x00", "\ud800") get past the raw-text
-        # cleaning: treat them the same way, warning at the value that holds them.
-        text = str(node)
+        # Control characters and line ends written as escapes ("\\v", "\\x00", "\\ud800", "\\r") get
+        # past the raw-text cleaning: treat them the same way, warning at the value that holds them.
+        text = str(node).replace("\r\n", "\n").replace("\r", "\n")  # XML would read a lone CR as a break too
         for char in sorted(set(_CONTROL.findall(text))):
             warnings.append(_control_warning(char, here))
         return _without_controls(text, "\n").replace(_LINE_BREAK_MARK, "\n")

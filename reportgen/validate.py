@@ -56,7 +56,7 @@ def validate_as(model: type[Node], values: Any, loaded: LoadedContent) -> Node:
 
 
 def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) -> Problem:
-    loc: PathKey = _clean_loc(error["loc"])
+    loc: PathKey = _clean_loc(error["loc"], loaded.values)
     kind = error["type"]
     got = error.get("input")
     ctx = error.get("ctx") or {}
@@ -89,15 +89,28 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
     return Problem(message, loaded.source.position(loc), format_path(loc))
 
 
-def _clean_loc(loc: tuple) -> PathKey:
+def _clean_loc(loc: tuple, values: Any) -> PathKey:
     # pydantic adds the member of a union or a validator's function name to the location; the user
-    # wrote neither, so keep only the keys and indexes that appear in the YAML
+    # wrote neither, so keep only the keys and indexes that appear in the YAML (following the values,
+    # since a user's own key may look like pydantic's: "-committee", "list[1]")
     out: list[str | int] = []
+    current = values
     for part in loc:
-        if isinstance(part, int) or not any(c in str(part) for c in "[]()'-") and \
-                not str(part).startswith(("function-", "union[", "list[", "literal[")):
-            out.append(part)
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif isinstance(part, int) or not (part in _PYDANTIC_TYPES or str(part).startswith(_PYDANTIC_PARTS)):
+            current = None  # a missing field or a key the content does not have: still the user's path
+        else:
+            continue
+        out.append(part)
     return tuple(out)
+
+
+_PYDANTIC_PARTS = ("function-", "union[", "list[", "literal[", "lax-or-strict", "json-or-python", "is-instance[",
+                   "nullable[", "tagged-union[", "model[")
+_PYDANTIC_TYPES = {"str", "int", "bool", "float", "date", "datetime", "none", "list", "dict"}
 
 
 def _fields_at(model: type[Node], values: Any, loc: PathKey) -> list[str]:

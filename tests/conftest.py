@@ -72,3 +72,17 @@ def seed_text(name: str) -> str:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` and its bytes: to prove a failed run changed nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# Property-based tests (tests/test_properties.py): "ci", the default, runs enough cases for the issue's
+# 1,000 across kinds (4 tests x 300 per kind), reproducibly and without the slow shrinking of a failure
+# (the failing content is printed); HYPOTHESIS_PROFILE=dev runs a quick few and shrinks.
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True, print_blob=True,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                 HealthCheck.filter_too_much])
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=30, derandomize=False,
+                          phases=list(Phase))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

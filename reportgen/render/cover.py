@@ -76,7 +76,9 @@ def context(report: CoverReport, w: OoxmlWriter) -> dict[str, Any]:
                                    or report.spending_amount or report.funding_source
                                    or report.funding_agreed is not None),
         "recommendation_count": len(report.recommendations),
-        "summary": w.block(*(w.paragraph(p.text) for p in report.summary)),
+        # a summary paragraph's sub-items are lettered a, b, c under it, as in the Main Report
+        "summary": w.block(*(w.paragraph(p.text) + (w.list_items(p.items, "List Letter") if p.items else "")
+                             for p in report.summary)),
         "recommendations": w.block(recommendations),
         "main_report": w.block(*main),
         "appendices": w.block(w.list_items(appendices, "List Bullet")) if appendices else "",

@@ -1,0 +1,156 @@
+"""Generated content for the property tests: hostile text, whole reports of each kind, and their YAML."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+from hypothesis import strategies as st
+
+from reportgen.model.inline import plain
+
+# Pieces people paste or type that have broken document generators before: template and XML marks,
+# the inline markup's own characters, right-to-left and combining text, emoji, odd spaces.
+HOSTILE = ["{{", "}}", "{%", "%}", "{#", "#}", "{{ 7*7 }}", "{% raw %}", "&", "&amp;", "<", ">", "<w:p/>", '"',
+           "'", "]]>", "\\", "*", "**", "^", "[", "]", "[[x]]", "\t", " ", "\u00a0", "\u200b", "\u202e",
+           "\u05e9\u05dc\u05d5\u05dd", "\u0645\u0631\u062d\u0628\u0627", "e\u0301\u0302", "\U0001F600",
+           "\U0001F469\u200d\U0001F467", "\ufeff", "\u2028", "\r\n", "\n", ": ", "- ", "# ", "!", "|", ">-",
+           "%", "@", "`", "&anchor", "*alias", "~", "null", "yes", "0x1F", "1e3", "2020-02-31"]
+# Characters XML cannot hold, pasted from Word: vertical tab and form feed become line breaks.
+CONTROLS = ["\x0b", "\x0c", "\x00", "\x01", "\x1f", "\x7f", "\x92", "\ufffe"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+_ordinary = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+words = st.one_of(_ordinary, _ordinary, st.sampled_from(HOSTILE), st.sampled_from(CONTROLS))
+any_text = st.lists(words, min_size=1, max_size=10).map("".join)
+"""Text of every sort, blank and unprintable included."""
+
+
+def as_loaded(text: str) -> str:
+    """What the loader and model make of typed text: controls cleaned, line ends unified, trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text).strip()
+
+
+def shown(text: str) -> str:
+    """What a reader sees of body text: as loaded, inline markup applied."""
+    return plain(as_loaded(text))
+
+
+some_text = any_text.filter(lambda t: bool(as_loaded(t)))
+"""Text that says something once loaded: what a required field needs."""
+
+
+paragraph = st.one_of(some_text, st.fixed_dictionaries({"text": some_text, "items": st.lists(some_text, max_size=3)}))
+"""A paragraph as content writes it: a string, or text with lettered sub-items."""
+
+
+@st.composite
+def cover_content(draw: Any) -> dict[str, Any]:
+    """A valid covering report with hostile text in every field that holds text."""
+    access = draw(st.sampled_from(["public", "non-public"]))
+    report: dict[str, Any] = {
+        "kind": "cover",
+        "committee": draw(st.one_of(some_text, st.lists(some_text, min_size=1, max_size=3))),
+        "dated": draw(st.dates(_dt.date(1990, 1, 1), _dt.date(2060, 12, 31))).strftime("%d/%m/%Y"),
+        "subject": draw(some_text),
+        "access": access,
+        "report_of": draw(some_text),
+        "purpose": draw(st.sampled_from(["information", "decision"])),
+        "summary": draw(st.lists(paragraph, min_size=1, max_size=3)),
+        "recommendations": draw(st.lists(paragraph, min_size=1, max_size=3)),
+        "main_report": draw(st.lists(st.fixed_dictionaries({
+            "heading": some_text,
+            "paragraphs": st.lists(paragraph, min_size=1, max_size=3)}),
+            min_size=1, max_size=3)),
+        "author": draw(st.fixed_dictionaries(
+            {"name": some_text, "job_title": some_text},
+            optional={"department": some_text, "telephone": some_text, "email": some_text})),
+    }
+    if access == "non-public":
+        report["exempt_paragraphs"] = draw(st.lists(st.integers(1, 7), min_size=1, max_size=3))
+    optional = draw(st.fixed_dictionaries({}, optional={
+        "report_author": some_text,
+        "corporate_plan_outcomes": st.lists(some_text, max_size=3),
+        "extra_spending": st.booleans(),
+        "spending_amount": some_text,
+        "funding_source": some_text,
+        "funding_agreed": st.booleans(),
+        "recommendation_numbering": st.sampled_from(["numbered", "lettered"]),
+        "appendices": st.lists(st.fixed_dictionaries({"title": some_text}, optional={"public": st.just(True)}),
+                               max_size=3),
+        "background_papers": st.lists(some_text, max_size=3),
+    }))
+    report.update(optional)
+    return report
+
+
+def cover_strings(report: dict[str, Any]) -> list[str]:
+    """Every string of a cover report as the built document must show it."""
+    header = [report["subject"], report["report_of"], report.get("report_author", ""),
+              *(report.get("corporate_plan_outcomes", [])),
+              report.get("spending_amount", ""), report.get("funding_source", "")]
+    committees = report["committee"] if isinstance(report["committee"], list) else [report["committee"]]
+    header.append(", ".join(as_loaded(c) for c in committees))
+    header.extend(v for k, v in report["author"].items())
+    body: list[str] = []
+    for para in report["summary"] + report["recommendations"] + \
+            [p for s in report["main_report"] for p in s["paragraphs"]]:
+        body.extend([para] if isinstance(para, str) else [para["text"], *para["items"]])
+    body.extend(s["heading"] for s in report["main_report"])
+    body.extend(a["title"] for a in report.get("appendices", []))
+    body.extend(report.get("background_papers", []))
+    return [as_loaded(t) for t in header if t] + [shown(t) for t in body]
+
+
+KINDS = {"cover": (cover_content, cover_strings)}
+"""Each report kind's generator of valid content and the strings its document must contain."""
+
+
+# -- YAML, written the way a person would, every text double-quoted -----------------------------------------
+_ESCAPE_ALWAYS = re.compile(r'[\\"\n\r\t\x85\u2028\u2029\ufeff]')
+
+
+def yaml_text(value: Any, *, raw_controls: bool = False, indent: int = 0) -> str:
+    """Block-style YAML for `value`. With `raw_controls`, control characters are written as pasted
+    (the loader must clean them); otherwise as escapes (the parser makes them, the loader must still clean)."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                lines.append(f"{pad}{key}:\n{yaml_text(item, raw_controls=raw_controls, indent=indent + 2)}")
+            else:
+                lines.append(f"{pad}{key}: {yaml_text(item, raw_controls=raw_controls)}")
+        return "\n".join(lines)
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        lines = []
+        for item in value:
+            inner = yaml_text(item, raw_controls=raw_controls, indent=indent + 2)
+            lines.append(f"{pad}- {inner.lstrip()}")
+        return "\n".join(lines)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return _quoted(str(value), raw_controls)
+
+
+def _quoted(text: str, raw_controls: bool) -> str:
+    out = []
+    for char in text:
+        code = ord(char)
+        if char == "\\" or char == '"':
+            out.append("\\" + char)
+        elif _ESCAPE_ALWAYS.match(char) or (not raw_controls and _CONTROL.match(char)):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
