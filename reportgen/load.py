@@ -16,6 +16,8 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 """A content file larger than this is refused: an annual report is about 100 kB."""
 MAX_VALUES = 200_000
 """Values after aliases are expanded; stops a 'billion laughs' file before it eats the memory."""
+MAX_TEXT = 4 * MAX_FILE_BYTES
+"""Characters of text after aliases are expanded: a short file repeating one long anchor is refused too."""
 MAX_DEPTH = 40
 """Lists and mappings nested deeper than this are refused: a report nests a handful of levels."""
 
@@ -79,12 +81,12 @@ def parse_text(text: str, name: str, path: Path | None = None,
     yaml.Constructor = _constructor()
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
     keys: dict[PathKey, tuple[int, int]] = {}
-    counter = [0]
     problems: list[Problem] = []
     warnings = list(warnings or []) + cleaned
     try:
         document = yaml.load(text)
-        plain = _plain(document, (), values, keys, counter, problems, name, warnings)
+        _refuse_bombs(document, name)
+        plain = _plain(document, (), values, keys, problems, name, warnings)
     except MarkedYAMLError as exc:
         raise ContentError([_yaml_problem(exc, name)]) from None
     except YAMLError as exc:
@@ -96,6 +98,38 @@ def parse_text(text: str, name: str, path: Path | None = None,
     if problems:
         raise ContentError(problems)
     return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
+
+
+def _refuse_bombs(document: Any, name: str) -> None:
+    """Refuse a file whose aliases (*name) stand for too much, before anything is expanded: counting each
+    shared node once per use, with the count of each node kept, takes time in the file's size, not the expansion's."""
+    sizes: dict[int, tuple[int, int]] = {}
+    count, chars = _expanded(document, sizes)
+    if count <= MAX_VALUES and chars <= MAX_TEXT:
+        return
+    what = f"{MAX_VALUES:,} values" if count > MAX_VALUES else f"{MAX_TEXT:,} characters of text"
+    where = (1, 1)
+    if isinstance(document, (dict, list)) and document:  # point at the biggest top-level entry
+        keys = list(document) if isinstance(document, dict) else list(range(len(document)))
+        biggest = max(keys, key=lambda k: sizes[id(document[k])])
+        lookup = document.lc.key if isinstance(document, dict) else document.lc.item
+        where = _place(lookup, biggest, where)
+    raise ContentError.at(f"more than {what} once aliases (*name) are expanded: the file repeats "
+                          "itself too much to be a report", name, *where)
+
+
+def _expanded(node: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """Values and characters of text `node` stands for once aliases are expanded."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    count, chars = 1, len(node) if isinstance(node, str) else 0
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        c, t = _expanded(child, sizes)
+        count, chars = count + c, chars + t
+    sizes[id(node)] = (count, chars)
+    return count, chars
 
 
 def _timestamp_or_text(constructor: Any, node: Any) -> Any:
@@ -178,18 +212,12 @@ def _yaml_problem(exc: Any, name: str) -> Problem:
     return Problem(f"YAML syntax: {problem}{hint}", Position(name, line, col))
 
 
-def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int],
-           problems: list[Problem], name: str, warnings: list[Problem]) -> Any:
+def _plain(node: Any, path: PathKey, values: dict, keys: dict, problems: list[Problem], name: str,
+           warnings: list[Problem]) -> Any:
     """ruamel's round-trip node -> plain dict/list/str/int/float/bool/date, recording positions."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
     here = Position(name, *values.get(path, (1, 1)))
-    counter[0] += 1
-    if counter[0] > MAX_VALUES:
-        if counter[0] == MAX_VALUES + 1:
-            problems.append(Problem(f"more than {MAX_VALUES:,} values once aliases (*name) are expanded: "
-                                    "the file repeats itself too much to be a report", here))
-        return None
     if len(path) > MAX_DEPTH:
         if not any(p.rule == "too-deep" for p in problems):
             problems.append(Problem(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
@@ -210,13 +238,13 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
                 continue
             keys[path + (k,)] = key_at
             values[path + (k,)] = _place(node.lc.value, k, key_at)
-            out[k] = _plain(node[k], path + (k,), values, keys, counter, problems, name, warnings)
+            out[k] = _plain(node[k], path + (k,), values, keys, problems, name, warnings)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
             values[path + (i,)] = _place(node.lc.item, i, values[path])
-            items.append(_plain(item, path + (i,), values, keys, counter, problems, name, warnings))
+            items.append(_plain(item, path + (i,), values, keys, problems, name, warnings))
         return items
     if isinstance(node, str):
         # Control characters and line ends written as escapes ("\\v", "\\x00", "\\ud800", "\\r") get
