@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.draft import DraftMark
 from reportgen.errors import ContentError, Problem
 from reportgen.load import load
 from reportgen.validate import validate
@@ -24,6 +25,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     kept_edited_copy: Path | None = None
     unchanged: bool = False
+    template: Path | None = None
 
 
 def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("content")) -> list[Path]:
@@ -59,8 +61,12 @@ def read_report(source: Path):
 
 
 def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
-              extra_properties: dict[str, str] | None = None) -> BuildResult:
-    """Build one content file into `out_dir`. Raises ReportgenError, having written nothing, on bad input."""
+              extra_properties: dict[str, str] | None = None, draft: DraftMark | None = None) -> BuildResult:
+    """Build one content file into `out_dir`. Raises ReportgenError, having written nothing, on bad input.
+
+    With `draft`, the document is marked as a draft (see reportgen.draft); without, it carries no mark.
+    """
+    from reportgen.draft import PROPERTY
     from reportgen.render import render, template_path
     from reportgen.write import write_docx
 
@@ -69,7 +75,10 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
     report, warnings = read_report(source)
-    parts = render(report, template_path(report, templates), extra_properties)
+    template = template_path(report, templates)
+    if draft is not None:
+        extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
+    parts = render(report, template, extra_properties, draft.context() if draft else None)
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
-                       written.kept_edited_copy, written.unchanged)
+                       written.kept_edited_copy, written.unchanged, template)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.build import CONTENT_SUFFIXES
@@ -44,7 +44,6 @@ class RedlineResult:
     unchanged: bool = False
     kept_edited_copy: Path | None = None
     sides: tuple[str, str] = ("", "")
-    warnings: list = field(default_factory=list)
 
 
 def read_side(path: Path, templates: Path | None = None) -> Side:
