@@ -199,7 +199,7 @@ def _key(value: Any) -> Any:
     """What identifies a list item when aligning: a titled node's title, otherwise all its words."""
     title = _title(value)
     if title:
-        return ("titled", title)
+        return ("titled", title, " ".join(_texts(value)))
     if isinstance(value, Node):
         return " ".join(_texts(value))
     if isinstance(value, (list, dict)):
@@ -218,9 +218,9 @@ def _texts(value: Any) -> list[str]:
 
 
 def _alike(a: Any, b: Any) -> float:
-    if isinstance(a, tuple) or isinstance(b, tuple):  # titled nodes: alike by title
+    if isinstance(a, tuple) or isinstance(b, tuple):  # titled nodes: alike by title, or by what they say
         if isinstance(a, tuple) and isinstance(b, tuple):
-            return word_similarity(a[1], b[1])
+            return max(difflib.SequenceMatcher(None, a[1], b[1]).ratio(), word_similarity(a[2], b[2], REWORDED))
         return 0.0
     if isinstance(a, str) and isinstance(b, str):
         return word_similarity(a, b, REWORDED)
