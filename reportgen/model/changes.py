@@ -188,7 +188,7 @@ def _item_step(item: Any, index: int, owner: str) -> Step:
 def _class_noun(item: Any) -> str:
     if isinstance(item, Node):
         return re.sub(r"(?<!^)(?=[A-Z])", " ", type(item).__name__).lower()
-    return "item"
+    return "paragraph" if isinstance(item, str) else "item"
 
 
 def _quoted(title: str) -> str:
