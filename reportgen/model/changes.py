@@ -262,11 +262,15 @@ def where(place: Place) -> str:
     if not visible:
         return "the report"
     words = [visible[-1].label]
-    for step in reversed(visible[:-1]):
+    outer = ""
+    for k in range(len(visible) - 2, -1, -1):
+        step = visible[k]
         words.append(_quoted(step.title) if step.title else step.label)
         if step.title:
+            # and the titled thing that holds it, if any: 'point 4 of Assessment in 'Audits 2018''
+            outer = next((f" in {_quoted(s.title)}" for s in reversed(visible[:k]) if s.title), "")
             break
-    return " of ".join(words)
+    return " of ".join(words) + outer
 
 
 def _context(place: Place) -> str:
