@@ -328,4 +328,6 @@ def _shown(value: Any) -> str:
         return "nothing"
     if isinstance(value, str):
         return _snippet(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
