@@ -113,15 +113,10 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
 
     OLD and NEW are content files or built .docx files.
     """
-    from reportgen.redline import read_earlier, read_side, redline as write_redline
+    from reportgen.redline import redline_files
 
-    expected = 1 if since else 2
-    if len(versions) != expected:
-        raise click.UsageError("give OLD and NEW, or one content file with --since GIT_REV")
-    new = read_side(Path(versions[-1]), templates)
-    old = read_earlier(Path(versions[0]), since, templates) if since else read_side(Path(versions[0]), templates)
-    out = out or Path("build") / f"{Path(versions[-1]).stem}.redline.docx"
-    result = write_redline(old, new, out, author=author, date=date.date() if date else None, force=force)
+    result = redline_files([Path(v) for v in versions], out, since=since, author=author,
+                           date=date.date() if date else None, templates=templates, force=force)
     if result.changes == []:
         click.echo("  no changes to the content")
     for change in result.changes or []:

@@ -123,3 +123,21 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
     written = write_docx(parts, Path(out), force=force)
     return RedlineResult(written.path, time.perf_counter() - started, count_revisions(parts), changes,
                          written.unchanged, written.kept_edited_copy, (old.name, new.name))
+
+
+def redline_files(versions: list[Path], out: Path | None = None, *, since: str | None = None,
+                  author: str | None = None, date: _dt.date | None = None, templates: Path | None = None,
+                  force: bool = False) -> RedlineResult:
+    """`redline OLD NEW` or `redline NEW --since REV`: read both versions, write the redline, time it all."""
+    from reportgen.errors import ReportgenError, Problem
+
+    started = time.perf_counter()
+    if len(versions) != (1 if since else 2):
+        raise ReportgenError([Problem("expected OLD and NEW (content files or .docx), "
+                                      "or one content file with --since GIT_REV")])
+    new = read_side(versions[-1], templates)
+    old = read_earlier(versions[0], since, templates) if since else read_side(versions[0], templates)
+    out = out or Path("build") / f"{Path(versions[-1]).stem}.redline.docx"
+    result = redline(old, new, out, author=author, date=date, force=force)
+    result.seconds = time.perf_counter() - started
+    return result
