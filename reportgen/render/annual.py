@@ -19,7 +19,7 @@ CONTENTS_LEVELS = 3
 
 def properties(report: AnnualReport) -> DocumentProperties:
     return DocumentProperties(title=report.title, author=report.author.name, date=report.date,
-                              subject=report.service, keywords=report.period)
+                              subject=report.service)
 
 
 def context(report: AnnualReport, w: OoxmlWriter) -> dict[str, Any]:
