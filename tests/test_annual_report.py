@@ -330,3 +330,18 @@ def test_matplotlib_is_only_imported_for_a_chart(tmp_path: Path) -> None:
               "print('matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_every_bad_definition_is_reported_at_once(tmp_path: Path) -> None:
+    text = MINIMAL.replace("responses: 30", 'responses: {sum: [eligible, "3x", true]}') \
+        .replace("[responses, eligible]", "[responses]").replace("type: survey", "type: surveys") \
+        .replace("      - Thirty of forty replied.", "      - [1]")
+    assert problems(write(tmp_path, text)) == [
+        "F:7:31: error: statistics.responses.sum[2]: expected a number or the name of a statistic, got '3x'",
+        "F:7:37: error: statistics.responses.sum[3]: expected a number or the name of a statistic, "
+        "got yes/no (true)",
+        "F:8:19: error: statistics.rate.percent: expected at least 2 item(s), got 1",
+        "F:13:11: error: sections[1].type: expected 'thematic audit', 'independent audit', 'multi-agency audit', "
+        "'review', 'survey' or 'section', got 'surveys' (did you mean 'survey'?)",
+        "F:15:9: error: sections[1].narrative[1]: expected a paragraph of text or {figure: ...}, got a list",
+    ]

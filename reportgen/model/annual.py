@@ -5,8 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Iterator, Literal, Union
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from reportgen.errors import Problem
 from reportgen.model import inline
@@ -20,18 +19,11 @@ def _operand(value: Any) -> Any:
         return float(value)
     if isinstance(value, str) and NAME.match(value.strip()):
         return value.strip()
-    raise PydanticCustomError("operand", "expected a number or the name of a statistic, got {got}",
-                              {"got": describe(value)})
+    raise rule_error(f"expected a number or the name of a statistic, got {describe(value)}")
 
 
-StatisticOperand = Annotated[Union[float, str], Field(union_mode="left_to_right")]
+StatisticOperand = Annotated[Union[float, str], BeforeValidator(_operand)]
 """A number, or the name of a statistic defined under `statistics:`."""
-
-
-def _checked_operands(values: Any) -> Any:
-    if isinstance(values, list):
-        return [_operand(v) for v in values]
-    return values
 
 
 class Formula(Node):
@@ -43,13 +35,6 @@ class Formula(Node):
     """The first as a percentage of the second: `{percent: [responses, eligible]}` -> 62.9%."""
     change: list[StatisticOperand] | None = Field(default=None, min_length=2, max_length=2)
     """The percentage change from the first to the second: `{change: [cases_before, cases_after]}` -> 25.8%."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _operands(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: _checked_operands(v) if k in ("sum", "percent", "change") else v for k, v in value.items()}
-        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Formula":
@@ -98,13 +83,6 @@ class Figure(Node):
     """Alt text for readers who cannot see the chart; made from the data when left out."""
     data_missing: Text = ""
     """Set when the figure's data was lost: what happened. The report shows a marked placeholder."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _operands(cls, value: Any) -> Any:
-        if isinstance(value, dict) and "values" in value:
-            return {**value, "values": _checked_operands(value["values"])}
-        return value
 
     @model_validator(mode="after")
     def _chart_or_missing(self) -> "Figure":
