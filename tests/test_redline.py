@@ -235,13 +235,101 @@ def test_redline_never_overwrites_an_edited_output(cli_project: Path) -> None:
     assert out.read_bytes() == edited
 
 
-def test_libreoffice_opens_it_and_lists_the_changes(redlined, tmp_path: Path) -> None:
+# -- the annual report: the issue's own test ----------------------------------------------------------
+
+ANNUAL = Path(__file__).resolve().parents[1] / "content" / "annual-qa-report-2018-19.yaml"
+RISK_BULLET = "            - There is also evidence of the use of risk assessment templates.\n"
+NEW_PARAGRAPH = "The review also looked at how quickly families were first contacted."
+
+
+def _annual_edited() -> str:
+    """A copy of the annual content with one recommendation changed, a bullet deleted, a paragraph added."""
+    text = ANNUAL.read_text(encoding="utf-8")
+    edits = [("Introduce case-mapping in group supervision sessions", "Introduce case-mapping in all supervision sessions"),
+             (RISK_BULLET, ""),
+             ("  - >-\n    This year there has also been a review",
+              f"  - {NEW_PARAGRAPH}\n  - >-\n    This year there has also been a review")]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def annual() -> tuple[Side, Side, dict[str, bytes]]:
+    old = _side(ANNUAL.read_text(encoding="utf-8"), "annual.yaml")
+    new = _side(_annual_edited(), "annual-edited.yaml")
+    return old, new, redline_parts(old, new, author=AUTHOR, date=DATE)
+
+
+def _revisions(parts: dict[str, bytes]) -> dict[str, list[str]]:
+    """Run-level revisions' texts, and the texts of paragraphs whose mark was inserted or deleted."""
+    body = _body(parts)
+    out: dict[str, list[str]] = {"ins": [], "del": [], "ins paragraph": [], "del paragraph": []}
+    for mark in body.iter(qn("w:ins"), qn("w:del")):
+        tag = mark.tag.split("}")[1]
+        if mark.getparent().tag == qn("w:rPr"):
+            p = mark.getparent().getparent().getparent()
+            out[f"{tag} paragraph"].append("".join(t.text or "" for t in p.iter(qn("w:t"), qn("w:delText"))))
+        else:
+            out[tag].append("".join(t.text or "" for t in mark.iter(qn("w:t"), qn("w:delText"))))
+    return out
+
+
+def test_annual_redline_shows_exactly_the_three_changes(annual) -> None:
+    assert _revisions(annual[2]) == {
+        "ins": [NEW_PARAGRAPH, "all"], "del": ["There is also evidence of the use of risk assessment templates.", "group"],
+        "ins paragraph": [NEW_PARAGRAPH], "del paragraph": ["There is also evidence of the use of risk assessment templates."]}
+    assert not list(_body(annual[2]).iter(qn("w:pPrChange")))
+
+
+def test_annual_accept_and_reject_give_the_two_texts(annual) -> None:
+    old, new, parts = annual
+    assert document_text(resolve_parts(parts, accept=True)) == document_text(new.parts)
+    assert document_text(resolve_parts(parts, accept=False)) == document_text(old.parts)
+
+
+def test_annual_changes_in_users_terms(annual) -> None:
+    from reportgen.model.changes import describe_changes
+
+    assert describe_changes(annual[0].report, annual[1].report) == [
+        f"Paragraph 3 of introduction added: '{NEW_PARAGRAPH[:57]}...'",
+        "Point 4 of Assessment in 'Independent Auditing Completed October/November 2018' removed: "
+        "'There is also evidence of the use of risk assessment temp...'",
+        "Recommendation 1 of 'Independent Auditing Completed October/November 2018' reworded",
+    ]
+
+
+def test_annual_moves_and_sections_in_users_terms() -> None:
+    from reportgen.model.changes import describe_changes
+
+    text = ANNUAL.read_text(encoding="utf-8")
+    start = text.index("  - title: Multi-Agency Audits June 2019")
+    without_section = text[:start] + text[text.index("  - title: Review of Pathway Plans"):]
+    anchor = "            - Supervision notes are not always uploaded promptly.\n"
+    moved = text.replace(RISK_BULLET, "").replace(anchor, anchor + RISK_BULLET)
+    old, new = (validate(parse_text(t, "annual.yaml")) for t in (without_section, moved))
+    assert describe_changes(old, new) == [
+        "A strength moved to areas for development in key findings of 'Independent Auditing Completed "
+        "October/November 2018': 'There is also evidence of the use of risk assessment temp...'",
+        "Section 'Multi-Agency Audits June 2019' added",
+    ]
+
+
+def test_cli_needs_two_versions_or_since(cli_project: Path) -> None:
+    run = reportgen("redline", "content/new.yaml", "-o", "build/x.docx", cwd=cli_project)
+    assert run.status == 2 and "expected OLD and NEW" in run.err and "Traceback" not in run.err
+
+
+def test_libreoffice_opens_it_and_lists_the_changes(annual, tmp_path: Path) -> None:
     docx = tmp_path / "red.docx"
-    docx.write_bytes(pack(redlined))
+    docx.write_bytes(pack(annual[2]))
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                     "--convert-to", "fodt", "--outdir", str(tmp_path), str(docx)],
                    check=True, capture_output=True, timeout=180)
     fodt = (tmp_path / "red.fodt").read_text(encoding="utf-8")
-    regions = fodt.count("<text:changed-region")
-    assert fodt.count("<text:insertion") >= 4 and fodt.count("<text:deletion") >= 3, regions
-    assert "Clerk to the Committee" in fodt
+    tracked = fodt[fodt.index("<text:tracked-changes"):fodt.index("</text:tracked-changes>")]
+    assert tracked.count("<text:changed-region") == 4  # the new paragraph, the bullet, 'group' -> 'all'
+    assert tracked.count("<text:insertion") == 2 and tracked.count("<text:deletion") == 2
+    assert "risk assessment templates" in fodt  # the deleted bullet is kept, marked, for review
+    assert tracked.count(AUTHOR) == 4
