@@ -6,10 +6,11 @@ import glob
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from reportgen.draft import DraftMark
 from reportgen.errors import ContentError, Problem
-from reportgen.load import load
+from reportgen.load import LoadedContent, load
 from reportgen.validate import validate
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
@@ -51,17 +52,18 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
     return out_dir / f"{source.stem}{suffix}"
 
 
-def read_report(source: Path):
+def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None):
     """Load and validate one content file: the model and the warnings met on the way."""
     from reportgen.checks import check
 
-    loaded = load(source)
+    loaded = load(source, parse)
     report = validate(loaded)
     return report, loaded.warnings + check(report)
 
 
 def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
-              extra_properties: dict[str, str] | None = None, draft: DraftMark | None = None) -> BuildResult:
+              extra_properties: dict[str, str] | None = None, draft: DraftMark | None = None,
+              parse: Callable[..., LoadedContent] | None = None) -> BuildResult:
     """Build one content file into `out_dir`. Raises ReportgenError, having written nothing, on bad input.
 
     With `draft`, the document is marked as a draft (see reportgen.draft); without, it carries no mark.
@@ -74,7 +76,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     source = Path(source)
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
-    report, warnings = read_report(source)
+    report, warnings = read_report(source, parse)
     template = template_path(report, templates)
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}

@@ -1,7 +1,8 @@
 """Watch mode: rebuild a report each time its content file or its Word template is saved.
 
-Templates stay compiled between rebuilds (render.template caches them until the file changes), so
-a rebuild costs one load, validate, render and write. An error is printed in the usual
+Templates stay compiled between rebuilds (render.template caches them until the file changes) and
+only the changed pieces of the content are parsed again (reload.py), so a rebuild costs little
+more than validate, render and write. An error is printed in the usual
 file:line:col form and watching goes on; the next save tries again.
 """
 
@@ -16,6 +17,7 @@ from typing import Callable
 
 from reportgen.build import BuildResult, build_one, content_files
 from reportgen.errors import Problem, ReportgenError
+from reportgen.reload import Reloader
 from reportgen.render import template_folders
 
 STEP_MS = 20
@@ -50,12 +52,14 @@ class Watcher:
     say: Callable[[str, bool], None] = _say
     on_rebuild: Callable[[Rebuild], None] | None = None
     template_of: dict[Path, Path] = field(default_factory=dict)
+    reloader: Reloader = field(default_factory=Reloader)
 
     def build(self, source: Path, first: bool = False) -> Rebuild:
         started = time.perf_counter()
         done = Rebuild(source, first=first)
         try:
-            done.result = build_one(source, self.out_dir, templates=self.templates, force=self.force)
+            done.result = build_one(source, self.out_dir, templates=self.templates, force=self.force,
+                                    parse=self.reloader.parse_text)
             if done.result.template is not None:
                 self.template_of[source.resolve()] = done.result.template.resolve()
         except ReportgenError as exc:

@@ -87,3 +87,14 @@ def test_cli_build_draft(repo: Path) -> None:
     run = reportgen("build", f"{NAME}.yaml", "-o", "final", cwd=repo)
     assert run.status == 0, run.err
     assert not any("DRAFT" in line for line in header_lines(repo / "final" / f"{NAME}.docx"))
+
+
+def test_annual_report_carries_the_draft_mark_too(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    source = ROOT / "content" / "annual-qa-report-2018-19.yaml"
+    draft = build_one(source, tmp_path / "draft", templates=ROOT / "report_templates",
+                      draft=DraftMark(DAY, "abc1234")).output
+    plain = build_one(source, tmp_path / "plain", templates=ROOT / "report_templates").output
+    assert header_lines(draft)[-1] == "DRAFT \u2013 25 November 2026 \u2013 abc1234"
+    assert not any("DRAFT" in line for line in header_lines(plain))

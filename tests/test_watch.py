@@ -118,3 +118,53 @@ def test_ctrl_c_stops_cleanly(project: Path) -> None:
     assert process.returncode == 0, err
     assert "stopped watching" in out
     assert "Traceback" not in err
+
+
+# -- the reloader: re-parsing only what changed gives exactly what a whole-file parse gives ---------
+
+ROOT = Path(__file__).resolve().parents[1]
+ANNUAL_TEXT = (ROOT / "content" / "annual-qa-report-2018-19.yaml").read_text(encoding="utf-8")
+SECTION = "  - title: Review of Pathway Plans"
+RELOAD_EDITS = {
+    "unchanged": lambda t: t,
+    "a word in a section": lambda t: t.replace("group supervision sessions", "all supervision sessions", 1),
+    "a section added": lambda t: t.replace(SECTION, "  - title: New\n    type: review\n    narrative: [Words.]\n" + SECTION),
+    "a section removed": lambda t: t[:t.index("  - title: Multi-Agency Audits June 2019")] + t[t.index(SECTION):],
+    "a comment and blank lines": lambda t: t.replace(SECTION, "\n  # a note\n\n" + SECTION),
+    "a top-level key moved": lambda t: t.replace("title: Annual", "service2: x\ntitle: Annual", 1),
+    "an anchor used in another piece": lambda t: t.replace("title: Annual Quality", "title: &t Annual Quality", 1)
+    .replace(SECTION, "  - title: *t\n    type: review\n" + SECTION),
+    "a duplicate key": lambda t: t.replace("service:", "title: again\nservice:", 1),
+    "broken YAML in a section": lambda t: t.replace(SECTION, "  - title: [unclosed\n" + SECTION),
+    "a tab in a section": lambda t: t.replace(SECTION, "  - title: x\n\ttype: review\n" + SECTION),
+    "a list at column 0": lambda t: t.replace("sections:\n", "sections:\n- title: Zero\n  type: review\n", 1),
+}
+
+
+def _parsed(parse, text: str):
+    try:
+        loaded = parse(text, "annual.yaml")
+    except Exception as exc:  # noqa: BLE001 - compared as text below
+        return ("error", type(exc).__name__, str(exc))
+    return (loaded.values, loaded.source.values, loaded.source.keys)
+
+
+@pytest.mark.parametrize("edit", sorted(RELOAD_EDITS))
+def test_reloader_gives_what_a_whole_parse_gives(edit: str) -> None:
+    from reportgen.load import parse_text
+    from reportgen.reload import Reloader
+
+    reloader = Reloader()
+    reloader.parse_text(ANNUAL_TEXT, "annual.yaml")  # the first save fills the cache
+    text = RELOAD_EDITS[edit](ANNUAL_TEXT)
+    assert _parsed(reloader.parse_text, text) == _parsed(parse_text, text)
+
+
+def test_reloader_reparses_only_the_changed_piece() -> None:
+    from reportgen.reload import Reloader
+
+    reloader = Reloader()
+    reloader.parse_text(ANNUAL_TEXT, "annual.yaml")
+    before = len(reloader.pieces)
+    reloader.parse_text(RELOAD_EDITS["a word in a section"](ANNUAL_TEXT), "annual.yaml")
+    assert len(reloader.pieces) == before + 1
