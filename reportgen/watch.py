@@ -20,7 +20,7 @@ from reportgen.errors import Problem, ReportgenError
 from reportgen.reload import Reloader
 from reportgen.render import template_folders
 
-STEP_MS = 20
+STEP_MS = 10
 """How long to wait for more changes after one is seen: editors write a file in one go."""
 DEBOUNCE_MS = 400
 """The longest a burst of changes is gathered before rebuilding."""
