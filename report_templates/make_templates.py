@@ -178,6 +178,16 @@ def _field(paragraph, instruction: str, shown: str) -> None:
         paragraph._p.append(parse_xml(xml))
 
 
+def _column_widths(table, widths) -> None:
+    """Widths on the grid (LibreOffice reads it) and on every cell (Word reads those)."""
+    table.autofit = False
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(width.twips))
+    for column, width in zip(table.columns, widths):
+        for cell in column.cells:
+            cell.width = width
+
+
 def _label(cell, text: str) -> None:
     run = cell.paragraphs[0].add_run(text)
     run.bold = True
@@ -224,9 +234,7 @@ def cover_template() -> Document:
                 _label(cell, value)
             else:
                 cell.paragraphs[0].add_run(value)
-    for cell, width in zip(table.columns, (Cm(3.6), Cm(7.2), Cm(2.2), Cm(3.0))):
-        for c in cell.cells:
-            c.width = width
+    _column_widths(table, (Cm(3.4), Cm(7.6), Cm(2.0), Cm(3.0)))
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
     doc.add_paragraph("{%p if has_corporate_rows %}")
@@ -245,6 +253,7 @@ def cover_template() -> Document:
         _label(row.cells[0], label)
         row.cells[1].paragraphs[0].add_run(value)
         _row_tag(later, "{%tr endif %}")
+    _column_widths(later, (Cm(11.0), Cm(5.0)))
     doc.add_paragraph("{%p endif %}")
 
     def heading(text: str) -> None:
