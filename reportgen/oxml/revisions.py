@@ -8,6 +8,7 @@ that a redline gives exactly the new text one way and the old text the other.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Iterator
@@ -92,13 +93,8 @@ def record_old_properties(new_ppr: etree._Element, old_ppr: etree._Element | Non
     old = etree.SubElement(change, W_PPR)
     for child in (old_ppr if old_ppr is not None else []):
         if child.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE):
-            old.append(_copy(child))
+            old.append(deepcopy(child))
     new_ppr.append(change)
-
-
-def _copy(el: etree._Element) -> etree._Element:
-    from copy import deepcopy
-    return deepcopy(el)
 
 
 # -- accept and reject ----------------------------------------------------------------------------
