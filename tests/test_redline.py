@@ -333,3 +333,32 @@ def test_libreoffice_opens_it_and_lists_the_changes(annual, tmp_path: Path) -> N
     assert tracked.count("<text:insertion") == 2 and tracked.count("<text:deletion") == 2
     assert "risk assessment templates" in fodt  # the deleted bullet is kept, marked, for review
     assert tracked.count(AUTHOR) == 4
+
+
+def test_table_rows_in_and_out() -> None:
+    """Rows of the later template's header table appear and go: row revisions, and both texts exact."""
+    base = _content([])
+    one_row = base.replace("purpose: information\n", "purpose: information\nextra_spending: false\n")
+    two_rows = one_row.replace("extra_spending: false\n", "extra_spending: true\nspending_amount: £12,000\n")
+    for old_text, new_text in ((base, one_row), (one_row, two_rows), (two_rows, base)):
+        old, new = _side(old_text, "old.yaml"), _side(new_text, "new.yaml")
+        parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+        assert document_text(resolve_parts(parts, accept=True)) == document_text(new.parts)
+        assert document_text(resolve_parts(parts, accept=False)) == document_text(old.parts)
+    rows = [tr for tr in _body(parts).iter(qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is not None]
+    assert len(rows) == 2  # two rows -> none: both rows marked deleted
+
+
+def test_accept_and_reject_of_properties_and_merged_paragraphs() -> None:
+    from reportgen.oxml.revisions import accept_all, reject_all
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    xml = (f'<w:body {w}><w:p><w:pPr><w:pStyle w:val="Heading2"/><w:rPr><w:del w:id="1" w:author="a" w:date="d"/></w:rPr>'
+           '<w:pPrChange w:id="2" w:author="a" w:date="d"><w:pPr><w:pStyle w:val="Normal"/></w:pPr></w:pPrChange></w:pPr>'
+           '<w:r><w:t>First </w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>second</w:t></w:r><w:ins w:id="3" w:author="a" w:date="d"><w:r><w:t> added</w:t></w:r></w:ins></w:p></w:body>')
+    accepted = accept_all(etree.fromstring(xml))
+    assert [paragraph_text(p) for p in accepted.iter(qn("w:p"))] == ["First second added"]  # the mark was deleted
+    rejected = reject_all(etree.fromstring(xml))
+    assert [paragraph_text(p) for p in rejected.iter(qn("w:p"))] == ["First ", "second"]
+    assert rejected.find(f".//{qn('w:pStyle')}").get(qn("w:val")) == "Normal"  # the old style is back
