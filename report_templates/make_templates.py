@@ -8,6 +8,7 @@ After this, clerks restyle the templates in Word; reportgen only refers to style
 from __future__ import annotations
 
 import copy
+import io
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+
+from reportgen.oxml.package import pack, read_parts
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
@@ -380,7 +383,11 @@ def main(names: list[str]) -> None:
     for name, make in TEMPLATES.items():
         if names and name not in names:
             continue
-        make().save(HERE / name)
+        # repacked with fixed zip times, so the same recipe always gives the same bytes (and
+        # branches that both regenerate a template do not conflict)
+        buffer = io.BytesIO()
+        make().save(buffer)
+        (HERE / name).write_bytes(pack(read_parts(buffer.getvalue())))
         print(f"wrote {HERE / name}")
 
 
