@@ -49,13 +49,21 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
     return out_dir / f"{source.stem}{suffix}"
 
 
-def read_report(source: Path):
-    """Load and validate one content file: the model and the warnings met on the way."""
+def read_report(source: Path, *, publication: bool = False):
+    """Load and validate one content file: the model and the warnings met on the way.
+
+    Confidential content in a Public report is an error; with `publication` (every build), a
+    Public report's quotations without recorded consent are warned about too.
+    """
     from reportgen.checks import check
+    from reportgen.safety import publication_problems
 
     loaded = load(source)
     report = validate(loaded)
-    return report, loaded.warnings + check(report)
+    errors, cautions = publication_problems(report, consent=publication)
+    if errors:
+        raise ContentError(errors)
+    return report, loaded.warnings + check(report) + cautions
 
 
 def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
@@ -68,7 +76,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     source = Path(source)
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
-    report, warnings = read_report(source)
+    report, warnings = read_report(source, publication=True)
     parts = render(report, template_path(report, templates), extra_properties)
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
