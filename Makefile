@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## build: every report in content/ into build/ (and PDFs when LibreOffice is installed)
 build: $(STAMP)
-	$(BIN)/reportgen build
+	$(BIN)/reportgen build --pdf=auto
 
 ## test: the whole test suite
 test: $(STAMP) system-deps

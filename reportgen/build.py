@@ -81,3 +81,22 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
                        written.kept_edited_copy, written.unchanged)
+
+
+def check_one(source: Path, *, templates: Path | None = None, publication: bool = False) -> list[Problem]:
+    """Everything `reportgen check` says about one file: for content, its warnings and the accessibility
+    findings in its document rendered in memory (nothing written); for a .docx or .pdf, the
+    accessibility findings and the publication-safety scan. Raises ReportgenError on bad input."""
+    from reportgen import accessibility, scan
+
+    source = Path(source)
+    if source.suffix.lower() in (".docx", ".pdf"):
+        if not source.is_file():
+            raise ContentError.at("no such file", source)
+        found = accessibility.check_docx(source) if source.suffix.lower() == ".docx" else []
+        return found + scan.scan_file(source)
+    from reportgen.render import render, template_path
+
+    report, warnings = read_report(source, publication=publication)
+    template = template_path(report, templates)
+    return warnings + accessibility.check_report(report, render(report, template), template)

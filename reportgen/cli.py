@@ -13,6 +13,8 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
+PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
+                                  help="Seconds before a hung LibreOffice is stopped (default: 120 + 30 per extra file).")
 
 
 def report(problems: list[Problem]) -> None:
@@ -31,14 +33,20 @@ def cli() -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
-    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx."""
+@click.option("--pdf", type=click.Choice(["always", "auto", "never"]), is_flag=False, flag_value="always",
+              default="never", show_default=True,
+              help="Also write tagged PDFs through LibreOffice: --pdf (always), --pdf=auto (when installed).")
+@PDF_TIMEOUT_OPTION
+def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: str,
+          pdf_timeout: float | None) -> None:
+    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
     from reportgen.build import build_one, content_files
 
     files = content_files(content)
     if not files:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
     failed: list[tuple[Path, ReportgenError]] = []
+    built: list[Path] = []
     for source in files:
         try:
             result = build_one(source, out_dir, templates=templates, force=force)
@@ -51,28 +59,56 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
         if result.kept_edited_copy:
             note += f" (edited copy kept as {result.kept_edited_copy})"
         click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
+        built.append(result.output)
+    if pdf != "never" and built:
+        from reportgen.publish import convert_outdated, soffice_available
+
+        if pdf == "always" or soffice_available():
+            for done in convert_outdated(built, timeout=pdf_timeout):
+                click.echo(f"wrote {done.output}")
+        else:
+            click.echo("PDFs not written: LibreOffice is not installed (sudo apt-get install "
+                       "libreoffice-writer-nogui)", err=True)
     if failed:
         names = ", ".join(str(s) for s, _ in failed)
         raise ReportgenError([Problem(f"{len(failed)} of {len(files)} report(s) not built: {names}")])
 
 
 @cli.command()
+@click.argument("docx", nargs=-1, required=True)
+@PDF_TIMEOUT_OPTION
+def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
+    """Convert DOCX files to tagged PDF beside them, in one LibreOffice run."""
+    from reportgen.publish import convert
+
+    for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
+        click.echo(f"wrote {done.output}")
+
+
+@cli.command()
 @click.argument("content", nargs=-1)
-def check(content: tuple[str, ...]) -> None:
-    """Validate CONTENT without writing anything; print every error and warning."""
-    from reportgen.build import content_files, read_report
+@TEMPLATES_OPTION
+@click.option("--publication", is_flag=True,
+              help="Also warn about what a Public build warns about (quotations without recorded consent).")
+def check(content: tuple[str, ...], templates: Path | None, publication: bool) -> None:
+    """Validate CONTENT (or check .docx/.pdf files) without writing anything; print every error and warning.
+
+    Content and .docx files get the accessibility checks; .docx and .pdf files the publication-safety scan.
+    """
+    from reportgen.build import check_one, content_files
 
     errors = 0
     warnings = 0
     for source in content_files(content):
         try:
-            _, found = read_report(source)
+            found = check_one(source, templates=templates, publication=publication)
         except ReportgenError as exc:
             report(exc.problems)
             errors += len(exc.problems)
             continue
         report(found)
-        warnings += len(found)
+        errors += sum(p.severity == "error" for p in found)
+        warnings += sum(p.severity == "warning" for p in found)
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
         sys.exit(2)

@@ -81,6 +81,24 @@ def find_soffice() -> str:
                                f"it: {INSTALL_HINT}", rule="tool-missing")])
 
 
+def soffice_available() -> bool:
+    try:
+        find_soffice()
+    except ToolMissing:
+        return False
+    return True
+
+
+def convert_outdated(docx_files: list[Path], *, timeout: float | None = None) -> list[Converted]:
+    """Convert the .docx files whose PDF is missing or older than the .docx; the rest are left alone."""
+    stale = []
+    for docx in docx_files:
+        pdf = Path(docx).with_suffix(".pdf")
+        if not pdf.exists() or pdf.stat().st_mtime_ns < Path(docx).stat().st_mtime_ns:
+            stale.append(Path(docx))
+    return convert(stale, timeout=timeout)
+
+
 def convert(docx_files: list[Path], *, timeout: float | None = None) -> list[Converted]:
     """Convert every .docx to a tagged PDF beside it, in one LibreOffice process; all or nothing.
 
