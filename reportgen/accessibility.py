@@ -20,8 +20,8 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
 - `link-text`: link text makes sense on its own: not "click here", "here", "read more" ..., not a bare URL.
 - `floating`: no floating drawings or text boxes (wp:anchor, VML positioned shapes, v:textbox,
   frames): they are read out of order; put pictures inline with the text.
-- `colour-only`: a run coloured differently from the main colour of its paragraph must also differ
-  in bold, italic or underline, so that the colour is not the only sign of its meaning.
+- `colour-only`: a run coloured differently from the run next to it must also differ from it in bold,
+  italic or underline, so that the colour is not the only sign of its meaning.
 - `contrast`: coloured text has a contrast ratio of at least 4.5:1 against white (the page; text on
   shaded backgrounds is not measured).
 """
@@ -351,22 +351,17 @@ def _colours(p: Any, sid: str, sheet: _StyleSheet) -> list[tuple[str, str]]:
     if not runs:
         return []
     out = []
-    weight: dict[str | None, int] = {}
-    for _, fmt, n in runs:
-        weight[fmt.colour] = weight.get(fmt.colour, 0) + n
-    main = max(weight, key=lambda c: weight[c])
-    main_looks = {(f.bold, f.italic, f.underline) for _, f, _ in runs if f.colour == main}
     reported: set[str] = set()
     for run, fmt, _ in runs:
-        if fmt.colour is None or fmt.colour in reported:
-            continue
-        if contrast_ratio(fmt.colour) < MIN_CONTRAST:
+        if fmt.colour is not None and fmt.colour not in reported and contrast_ratio(fmt.colour) < MIN_CONTRAST:
             reported.add(fmt.colour)
             out.append(("contrast", f"text in colour #{fmt.colour} has a contrast of "
                                     f"{contrast_ratio(fmt.colour):.1f}:1 on white; at least {MIN_CONTRAST}:1 is needed"))
-        if fmt.colour != main and (fmt.bold, fmt.italic, fmt.underline) in main_looks:
-            reported.add(fmt.colour)
-            out.append(("colour-only", f"{paragraph_text(run).strip()[:40]!r} differs from the text around it "
+    for (run_a, a, _), (run_b, b, _) in zip(runs, runs[1:]):
+        if a.colour != b.colour and (a.bold, a.italic, a.underline) == (b.bold, b.italic, b.underline):
+            # the coloured one of the two (the second, when both are coloured) carries the meaning
+            run, fmt = (run_b, b) if b.colour is not None else (run_a, a)
+            out.append(("colour-only", f"{paragraph_text(run).strip()[:40]!r} differs from the text next to it "
                                        f"only by its colour (#{fmt.colour}): make it bold or underlined too, "
                                        "or say in words what the colour means"))
     return out
@@ -428,6 +423,7 @@ def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[P
 def content_places(report: Any) -> list[tuple[str, Position, str]]:
     """Every piece of text in the content, as a reader would see it, with where it was written."""
     from reportgen.model import inline
+    from reportgen.model.common import format_path
 
     out = []
     for node in report.walk():
@@ -437,15 +433,14 @@ def content_places(report: Any) -> list[tuple[str, Position, str]]:
                 [(v, (name, i)) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
             for text, sub in values:
                 shown = _normal(inline.plain(text))
-                if shown:
-                    out.append((shown, node.where(*sub), ".".join(filter(None, [node.key_path, _sub_path(sub)]))))
+                if not shown:
+                    continue
+                position = node.where(*sub)
+                # a node written as a bare string (a Paragraph's shorthand) is named by its own path
+                path = node.key_path if position == node.where() else \
+                    ".".join(filter(None, [node.key_path, format_path(sub)]))
+                out.append((shown, position, path))
     return out
-
-
-def _sub_path(sub: tuple) -> str:
-    from reportgen.model.common import format_path
-
-    return format_path(sub)
 
 
 def _normal(text: str) -> str:
@@ -459,7 +454,8 @@ def _content_place(text: str, places: list[tuple[str, Position, str]]) -> tuple[
     for content, position, path in places:
         if content == shown:
             return position, path
-    inside = [(len(c), p, k) for c, p, k in places if len(c) >= 4 and c in shown]
+    # content quoted within a longer line ('Appendix 1 – title'); not a table row that merely holds a value
+    inside = [(len(c), p, k) for c, p, k in places if len(c) * 2 >= len(shown) and c in shown]
     if inside:
         _, position, path = max(inside, key=lambda t: t[0])
         return position, path
