@@ -33,11 +33,9 @@ def cli() -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-@click.option("--pdf", type=click.Choice(["always", "auto", "never"]), is_flag=False, flag_value="always",
-              default="never", show_default=True,
-              help="Also write tagged PDFs through LibreOffice: --pdf (always), --pdf=auto (when installed).")
+@click.option("--pdf", is_flag=True, help="Also write a tagged PDF beside each .docx (needs LibreOffice).")
 @PDF_TIMEOUT_OPTION
-def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: str,
+def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,
           pdf_timeout: float | None) -> None:
     """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
     from reportgen.build import build_one, content_files
@@ -45,6 +43,9 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     files = content_files(content)
     if not files:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
+    if pdf:
+        from reportgen.publish import find_soffice
+        find_soffice()  # before building anything: a missing LibreOffice is said at once
     failed: list[tuple[Path, ReportgenError]] = []
     built: list[Path] = []
     for source in files:
@@ -60,15 +61,11 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
             note += f" (edited copy kept as {result.kept_edited_copy})"
         click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
         built.append(result.output)
-    if pdf != "never" and built:
-        from reportgen.publish import convert_outdated, soffice_available
+    if pdf and built:
+        from reportgen.publish import convert_outdated
 
-        if pdf == "always" or soffice_available():
-            for done in convert_outdated(built, timeout=pdf_timeout):
-                click.echo(f"wrote {done.output}")
-        else:
-            click.echo("PDFs not written: LibreOffice is not installed (sudo apt-get install "
-                       "libreoffice-writer-nogui)", err=True)
+        for done in convert_outdated(built, timeout=pdf_timeout):
+            click.echo(f"wrote {done.output}")
     if failed:
         names = ", ".join(str(s) for s, _ in failed)
         raise ReportgenError([Problem(f"{len(failed)} of {len(files)} report(s) not built: {names}")])

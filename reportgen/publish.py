@@ -81,14 +81,6 @@ def find_soffice() -> str:
                                f"it: {INSTALL_HINT}", rule="tool-missing")])
 
 
-def soffice_available() -> bool:
-    try:
-        find_soffice()
-    except ToolMissing:
-        return False
-    return True
-
-
 def convert_outdated(docx_files: list[Path], *, timeout: float | None = None) -> list[Converted]:
     """Convert the .docx files whose PDF is missing or older than the .docx; the rest are left alone."""
     stale = []

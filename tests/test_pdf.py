@@ -142,16 +142,15 @@ def test_missing_libreoffice_says_how_to_install_it(docx: Path, tmp_path: Path) 
     assert not docx.with_suffix(".pdf").exists()
 
 
-def test_build_pdf_auto_skips_pdfs_without_libreoffice(tmp_path: Path) -> None:
+def test_build_pdf_without_libreoffice_stops_before_building(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     shutil.copy(CASES / f"{COVER}.yaml", tmp_path / "content")
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    run = reportgen("build", "--pdf=auto", cwd=tmp_path, env={"PATH": str(empty)})
-    assert run.status == 0, run.err
-    assert (tmp_path / "build" / f"{COVER}.docx").exists()
-    assert not (tmp_path / "build" / f"{COVER}.pdf").exists()
-    assert "PDFs not written: LibreOffice is not installed" in run.err
+    run = reportgen("build", "--pdf", f"content/{COVER}.yaml", cwd=tmp_path, env={"PATH": str(empty)})
+    assert run.status == 2
+    assert "apt-get install libreoffice-writer-nogui" in run.err
+    assert not (tmp_path / "build").exists()
 
 
 def test_hung_conversion_is_killed_with_its_children(docx: Path, tmp_path: Path,
