@@ -408,6 +408,8 @@ def check_docx(path: Path) -> list[Problem]:
 def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[Problem]:
     """Findings in a report rendered in memory: at the content line a finding's text came from, or else
     at the template (the place in the rendered document named)."""
+    from reportgen.load import display_path
+
     places = content_places(report)
     out = []
     for finding in check_parts(parts):
@@ -415,7 +417,7 @@ def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[P
         if found is not None:
             out.append(finding.problem(found[0], found[1]))
         else:
-            out.append(finding.problem(Position(str(template)), f"rendered document, {finding.place}"
+            out.append(finding.problem(Position(display_path(template)), f"rendered document, {finding.place}"
                                        + (f" ({finding.text.strip()[:47]!r})" if finding.text.strip() else "")))
     return out
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, reportgen
 from reportgen.accessibility import check_docx, check_parts, contrast_ratio
 from reportgen.build import check_one
+from reportgen.load import display_path
 from reportgen.oxml import xml
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.properties import DocumentProperties, set_properties
@@ -190,5 +191,5 @@ def test_template_finding_names_the_rendered_place(project: Path) -> None:
     source = project / "content" / "committee-cover-2020-02-qa-audits.yaml"
     found = [p for p in check_one(source, templates=project / "report_templates") if p.severity == "error"]
     assert [p.rule for p in found] == ["table-header"]
-    assert found[0].position.file == str(template)
+    assert found[0].position.file == display_path(template)
     assert found[0].path.startswith("rendered document, table 1 ('Committee: | Safeguarding Sub Committee")
