@@ -51,9 +51,8 @@ def quotation_consent(report: Node) -> list[Problem]:
                 rule="quotation-consent"))
         elif consent is None:
             problems.append(Problem(
-                "this quotation does not record consent: a Public report should quote someone only with "
-                "their consent; add `consent: true` once it is given (write the quotation as `text:` and "
-                "`consent:`)", node.where(), node.key_path, "warning", "quotation-consent"))
+                "this quotation does not record consent to publish it: once given, write it as `text:` "
+                "with `consent: true`", node.where(), node.key_path, "warning", "quotation-consent"))
     return problems
 
 

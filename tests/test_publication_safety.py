@@ -107,9 +107,8 @@ def _quoted(text: str) -> Node:
 def test_public_build_warns_for_each_quotation_without_consent() -> None:
     errors, warnings = publication_problems(_quoted(QUOTES), consent=True)
     assert [str(p) for p in warnings] == [
-        "quotes.yaml:3:5: warning: quotes[1]: this quotation does not record consent: a Public report should quote "
-        "someone only with their consent; add `consent: true` once it is given (write the quotation as `text:` "
-        "and `consent:`)"]
+        "quotes.yaml:3:5: warning: quotes[1]: this quotation does not record consent to publish it: once given, "
+        "write it as `text:` with `consent: true`"]
     assert [str(p).split(": this")[0] for p in errors] == ["quotes.yaml:7:14: error: quotes[3]"]
 
 
