@@ -22,6 +22,8 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
   frames): they are read out of order; put pictures inline with the text.
 - `colour-only`: a run coloured differently from the run next to it must also differ from it in bold,
   italic or underline, so that the colour is not the only sign of its meaning.
+- `pdf-tagged` (a PDF): it has a structure tree and is marked as tagged; `title` and `language`
+  apply to a PDF too (its Info title, and /Lang in its catalogue).
 - `contrast`: coloured text has a contrast ratio of at least 4.5:1 against white (the page; text on
   shaded backgrounds is not measured).
 """
@@ -403,6 +405,23 @@ def check_docx(path: Path) -> list[Problem]:
     except NotADocx as exc:
         raise OutputError.at(f"not a Word .docx file: {exc}", path) from None
     return [f.problem(Position(str(path))) for f in check_parts(parts)]
+
+
+def check_pdf(path: Path) -> list[Problem]:
+    """A PDF is tagged (it has a structure tree and says it is marked) and carries its title and language."""
+    from reportgen.scan import poppler, without_streams
+
+    info = poppler("pdfinfo", str(path))
+    objects = without_streams(Path(path).read_bytes())
+    found = []
+    if not re.search(r"^Tagged:\s+yes$", info, re.MULTILINE) or "/StructTreeRoot" not in objects:
+        found.append(Finding("pdf-tagged", "the PDF is not tagged: screen readers cannot follow its structure "
+                                           "(export from Word or LibreOffice with tagged PDF on)", "PDF"))
+    if not re.search(r"^Title:\s+\S", info, re.MULTILINE):
+        found.append(Finding("title", "the PDF has no title in its properties", "PDF properties"))
+    if not re.search(r"/Lang\s*\(\s*[A-Za-z]", objects):
+        found.append(Finding("language", "the PDF does not say its language (/Lang in the catalogue)", "PDF"))
+    return [f.problem(Position(str(path))) for f in found]
 
 
 def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[Problem]:

@@ -85,7 +85,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
 
 def check_one(source: Path, *, templates: Path | None = None, publication: bool = False) -> list[Problem]:
     """Everything `reportgen check` says about one file: for content, its warnings and the accessibility
-    findings in its document rendered in memory (nothing written); for a .docx or .pdf, the
+    findings in its document rendered in memory (nothing written); for a .docx or .pdf, its
     accessibility findings and the publication-safety scan. Raises ReportgenError on bad input."""
     from reportgen import accessibility, scan
 
@@ -93,8 +93,8 @@ def check_one(source: Path, *, templates: Path | None = None, publication: bool 
     if source.suffix.lower() in (".docx", ".pdf"):
         if not source.is_file():
             raise ContentError.at("no such file", source)
-        found = accessibility.check_docx(source) if source.suffix.lower() == ".docx" else []
-        return found + scan.scan_file(source)
+        check = accessibility.check_docx if source.suffix.lower() == ".docx" else accessibility.check_pdf
+        return check(source) + scan.scan_file(source)
     from reportgen.render import render, template_path
 
     report, warnings = read_report(source, publication=publication)

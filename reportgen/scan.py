@@ -99,8 +99,7 @@ def scan_pdf(path: Path) -> list[Problem]:
             if _mentions(said, who):
                 found.append(_problem(path, where, f"the operating-system user or home folder ({who}) is "
                                                    "recorded", "personal-metadata"))
-    # the objects outside streams: the streams are compressed page content, fonts and the XMP read above
-    raw = _STREAM.sub("", path.read_bytes().decode("latin-1"))
+    raw = without_streams(path.read_bytes())
     if m := _ABSOLUTE_PATH.search(raw):
         found.append(_problem(path, "PDF file", f"a machine path is recorded ({raw[m.start():m.start() + 40]!r})",
                               "machine-path"))
@@ -113,6 +112,11 @@ def scan_pdf(path: Path) -> list[Problem]:
                                                 f"{text[max(0, m.start() - 20):m.end() + 20]!r}",
                               "template-leftover", "warning"))
     return found
+
+
+def without_streams(pdf: bytes) -> str:
+    """A PDF's objects outside its streams (the streams are compressed pages, fonts and the XMP)."""
+    return _STREAM.sub("", pdf.decode("latin-1"))
 
 
 def scan_file(path: Path) -> list[Problem]:

@@ -19,7 +19,8 @@ import pytest
 from conftest import CASES, ROOT, reportgen, seed_text, word_ratio
 from reportgen.errors import ToolMissing
 from reportgen.publish import convert, filter_spec
-from reportgen.scan import poppler, scan_file
+from reportgen.build import check_one
+from reportgen.scan import poppler
 
 COVER = "committee-cover-2020-02-qa-audits"
 PAGES = {COVER: 3}
@@ -73,7 +74,7 @@ def test_every_output_is_clean(built: Path) -> None:
     outputs = sorted(built.glob("*.docx")) + sorted(built.glob("*.pdf"))
     assert len(outputs) == 2 * len(PAGES)
     for output in outputs:
-        assert scan_file(output) == [], output
+        assert check_one(output) == [], output  # accessibility (tagged, title, language) and the scan
     for pdf in built.glob("*.pdf"):
         info = poppler("pdfinfo", str(pdf)) + poppler("pdfinfo", "-meta", str(pdf))
         assert "/tmp" not in info and "reportgen-pdf-" not in info and "file:" not in info

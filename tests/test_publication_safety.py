@@ -199,6 +199,17 @@ def test_scan_of_a_pdf(tmp_path: Path) -> None:
     assert run.status == 2 and "[machine-path]" in run.err
 
 
+def test_an_untagged_pdf_without_language_fails_the_accessibility_check(tmp_path: Path) -> None:
+    from reportgen.accessibility import check_pdf
+
+    untagged = tmp_path / "untagged.pdf"
+    untagged.write_bytes(_pdf("/Title (Annual Report)"))
+    assert [p.rule for p in check_pdf(untagged)] == ["pdf-tagged", "language"]
+    untitled = tmp_path / "untitled.pdf"
+    untitled.write_bytes(_pdf("/Producer (LibreOffice 7.4)"))
+    assert "title" in [p.rule for p in check_pdf(untitled)]
+
+
 def test_check_on_a_leaky_docx_names_the_part(tmp_path: Path, clean_parts: dict[str, bytes]) -> None:
     path = tmp_path / "edited.docx"
     path.write_bytes(pack(LEAKS["hidden-text"](clean_parts)))
