@@ -16,30 +16,52 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, ROOT, reportgen, seed_text, word_ratio
+from conftest import CASES, ROOT, Run, reportgen, seed_text, word_ratio
 from reportgen.errors import ToolMissing
 from reportgen.publish import convert, filter_spec
 from reportgen.build import check_one
 from reportgen.scan import poppler
 
 COVER = "committee-cover-2020-02-qa-audits"
-PAGES = {COVER: 3}
-"""Each seed report's page count in the PDF, as LibreOffice lays out the factory template."""
-TITLES = {COVER: "Aidhour Quality Assurance Report on Audits Completed December 2019"}
+ANNUAL = "annual-qa-report-2018-19"
+PAGES = {COVER: 3, ANNUAL: 18}
+"""Each seed report's page count in the PDF, as LibreOffice lays out the factory templates."""
+TITLES = {COVER: "Aidhour Quality Assurance Report on Audits Completed December 2019",
+          ANNUAL: "Annual Quality Assurance Report 2018 to 2019"}
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with every seed case built by `reportgen build --pdf`: one LibreOffice run for all of them."""
+def build_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+    """Both seed reports built by `reportgen build --pdf`: one LibreOffice run for the two."""
     project = tmp_path_factory.mktemp("pdf-project")
     (project / "content").mkdir()
-    for case in CASES.glob("*.yaml"):
-        shutil.copy(case, project / "content" / case.name)
+    shutil.copy(CASES / f"{COVER}.yaml", project / "content")
+    shutil.copy(ROOT / "content" / f"{ANNUAL}.yaml", project / "content")
     run = reportgen("build", "--pdf", cwd=project, timeout=600)
     assert run.status == 0, run.err
+    return project, run
+
+
+@pytest.fixture(scope="module")
+def built(build_run: tuple[Path, Run]) -> Path:
+    project, run = build_run
     for name in PAGES:
         assert f"wrote build/{name}.pdf" in run.out
     return project / "build"
+
+
+def test_public_build_warns_for_each_quotation_without_consent(build_run: tuple[Path, Run]) -> None:
+    project, run = build_run
+    source = (project / "content" / f"{ANNUAL}.yaml").read_text(encoding="utf-8").splitlines()
+    quotes = next(i for i, line in enumerate(source) if line.strip() == "quotes:") + 1
+    warned = [re.match(rf"content/{ANNUAL}\.yaml:(\d+):9: warning: sections\[7\]\.quotes\[(\d+)\]: this quotation "
+                       r"does not record consent to publish it: once given, write it as `text:` with "
+                       r"`consent: true`$", line) for line in run.err.splitlines() if "quotation" in line]
+    assert len(warned) == 15 and all(warned)
+    assert [int(m.group(2)) for m in warned] == list(range(1, 16))
+    lines = [int(m.group(1)) for m in warned]
+    assert lines[0] == quotes + 1 and lines == sorted(lines)
+    assert all(source[n - 1].startswith("      - ") for n in lines)  # each at its quotation's `- `
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -50,11 +72,15 @@ def test_page_count(built: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_text_matches_the_published_report(built: Path, name: str) -> None:
-    text = poppler("pdftotext", str(built / f"{name}.pdf"), "-")
-    # the PDF adds the running header (the title) and 'Page N of M' on each page
-    body = re.sub(r"^(Page \d+ of \d+|" + re.escape(TITLES[name]) + r")$", "", text, flags=re.MULTILINE)
-    assert word_ratio(seed_text(name), body) >= 0.97
-    assert TITLES[name] in text and f"Page 1 of {PAGES[name]}" in text
+    text = poppler("pdftotext", str(built / f"{name}.pdf"), "-").replace("\f", "\n")
+    # the PDF adds a table of contents (filled in), the running header (the title) and 'Page N of M'
+    body = re.sub(r"^Contents\n.*?^Page \d+ of \d+$", "", text, count=1, flags=re.MULTILINE | re.DOTALL)
+    body = re.sub(r"^(Page \d+ of \d+|" + re.escape(TITLES[name]) + r")$", "", body, flags=re.MULTILINE)
+    # list markers: the seed's text shows bullets as '-', the PDF as glyphs on lines of their own
+    body = re.sub(r"(?<!\S)[\u2022\u2013\u25e6](?!\S)", " ", body)
+    seed = re.sub(r"(?<!\S)-(?!\S)", " ", seed_text(name))
+    assert word_ratio(seed, body) >= 0.985
+    assert TITLES[name] in text and f"Page {PAGES[name]} of {PAGES[name]}" in text
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -119,6 +119,18 @@ def test_consent_is_not_asked_of_plain_check_or_non_public_reports() -> None:
                                 consent=True) == ([], [])
 
 
+def test_check_publication_adds_the_consent_warnings() -> None:
+    annual = "content/annual-qa-report-2018-19.yaml"
+    plain = reportgen("check", annual, cwd=ROOT)
+    publication = reportgen("check", "--publication", annual, cwd=ROOT)
+    assert plain.status == publication.status == 0
+    added = [line for line in publication.err.splitlines() if line not in plain.err.splitlines()]
+    assert len(added) == 16  # a warning for each of 15 quotations, and the new count
+    assert all(line.startswith(f"{annual}:") and "does not record consent" in line
+               for line in added[:-1])
+    assert added[-1] == "0 error(s), 18 warning(s)"
+
+
 # -- the output scan: failing examples (every real output is scanned in test_pdf.py) ------------------------
 
 def _built_parts() -> dict[str, bytes]:
