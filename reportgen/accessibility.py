@@ -57,18 +57,27 @@ _STORY = re.compile(r"word/|\d*\.xml")
 
 @dataclass
 class Finding:
-    """One accessibility problem: the rule broken, what is wrong, where, and the text found there."""
+    """One accessibility problem: the rule broken, what is wrong, where, and the text found there
+    (or, for a paragraph without text such as a picture's, the text of the paragraph before it)."""
 
     rule: str
     message: str
     place: str
     text: str = ""
+    near: str = ""
+
+    @property
+    def described_place(self) -> str:
+        """'paragraph 12 ('Background')', or 'paragraph 13 (after 'Fig 1 Referrals ...')' for a picture."""
+        def short(text: str) -> str:
+            text = " ".join(text.split())
+            return repr(text if len(text) <= 50 else text[:47] + "...")
+        if self.text.strip():
+            return f"{self.place} ({short(self.text)})"
+        return f"{self.place} (after {short(self.near)})" if self.near.strip() else self.place
 
     def problem(self, position: Position | None, path: str = "") -> Problem:
-        shown = self.text.strip().replace("\n", " ")
-        shown = shown if len(shown) <= 50 else shown[:47] + "..."
-        where = path or (f"{self.place} ({shown!r})" if shown else self.place)
-        return Problem(f"{self.message} [{self.rule}]", position, where, "error", self.rule)
+        return Problem(f"{self.message} [{self.rule}]", position, path or self.described_place, "error", self.rule)
 
 
 @dataclass
@@ -236,6 +245,7 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
             continue
         prefix = "" if story == "word/document.xml" else f"page {_STORY.sub('', story)}, "
         tables: list[tuple[Any, str]] = []
+        before = ""
         for para in _paragraphs(container, prefix, {"p": 0, "table": 0}, story == "word/document.xml", tables):
             p, text = para.element, paragraph_text(para.element)
             ppr = p.find(qn("w:pPr"))
@@ -257,7 +267,8 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
                 found.append(("heading-style", "this short all-bold paragraph looks like a heading: give it "
                                                "a Heading style so it is one for screen readers"))
             found += _images(p) + _floating(p, ppr) + _links(p) + _colours(p, sid, sheet)
-            findings += [Finding(rule, message, para.place, text) for rule, message in found]
+            findings += [Finding(rule, message, para.place, text, before) for rule, message in found]
+            before = text if text.strip() else before
         for table, place in tables:
             findings += _table(table, place)
     return findings
@@ -432,12 +443,14 @@ def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[P
     places = content_places(report)
     out = []
     for finding in check_parts(parts):
-        found = _content_place(finding.text, places)
+        # a picture has no text of its own: it is placed by its caption (the paragraph before it)
+        found = _content_place(finding.text, places) if finding.text.strip() else \
+            _content_place(finding.near, places)
         if found is not None:
             out.append(finding.problem(found[0], found[1]))
         else:
-            out.append(finding.problem(Position(display_path(template)), f"rendered document, {finding.place}"
-                                       + (f" ({finding.text.strip()[:47]!r})" if finding.text.strip() else "")))
+            out.append(finding.problem(Position(display_path(template)),
+                                       f"rendered document, {finding.described_place}"))
     return out
 
 

@@ -193,3 +193,24 @@ def test_template_finding_names_the_rendered_place(project: Path) -> None:
     assert [p.rule for p in found] == ["table-header"]
     assert found[0].position.file == display_path(template)
     assert found[0].path.startswith("rendered document, table 1 ('Committee: | Safeguarding Sub Committee")
+
+
+def test_picture_without_alt_is_placed_at_its_figure() -> None:
+    from reportgen.build import read_report
+    from reportgen.render import render, template_path
+    from reportgen.accessibility import check_report
+
+    source = ROOT / "content" / "annual-qa-report-2018-19.yaml"
+    report, _ = read_report(source)
+    template = template_path(report, ROOT / "report_templates")
+    parts = render(report, template)
+    document_xml = parts["word/document.xml"].decode("utf-8")
+    first = document_xml.index("<wp:docPr ")
+    descr = document_xml.index(' descr="', first)
+    end = document_xml.index('"', descr + len(' descr="'))
+    parts["word/document.xml"] = (document_xml[:descr] + ' descr=""' + document_xml[end + 1:]).encode("utf-8")
+    found = check_report(report, parts, template)
+    assert [p.rule for p in found] == ["image-alt"]
+    lines = source.read_text(encoding="utf-8").splitlines()
+    caption = next(i for i, line in enumerate(lines) if "caption: Contacts received between May" in line) + 1
+    assert (found[0].position.line, found[0].path) == (caption, "sections[1].narrative[4].figure.caption"), found
