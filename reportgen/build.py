@@ -78,9 +78,20 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
     report, warnings = read_report(source, publication=True)
     parts = render(report, template_path(report, templates), extra_properties)
+    warnings += leaks(parts, output_path(source, out_dir))
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
                        written.kept_edited_copy, written.unchanged)
+
+
+def leaks(parts: dict[str, bytes], output: Path) -> list[Problem]:
+    """What the output would carry that must not be published (comments or hidden text from an edited
+    template, a machine path), as warnings. Template tags are left out: content may print them."""
+    from dataclasses import replace
+
+    from reportgen.scan import scan_parts
+
+    return [replace(p, severity="warning") for p in scan_parts(parts, output) if p.rule != "template-leftover"]
 
 
 def check_one(source: Path, *, templates: Path | None = None, publication: bool = False) -> list[Problem]:

@@ -13,7 +13,7 @@ from conftest import ROOT, reportgen, snapshot
 from reportgen.load import parse_text
 from reportgen.model import Node
 from reportgen.model.common import RequiredText, ShorthandNode
-from reportgen.oxml.package import pack
+from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.oxml.text import document_text
 from reportgen.safety import publication_problems
@@ -228,3 +228,17 @@ def test_check_on_a_leaky_docx_names_the_part(tmp_path: Path, clean_parts: dict[
     run = reportgen("check", str(path), cwd=tmp_path)
     assert run.status == 2
     assert f"{path}: error: word/document.xml: hidden text (Font > Hidden) [hidden-text]" in run.err
+
+
+def test_build_warns_when_the_template_would_leak(project: Path) -> None:
+    # a clerk hid a note in the template in Word: every report built from it would carry it
+    template = project / "report_templates" / "committee-cover.docx"
+    parts = read_parts(template)
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:r><w:t>Summary", b"<w:r><w:rPr><w:vanish/></w:rPr><w:t>Note to self </w:t></w:r><w:r><w:t>Summary", 1)
+    assert b"w:vanish" in parts["word/document.xml"]
+    template.write_bytes(pack(parts))
+    run = reportgen("build", COVER, cwd=project)
+    assert run.status == 0, run.err
+    assert ("build/committee-cover-2020-02-qa-audits.docx: warning: word/document.xml: hidden text (Font > Hidden) "
+            "[hidden-text]") in run.err
