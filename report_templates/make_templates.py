@@ -150,6 +150,7 @@ def page_setup(doc, header_text: str) -> None:
     header.text = header_text
     header.style = doc.styles["Header"]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _draft_line(section.header)
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -157,6 +158,15 @@ def page_setup(doc, header_text: str) -> None:
     _field(footer, "PAGE", "1")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES", "1")
+
+
+def _draft_line(header) -> None:
+    """A `reportgen build --draft` shows 'DRAFT – date – revision' at the top of every page; a build without none."""
+    for text in ("{%p if draft %}", "{{ draft.line }}", "{%p endif %}"):
+        paragraph = header.add_paragraph(style="Header")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(text)
+        run.bold = text.startswith("{{")
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
