@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 
 ## build: every report in content/ into build/ (and PDFs when LibreOffice is installed)
 build: $(STAMP)
-	$(BIN)/reportgen build
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
+	  $(BIN)/reportgen build --pdf; \
+	else echo "LibreOffice not installed: building .docx only (PDFs need: sudo apt-get install libreoffice-writer-nogui)"; \
+	  $(BIN)/reportgen build; fi
 
 ## test: the whole test suite
 test: $(STAMP) system-deps
@@ -34,3 +37,9 @@ system-deps:
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache
+
+## bench: every benchmark in benchmarks/, one table of ratios against baselines measured in the same run
+bench: $(STAMP)
+	@command -v pandoc >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pandoc >/dev/null; }
+	$(BIN)/python benchmarks/run.py

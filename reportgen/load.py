@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from reportgen.errors import ContentError, Position, Problem
 from reportgen.model.common import PathKey, SourceMap
@@ -49,8 +48,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load(path: str | Path) -> LoadedContent:
-    """Read and parse one content file; every problem that stops it is raised as a located ContentError."""
+def load(path: str | Path, parse: "Callable[..., LoadedContent] | None" = None) -> LoadedContent:
+    """Read and parse one content file; every problem that stops it is raised as a located ContentError.
+
+    `parse` stands in for parse_text (watch mode's reloader re-parses only what changed)."""
     path = Path(path)
     name = display_path(path)
     try:
@@ -60,7 +61,9 @@ def load(path: str | Path) -> LoadedContent:
     if raw is None:
         raise ContentError.at(f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB; "
                               "content files are a few hundred kB at most", name)
-    return parse_text(_decode(raw, name), name, path)
+    text = _decode(raw, name)
+    text, warnings = _clean_controls(text, name)
+    return (parse or parse_text)(text, name, path, warnings)
 
 
 def parse_text(text: str, name: str, path: Path | None = None,
@@ -83,18 +86,23 @@ def parse_text(text: str, name: str, path: Path | None = None,
     keys: dict[PathKey, tuple[int, int]] = {}
     problems: list[Problem] = []
     warnings = list(warnings or []) + cleaned
+    def too_deep() -> ContentError:
+        return ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
+                               "a report needs only a few levels", name, *_deepest(text))
+
     try:
         document = yaml.load(text)
-        _refuse_bombs(document, name)
-        plain = _plain(document, (), values, keys, problems, name, warnings)
     except MarkedYAMLError as exc:
         raise ContentError([_yaml_problem(exc, name)]) from None
-    except YAMLError as exc:
+    except (YAMLError, ValueError, TypeError) as exc:
         raise ContentError.at(f"not valid YAML: {exc}", name) from None
+    except RecursionError:  # the YAML parser recurses once per level, before _plain's limit can apply
+        raise too_deep() from None
+    try:
+        _refuse_bombs(document, name)
+        plain = _plain(document, (), values, keys, problems, name, warnings)
     except RecursionError:
-        # the YAML parser itself recurses once per level, so very deep nesting never reaches _plain's limit
-        raise ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
-                              "a report needs only a few levels", name, *_deepest(text)) from None
+        raise too_deep() from None
     if problems:
         raise ContentError(problems)
     return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
@@ -132,36 +140,26 @@ def _expanded(node: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
     return count, chars
 
 
-def _timestamp_or_text(constructor: Any, node: Any) -> Any:
-    """A YAML date such as 2020-02-31 that is no real day stays text, for the model to refuse with its place."""
-    try:
-        return constructor.construct_yaml_timestamp(node)
-    except (ValueError, OverflowError):
-        return str(node.value)
+_CONSTRUCTOR = None
 
 
-@functools.cache
 def _constructor() -> type:
-    """ruamel's round-trip constructor, except for dates that are no real day."""
-    from ruamel.yaml.constructor import RoundTripConstructor
+    """ruamel's round-trip constructor, except that dates stay text for the model to check.
 
-    class Constructor(RoundTripConstructor):
-        pass
+    ruamel would turn 2020-02-31 into a crash with no position; the model's Date type gives a
+    located 'there is no such day' instead.
+    """
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        from ruamel.yaml.constructor import RoundTripConstructor
 
-    Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-    return Constructor
+        class ContentConstructor(RoundTripConstructor):
+            pass
 
-
-def _deepest(text: str) -> tuple[int, int]:
-    """Line and column where brackets and indentation first nest deepest: where to look."""
-    depth, best, where = 0, -1, (1, 1)
-    for number, line in enumerate(text.split("\n"), start=1):
-        indent = len(line) - len(line.lstrip(" "))
-        for col, char in enumerate(line, start=1):
-            depth += (char in "[{") - (char in "]}")
-            if depth + indent // 2 > best:
-                best, where = depth + indent // 2, (number, col)
-    return where
+        ContentConstructor.add_constructor(
+            "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+        _CONSTRUCTOR = ContentConstructor
+    return _CONSTRUCTOR
 
 
 def _decode(raw: bytes, name: str) -> str:
