@@ -96,16 +96,18 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
 def _clean_loc(loc: tuple, values: Any) -> PathKey:
     # pydantic adds the member of a union or a validator's function name to the location; the user
     # wrote neither, so keep only the keys and indexes that appear in the YAML (following the values,
-    # since a user's own key may look like pydantic's: "-committee", "list[1]")
+    # since a user's own key may look like pydantic's: "-committee", "list[1]"), and a required field
+    # the content leaves out
     out: list[str | int] = []
     current = values
-    for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
+    for n, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
             current = current[part]
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
-        elif isinstance(part, int) or not (part in _PYDANTIC_TYPES or str(part).startswith(_PYDANTIC_PARTS)):
-            current = None  # a missing field or a key the content does not have: still the user's path
+        elif isinstance(current, dict) and n == len(loc) - 1 and isinstance(part, str) and \
+                not (part in _PYDANTIC_TYPES or part.startswith(_PYDANTIC_PARTS)):
+            pass
         else:
             continue
         out.append(part)

@@ -62,6 +62,7 @@ def test_public_report_lists_an_exempt_appendix_without_its_contents(project: Pa
         "background_papers:", "  - title: Costs of the external auditors\n    public: false\n"
                               "    exempt_paragraphs: [3]\n    file: costs.docx\n\nbackground_papers:")
     source.write_text(text)
+    (project / "content" / "costs.docx").write_bytes(b"")  # an appendix's file must exist (issue 8)
     run = reportgen("build", COVER, cwd=project)
     assert run.status == 0, run.err
     shown = document_text(project / "build" / "committee-cover-2020-02-qa-audits.docx")
