@@ -107,7 +107,89 @@ def cover_strings(report: dict[str, Any]) -> list[str]:
     return [as_loaded(t) for t in header if t] + [shown(t) for t in body]
 
 
-KINDS = {"cover": (cover_content, cover_strings)}
+STATISTICS = {"x": 7, "total": {"sum": ["x", "x"]}}
+"""Every generated annual report defines these, so the hostile text's [[x]] refers to something."""
+STATISTICS_SHOWN = {"x": "7", "total": "14"}
+
+
+def annual_shown(text: str) -> str:
+    """Body text of an annual report as shown: inline markup applied, statistics filled in."""
+    from reportgen.model.inline import parse
+    return "".join(s.text if s.stat is None else STATISTICS_SHOWN.get(s.stat, s.published or s.stat)
+                   for s in parse(as_loaded(text)))
+
+
+_point = st.one_of(some_text, st.fixed_dictionaries({"text": some_text}, optional={
+    "quote": some_text, "continued": st.lists(some_text, max_size=2)}))
+_group = st.fixed_dictionaries({"points": st.lists(_point, min_size=1, max_size=2)},
+                               optional={"theme": some_text, "closing": st.lists(some_text, max_size=1)})
+_figure = st.one_of(
+    st.fixed_dictionaries({"caption": some_text, "data_missing": some_text}),
+    st.fixed_dictionaries({"caption": some_text, "chart": st.sampled_from(["bar", "pie"]),
+                           "categories": st.just(["Yes", "No"]), "values": st.just(["x", 3])}))
+_recommendation = st.one_of(some_text, st.fixed_dictionaries({"text": some_text}, optional={
+    "id": st.from_regex(r"R[0-9]{1,2}", fullmatch=True), "status": st.sampled_from(["open", "in progress", "completed"]),
+    "owner": some_text, "due": some_text}))
+_section = st.fixed_dictionaries(
+    {"title": some_text, "type": st.sampled_from(["thematic audit", "independent audit", "multi-agency audit",
+                                                  "review", "survey", "section"])},
+    optional={"dates": some_text,
+              # a chart is drawn by matplotlib: one figure in twenty keeps the run short
+              "narrative": st.lists(st.one_of(*[some_text] * 19, st.fixed_dictionaries({"figure": _figure})),
+                                    max_size=3),
+              "cases": st.lists(some_text, max_size=2),
+              "quotes": st.lists(st.one_of(some_text, st.fixed_dictionaries({"text": some_text,
+                                                                             "consent": st.just(True)})), max_size=2),
+              "key_findings": st.fixed_dictionaries({}, optional={"strengths": st.lists(_group, max_size=2),
+                                                                  "areas_for_development": st.lists(_group, max_size=1)}),
+              "conclusion": st.lists(some_text, max_size=2),
+              "recommendations": st.lists(_recommendation, max_size=2),
+              "outcome": st.fixed_dictionaries({"paragraphs": st.lists(some_text, min_size=1, max_size=2)},
+                                               optional={"items": st.lists(some_text, max_size=2)})})
+
+
+@st.composite
+def annual_content(draw: Any) -> dict[str, Any]:
+    """A valid annual QA report with hostile text in every field that holds text."""
+    report: dict[str, Any] = {
+        "kind": "annual",
+        "title": draw(some_text),
+        "author": draw(st.fixed_dictionaries({"name": some_text, "job_title": some_text})),
+        "date": draw(st.sampled_from(["August 2019", "January 2000", "December 2031"])),
+        "statistics": STATISTICS,
+        "introduction": draw(st.lists(some_text, min_size=1, max_size=2)),
+        "sections": draw(st.lists(_section, min_size=1, max_size=2)),
+    }
+    report.update(draw(st.fixed_dictionaries({}, optional={"service": some_text, "period": some_text})))
+    return report
+
+
+def annual_strings(report: dict[str, Any]) -> list[str]:
+    """Every string of an annual report as the built document must show it."""
+    header = [report["title"], report.get("service", ""), report.get("period", ""), *report["author"].values()]
+    body = list(report["introduction"])
+    for section in report["sections"]:
+        body += [section["title"], section.get("dates", ""), *section.get("cases", []),
+                 *section.get("conclusion", [])]
+        for item in section.get("narrative", []):
+            figure = item.get("figure") if isinstance(item, dict) else None
+            body += [item] if figure is None else [figure["caption"], figure.get("data_missing", "")]
+        body += [q if isinstance(q, str) else q["text"] for q in section.get("quotes", [])]
+        for r in section.get("recommendations", []):
+            body += [r] if isinstance(r, str) else [r["text"]]
+            header += [] if isinstance(r, str) else [r.get("owner", ""), r.get("due", "")]  # printed as typed
+        outcome = section.get("outcome") or {}
+        body += outcome.get("paragraphs", []) + outcome.get("items", [])
+        findings = section.get("key_findings") or {}
+        for group in findings.get("strengths", []) + findings.get("areas_for_development", []):
+            body += [group.get("theme", ""), *group.get("closing", [])]
+            for point in group["points"]:
+                body += [point] if isinstance(point, str) else \
+                    [point["text"], point.get("quote", ""), *point.get("continued", [])]
+    return [as_loaded(t) for t in header if t] + [annual_shown(t) for t in body if t]
+
+
+KINDS = {"cover": (cover_content, cover_strings), "annual": (annual_content, annual_strings)}
 """Each report kind's generator of valid content and the strings its document must contain."""
 
 

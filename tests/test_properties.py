@@ -93,48 +93,58 @@ def test_valid_content_builds_and_shows_every_string(kind: str, data: st.DataObj
 
 
 # Ways to spoil valid content, each of which the tool must refuse with a located error.
+def _model(report: dict) -> Any:
+    return MODEL_KINDS[report["kind"]]
+
+
 def _drop(report: dict, draw: Any) -> None:
-    required = [k for k in ("committee", "dated", "subject", "report_of", "purpose", "summary",
-                            "recommendations", "main_report", "author") if k in report]
+    required = [n for n, f in _model(report).model_fields.items() if f.is_required() and n != "kind"]
     del report[draw(st.sampled_from(required))]
 
 
 def _wrong_type(report: dict, draw: Any) -> None:
-    key = draw(st.sampled_from(["subject", "dated", "purpose", "summary", "author", "main_report", "access"]))
-    report[key] = draw(st.sampled_from([7, 3.5, True, None, [], {}, {"x": "y"}, [[1]]]))
+    required = [n for n, f in _model(report).model_fields.items() if f.is_required() and n != "kind"]
+    report[draw(st.sampled_from(required))] = draw(st.sampled_from([7, 3.5, True, None, [], {}, {"x": "y"}, [[1]]]))
 
 
 def _unknown_field(report: dict, draw: Any) -> None:
-    report[draw(st.from_regex(r"[a-z][a-z_]{0,15}", fullmatch=True).filter(lambda k: k not in report and k != "kind"
-                                                                            and not _is_field(k)))] = "x"
-
-
-def _is_field(key: str) -> bool:
-    from reportgen.model import CoverReport
-    return key in CoverReport.model_fields
+    fields = _model(report).model_fields
+    report[draw(st.from_regex(r"[a-z][a-z_-]{0,15}", fullmatch=True).filter(lambda k: k not in fields))] = "x"
 
 
 def _blank(report: dict, draw: Any) -> None:
-    report[draw(st.sampled_from(["subject", "report_of"]))] = draw(st.sampled_from(["", "   ", "\x00", "\u2028"]))
+    key = draw(st.sampled_from({"cover": ["subject", "report_of"], "annual": ["title"]}[report["kind"]]))
+    report[key] = draw(st.sampled_from(["", "   ", "\x00", "\u2028", "\x0b"]))
 
 
 def _bad_date(report: dict, draw: Any) -> None:
-    report["dated"] = draw(st.sampled_from(["31/02/2020", "00/01/2020", "29/02/2019", "2020-02-30", "10/13/2020",
-                                            "next Tuesday", "10-02-2020"]))
-
-
-def _non_public(report: dict, draw: Any) -> None:
-    report["access"] = "non-public"
-    report.pop("exempt_paragraphs", None)
+    if report["kind"] == "cover":
+        report["dated"] = draw(st.sampled_from(["31/02/2020", "00/01/2020", "29/02/2019", "2020-02-30",
+                                                "10/13/2020", "next Tuesday", "10-02-2020"]))
+    else:
+        report["date"] = draw(st.sampled_from(["Agust 2019", "2019", "31/02/2020", "August", "13/2019"]))
 
 
 def _empty_list(report: dict, draw: Any) -> None:
-    report[draw(st.sampled_from(["summary", "recommendations", "main_report"]))] = []
+    report[draw(st.sampled_from({"cover": ["summary", "recommendations", "main_report"],
+                                 "annual": ["introduction", "sections"]}[report["kind"]]))] = []
+
+
+def _non_public(report: dict, draw: Any) -> None:
+    if report["kind"] == "cover":
+        report["access"] = "non-public"
+        report.pop("exempt_paragraphs", None)
+    else:
+        report["introduction"] = report["introduction"] + ["See [[no_such_statistic]]."]
 
 
 def _bad_path(report: dict, draw: Any) -> None:
-    report["appendices"] = [{"title": "Evidence", "file": draw(st.sampled_from(
-        ["../../etc/passwd", "/etc/passwd", "..\\..\\windows\\win.ini", "missing.pdf", ".", "C:\\x.pdf"]))}]
+    path = draw(st.sampled_from(["../../etc/passwd", "/etc/passwd", "..\\..\\windows\\win.ini", "missing.pdf", ".",
+                                 "C:\\x.pdf"]))
+    if report["kind"] == "cover":
+        report["appendices"] = [{"title": "Evidence", "file": path}]
+    else:
+        report["sections"][0]["type"] = draw(st.sampled_from(["audit", "Review", "", path]))
 
 
 SPOILERS = [_drop, _wrong_type, _unknown_field, _blank, _bad_date, _non_public, _empty_list, _bad_path]

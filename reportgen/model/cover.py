@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -48,7 +48,7 @@ class CoverReport(Node):
 
     kind: Literal["cover"]
     """Always `cover` for a covering report."""
-    committee: RequiredText | list[RequiredText]
+    committee: RequiredText | Annotated[list[RequiredText], Field(min_length=1)]
     """The committee, or a list of committees, the report goes to."""
     dated: Date
     """The meeting date, dd/mm/yyyy: 10/02/2020."""
