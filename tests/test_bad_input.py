@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import CASES, refused, reportgen, snapshot
+from conftest import CASES, ROOT, refused, reportgen, snapshot
 
 NAME = "committee-cover-2020-02-qa-audits"
 SOURCE = f"content/{NAME}.yaml"
@@ -236,3 +236,43 @@ def test_edited_output_cannot_be_moved_aside(with_output: Path) -> None:
         refused(with_output, "--force", expect="cannot move the edited copy aside", where=OUTPUT)
     finally:
         _mutable(with_output / "build")
+
+
+# -- the annual report ------------------------------------------------------------------------------------
+ANNUAL = "annual-qa-report-2018-19"
+ANNUAL_SOURCE = f"content/{ANNUAL}.yaml"
+ANNUAL_CASES = {
+    "misspelt month": ("date: August 2019", "date: Agust 2019",
+                       "date: expected a month and year such as 'August 2019', got 'Agust 2019'", f"{ANNUAL_SOURCE}:9:7"),
+    "unknown section type": ("type: thematic audit", "type: thematic audti",
+                             "(did you mean 'thematic audit'?)", f"{ANNUAL_SOURCE}:90:11"),
+    "formula naming an unknown statistic": ("contacts_other]}", "contacts_othr]}",
+                                            "contacts_othr", f"{ANNUAL_SOURCE}:15:"),
+    "text naming an unknown statistic": ("introduction:\n", "introduction:\n  - See [[no_such_figure]].\n",
+                                         "no_such_figure", f"{ANNUAL_SOURCE}:24:"),
+    "a folder in place of the output": (None, None, f"a folder named {ANNUAL}.docx is in its place",
+                                        f"build/{ANNUAL}.docx"),
+}
+
+
+@pytest.fixture(scope="module")
+def previous_annual(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    from reportgen.build import build_one
+
+    return build_one(ROOT / ANNUAL_SOURCE, tmp_path_factory.mktemp("annual")).output.read_bytes()
+
+
+@pytest.mark.parametrize("case", sorted(ANNUAL_CASES))
+def test_bad_annual_report_leaves_the_previous_output(project: Path, previous_annual: bytes, case: str) -> None:
+    old, new, expect, where = ANNUAL_CASES[case]
+    source = project / ANNUAL_SOURCE
+    text = (ROOT / ANNUAL_SOURCE).read_text(encoding="utf-8")
+    (project / "build").mkdir()
+    if old is None:  # the output's place is taken
+        (project / "build" / f"{ANNUAL}.docx").mkdir()
+    else:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+        (project / "build" / f"{ANNUAL}.docx").write_bytes(previous_annual)
+    source.write_text(text, encoding="utf-8")
+    refused(project, ANNUAL_SOURCE, expect=expect, where=where)

@@ -53,20 +53,32 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     }
     text = yaml_text(content, raw_controls=True).replace('"ESCAPED"', ESCAPED)
     (project / "content" / "hostile.yaml").write_text(text, encoding="utf-8")
+    annual = {
+        "kind": "annual", "title": typed[0], "author": {"name": typed[5], "job_title": typed[6]},
+        "date": "August 2019", "introduction": typed + ["ESCAPED"],
+        "sections": [{"title": typed[1], "type": "review", "narrative": typed, "cases": typed[:3],
+                      "key_findings": {"strengths": [{"theme": typed[6], "points": typed}]},
+                      "recommendations": typed[:2]}],
+    }
+    text = yaml_text(annual, raw_controls=True).replace('"ESCAPED"', ESCAPED)
+    (project / "content" / "hostile-annual.yaml").write_text(text, encoding="utf-8")
     run = reportgen("build", cwd=project)
     assert run.status == 0 and "Traceback" not in run.err, run.err
-    return project / "build" / "hostile.docx", run.err
+    return project / "build", run.err
 
 
+KINDS = ["hostile", "hostile-annual"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_text_appears_as_typed(hostile: tuple[Path, str], case: str) -> None:
-    built, _ = hostile
+def test_text_appears_as_typed(hostile: tuple[Path, str], case: str, kind: str) -> None:
     shown = HOSTILE[case][1] if case != "escaped control characters" else ESCAPED_SHOWN
-    assert shown in document_text(built)
+    assert shown in document_text(hostile[0] / f"{kind}.docx")
 
 
 def test_header_and_properties_hold_hostile_text(hostile: tuple[Path, str]) -> None:
-    built, _ = hostile
+    built = hostile[0] / "hostile.docx"
     doc = Document(str(built))
     assert doc.core_properties.title == HOSTILE["xml and markup characters"][1]
     assert doc.core_properties.author == HOSTILE["emoji"][1]
@@ -74,8 +86,9 @@ def test_header_and_properties_hold_hostile_text(hostile: tuple[Path, str]) -> N
     assert rows[1].cells[1].text == HOSTILE["xml and markup characters"][1]
 
 
-def test_nothing_was_executed_or_interpreted(hostile: tuple[Path, str]) -> None:
-    text = document_text(hostile[0])
+@pytest.mark.parametrize("kind", KINDS)
+def test_nothing_was_executed_or_interpreted(hostile: tuple[Path, str], kind: str) -> None:
+    text = document_text(hostile[0] / f"{kind}.docx")
     assert "49" not in text  # {{ 7*7 }} printed, not computed
     assert "&amp;amp;" not in text and "&#0;" in text  # entities not decoded twice, nor at all
 
@@ -87,21 +100,24 @@ def test_pasted_control_characters_are_reported(hostile: tuple[Path, str]) -> No
         warning = f"warning: control character U+{code} (pasted from Word or email) {action}"
         lines = [line for line in err.splitlines() if warning in line]
         assert lines, f"no warning for U+{code}:\n{err}"
-        assert all(line.startswith("content/hostile.yaml:") for line in lines), lines
+        assert {line.split(":")[0] for line in lines} == {f"content/{kind}.yaml" for kind in KINDS}, lines
 
 
-def test_every_part_is_well_formed_xml(hostile: tuple[Path, str]) -> None:
-    for name, data in read_parts(hostile[0]).items():
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_part_is_well_formed_xml(hostile: tuple[Path, str], kind: str) -> None:
+    for name, data in read_parts(hostile[0] / f"{kind}.docx").items():
         if name.endswith((".xml", ".rels")):
             etree.fromstring(data)  # raises on anything XML cannot hold
 
 
-def test_libreoffice_opens_it(hostile: tuple[Path, str], tmp_path: Path) -> None:
-    built, _ = hostile
+def test_libreoffice_opens_them(hostile: tuple[Path, str], tmp_path: Path) -> None:
+    """One LibreOffice run converts every hostile document."""
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(built)],
-                   check=True, capture_output=True, timeout=300)
-    pdf = tmp_path / "hostile.pdf"
-    assert pdf.exists()
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    assert "{{ 7*7 }}" in text and "Fish & chips < 5 > 3" in text
+                    "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    *(str(hostile[0] / f"{kind}.docx") for kind in KINDS)],
+                   check=True, capture_output=True, timeout=600)
+    for kind in KINDS:
+        pdf = tmp_path / f"{kind}.pdf"
+        assert pdf.exists(), kind
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        assert "{{ 7*7 }}" in text and "Fish & chips < 5 > 3" in text, kind
