@@ -19,6 +19,8 @@ NAME = "committee-cover-2020-02-qa-audits"
 TEMPLATE = "report_templates/committee-cover.docx"
 OUTPUT = f"build/{NAME}.docx"
 FACTORY = ROOT / TEMPLATE
+ANNUAL = "annual-qa-report-2018-19"
+ANNUAL_TEMPLATE = "report_templates/annual-qa-report.docx"
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +37,12 @@ def with_output(project: Path, previous_output: bytes) -> Path:
     return project
 
 
-def _parts_replaced(old: bytes, new: bytes, part: str = "word/document.xml") -> Callable[[Path], None]:
-    """A template made from the factory one with `old` replaced by `new` in one part's XML."""
+def _parts_replaced(old: bytes, new: bytes, part: str = "word/document.xml",
+                    factory: Path = FACTORY) -> Callable[[Path], None]:
+    """A template made from a factory one with `old` replaced by `new` in one part's XML."""
     def make(path: Path) -> None:
         buffer = io.BytesIO()
-        with zipfile.ZipFile(FACTORY) as source, zipfile.ZipFile(buffer, "w") as target:
+        with zipfile.ZipFile(factory) as source, zipfile.ZipFile(buffer, "w") as target:
             for info in source.infolist():
                 data = source.read(info)
                 if info.filename == part:
@@ -55,9 +58,9 @@ def _tag(new: str) -> Callable[[Path], None]:
     return _parts_replaced(b"{{ report_of }}", new.encode("utf-8"))
 
 
-def _without_style(name: str) -> Callable[[Path], None]:
+def _without_style(name: str, factory: Path = FACTORY) -> Callable[[Path], None]:
     def make(path: Path) -> None:
-        doc = Document(str(FACTORY))
+        doc = Document(str(factory))
         style = doc.styles[name]
         style.element.getparent().remove(style.element)
         doc.save(str(path))
@@ -174,3 +177,26 @@ def test_restyled_template_builds_and_keeps_its_styles(project: Path) -> None:
     assert built.styles["Normal"].font.size == Pt(11)
     assert built.styles["Heading 1"].font.size == Pt(20)
     assert document_text(project / OUTPUT) == document_text(project / "factory" / f"{NAME}.docx")
+
+
+# -- the annual report's template ---------------------------------------------------------------------------
+
+
+ANNUAL_BROKEN = {
+    "unknown variable": (_parts_replaced(b"{{ date }}", b"{{ dated }}", factory=ROOT / ANNUAL_TEMPLATE),
+                         "undefined variable 'dated' in tag {{ dated }}"),
+    "unclosed tag": (_parts_replaced(b"{{ date }}", b"{{ date", factory=ROOT / ANNUAL_TEMPLATE),
+                     "a tag is not closed: '{{ date'"),
+    "sandbox escape": (_parts_replaced(b"{{ date }}", b"{{ date.__class__.__mro__ }}", factory=ROOT / ANNUAL_TEMPLATE),
+                       "unsafe"),
+    "missing Caption style": (_without_style("Caption", ROOT / ANNUAL_TEMPLATE),
+                              "the template has no paragraph style named 'Caption'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ANNUAL_BROKEN))
+def test_broken_annual_template_is_refused(project: Path, case: str) -> None:
+    make, expect = ANNUAL_BROKEN[case]
+    (project / "content" / f"{ANNUAL}.yaml").write_bytes((ROOT / "content" / f"{ANNUAL}.yaml").read_bytes())
+    make(project / ANNUAL_TEMPLATE)
+    refused(project, f"content/{ANNUAL}.yaml", expect=expect, where=ANNUAL_TEMPLATE)
