@@ -60,7 +60,7 @@ def validate_as(model: type[Node], values: Any, loaded: LoadedContent) -> Node:
 
 
 def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) -> Problem:
-    loc: PathKey = _clean_loc(error["loc"], loaded.values)
+    loc: PathKey = _clean_loc(error["loc"], loaded.values, error["type"] == "missing")
     kind = error["type"]
     got = error.get("input")
     ctx = error.get("ctx") or {}
@@ -93,11 +93,11 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
     return Problem(message, loaded.source.position(loc), format_path(loc))
 
 
-def _clean_loc(loc: tuple, values: Any) -> PathKey:
+def _clean_loc(loc: tuple, values: Any, missing: bool = False) -> PathKey:
     # pydantic adds the member of a union or a validator's function name to the location; the user
     # wrote neither, so keep only the keys and indexes that appear in the YAML (following the values,
-    # since a user's own key may look like pydantic's: "-committee", "list[1]"), and a required field
-    # the content leaves out
+    # since a user's own key may look like pydantic's: "-committee", "list[1]", "date"), and, for a
+    # required field the content leaves out, that field
     out: list[str | int] = []
     current = values
     for n, part in enumerate(loc):
@@ -105,18 +105,10 @@ def _clean_loc(loc: tuple, values: Any) -> PathKey:
             current = current[part]
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
-        elif isinstance(current, dict) and n == len(loc) - 1 and isinstance(part, str) and \
-                not (part in _PYDANTIC_TYPES or part.startswith(_PYDANTIC_PARTS)):
-            pass
-        else:
+        elif not (missing and n == len(loc) - 1 and isinstance(current, dict)):
             continue
         out.append(part)
     return tuple(out)
-
-
-_PYDANTIC_PARTS = ("function-", "union[", "list[", "literal[", "lax-or-strict", "json-or-python", "is-instance[",
-                   "nullable[", "tagged-union[", "model[")
-_PYDANTIC_TYPES = {"str", "int", "bool", "float", "date", "datetime", "none", "list", "dict"}
 
 
 def _fields_at(model: type[Node], values: Any, loc: PathKey) -> list[str]:

@@ -276,3 +276,20 @@ def test_bad_annual_report_leaves_the_previous_output(project: Path, previous_an
         (project / "build" / f"{ANNUAL}.docx").write_bytes(previous_annual)
     source.write_text(text, encoding="utf-8")
     refused(project, ANNUAL_SOURCE, expect=expect, where=where)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("kind: annual\ntitle: x\n", "g.yaml:1:1: error: date: expected the field 'date', got nothing"),
+    ("kind: cover\n-committee: x\n", "g.yaml:2:1: error: -committee: unknown field '-committee' (did you mean"),
+    ("kind: cover\nlist[1]: x\n", "g.yaml:2:1: error: list[1]: unknown field 'list[1]'"),
+    ("kind: cover\ncommittee: [a, 7]\n", "g.yaml:2:16: error: committee[2]: expected text, got a number (7)"),
+])
+def test_locations_follow_the_contents_own_keys(text: str, expected: str) -> None:
+    """Keys that look like the names pydantic adds to an error's place ('date', 'list[1]') keep theirs."""
+    from reportgen.errors import ContentError
+    from reportgen.load import parse_text
+    from reportgen.validate import validate
+
+    with pytest.raises(ContentError) as caught:
+        validate(parse_text(text, "g.yaml"))
+    assert expected in str(caught.value)
