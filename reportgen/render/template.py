@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from reportgen.errors import Problem, Position, TemplateError
+from reportgen.load import display_path
 from reportgen.oxml.ns import NS, qn
 from reportgen.oxml.package import NotADocx, read_parts
 
@@ -65,7 +66,7 @@ class WordTemplate:
             raise TemplateError([Problem(
                 f"the template has no {kind} style named {name!r}; restore it in Word "
                 "(Styles pane) or rebuild the factory template with `make templates`",
-                Position(str(self.path)), rule="template-style")])
+                Position(display_path(self.path)), rule="template-style")])
         return found
 
     def has_style(self, name: str) -> bool:
@@ -76,7 +77,7 @@ class WordTemplate:
         if style.num_id is None or style.num_id not in self.abstract_of_num:
             raise TemplateError([Problem(
                 f"the style {name!r} is not a list style (it has no numbering): in Word, give it "
-                "bullets or numbering under Format > Numbering", Position(str(self.path)),
+                "bullets or numbering under Format > Numbering", Position(display_path(self.path)),
                 rule="template-style")])
         return self.abstract_of_num[style.num_id]
 
@@ -105,7 +106,7 @@ class WordTemplate:
         nearby = _nearby(source, line, tag)
         what = f"undefined variable {name!r}" if name else str(exc)
         return Problem(f"{what}{f' in tag {tag}' if tag else ''}{f' near {nearby!r}' if nearby else ''}",
-                       Position(f"{self.path}", 0, 0), part, rule="template-tag")
+                       Position(display_path(self.path)), part, rule="template-tag")
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -153,7 +154,7 @@ def load_template(path: str | Path) -> WordTemplate:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise TemplateError.at(f"cannot read the template: {exc.strerror or exc}", path) from None
+        raise TemplateError.at(f"cannot read the template: {exc.strerror or exc}", display_path(path)) from None
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     cached = _CACHE.get(key)
     if cached is None:
@@ -166,7 +167,7 @@ def _prepare(path: Path) -> WordTemplate:
         parts = read_parts(path)
     except NotADocx as exc:
         raise TemplateError.at(f"the template is not a Word .docx file ({exc}); save it from Word as "
-                               "'Word Document (*.docx)'", path) from None
+                               "'Word Document (*.docx)'", display_path(path)) from None
     template = WordTemplate(path, parts)
     problems: list[Problem] = []
     env = jinja_environment()
@@ -183,7 +184,7 @@ def _prepare(path: Path) -> WordTemplate:
         except Exception as exc:  # jinja2.TemplateSyntaxError, but any compile failure is the template's
             line = getattr(exc, "lineno", None)
             problems.append(Problem(f"template syntax: {getattr(exc, 'message', exc)}"
-                                    f"{_near(source, line)}", Position(str(path)), part,
+                                    f"{_near(source, line)}", Position(display_path(path)), part,
                                     rule="template-tag"))
     if problems:
         raise TemplateError(problems)
@@ -227,7 +228,7 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
     try:
         root = etree.fromstring(xml)
     except etree.XMLSyntaxError as exc:
-        problems.append(Problem(f"the part is not well-formed XML: {exc}", Position(str(path)), part))
+        problems.append(Problem(f"the part is not well-formed XML: {exc}", Position(display_path(path)), part))
         return None
     found = False
     for p in root.iter(qn("w:p")):
@@ -279,7 +280,7 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
             problems.append(Problem(f"a tag is not closed: {full[m.start():m.start() + 40]!r} "
                                     f"(in {'the table row' if row is not None else 'the paragraph'} "
                                     f"{around[:80]!r})",
-                                    Position(str(path)), part, rule="template-tag"))
+                                    Position(display_path(path)), part, rule="template-tag"))
     for s, e in spans:
         for i in range(s, e):
             owner[i] = owner[s]
