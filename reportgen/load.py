@@ -86,6 +86,7 @@ def parse_text(text: str, name: str, path: Path | None = None,
     keys: dict[PathKey, tuple[int, int]] = {}
     problems: list[Problem] = []
     warnings = list(warnings or []) + cleaned
+
     def too_deep() -> ContentError:
         return ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
                                "a report needs only a few levels", name, *_deepest(text))

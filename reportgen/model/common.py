@@ -140,6 +140,7 @@ Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_required_text)]
 """Text that must say something: blank is an error."""
 
+
 class ContentPath(str):
     """A file the content names (an appendix, a figure's image), as written: relative to the content file.
 
@@ -157,6 +158,7 @@ class ContentPath(str):
 
 ContentFile = Annotated[ContentPath, BeforeValidator(_text)]
 """A path to a file beside the content (blank for none); see ContentPath."""
+
 
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
