@@ -25,9 +25,11 @@ MAX_DEPTH = 40
 # C1 controls (U+0080-U+009F, bar NEL) are what Windows "smart quotes" become when mis-decoded, and the
 # YAML reader refuses them; lone surrogates (from a "\\ud800" escape) cannot be stored as UTF-8 at all.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAK_MARK = "\ue000"
+# Stands for a pasted line break while the YAML parser reads the text: a Unicode noncharacter, which
+# Unicode keeps for a program's internal use, so no real text holds one (one that did would become a break).
+_LINE_BREAK_MARK = "\ufdd0"
 # Explicit tags that only say what YAML would infer anyway; any other tag (!!python/...) is refused.
-_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}  # stands for a pasted line break while the YAML parser reads the text
+_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 
 
 @dataclass

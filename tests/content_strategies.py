@@ -31,7 +31,7 @@ _visible = st.one_of(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z"
 
 def as_loaded(text: str) -> str:
     """What the loader and model make of typed text: controls cleaned, line ends unified, trimmed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufdd0", "\n")  # the loader's line-break mark
     return _CONTROL.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text).strip()
 
 
