@@ -98,7 +98,7 @@ def parse_text(text: str, name: str, path: Path | None = None,
     except MarkedYAMLError as exc:
         raise ContentError([_yaml_problem(exc, name)]) from None
     except (YAMLError, ValueError, TypeError) as exc:
-        raise ContentError.at(f"not valid YAML: {exc}", name) from None
+        raise ContentError([_construction_problem(text, exc, name)]) from None
     except RecursionError:  # the YAML parser recurses once per level, before _plain's limit can apply
         raise too_deep() from None
     try:
@@ -109,6 +109,34 @@ def parse_text(text: str, name: str, path: Path | None = None,
     if problems:
         raise ContentError(problems)
     return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
+
+
+def _construction_problem(text: str, exc: Exception, name: str) -> Problem:
+    """The parser read the file but could not build its values (a list or mapping used as a key,
+    `? [a]: b`, is the usual cause); find the place from the parsed nodes, which keep their marks."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    try:
+        stack = [YAML(typ="rt").compose(text)]
+    except Exception:  # the parser fails the same way: say what it said, at the top
+        stack = []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, ScalarNode):
+                    mark = key.start_mark
+                    return Problem("expected a field name, got a list or mapping used as a key: "
+                                   "write a plain name", Position(name, mark.line + 1, mark.column + 1))
+                stack.append(value)
+        elif isinstance(node.value, list):
+            stack.extend(node.value)
+    return Problem(f"not valid YAML: {exc}", Position(name, 1, 1))
 
 
 def _refuse_bombs(document: Any, name: str) -> None:

@@ -283,6 +283,7 @@ def test_bad_annual_report_leaves_the_previous_output(project: Path, previous_an
     ("kind: cover\n-committee: x\n", "g.yaml:2:1: error: -committee: unknown field '-committee' (did you mean"),
     ("kind: cover\nlist[1]: x\n", "g.yaml:2:1: error: list[1]: unknown field 'list[1]'"),
     ("kind: cover\ncommittee: [a, 7]\n", "g.yaml:2:16: error: committee[2]: expected text, got a number (7)"),
+    ("kind: cover\nx:\n  ? a: [1]\n  : b\n", "g.yaml:3:5: error: expected a field name, got a list or mapping"),
 ])
 def test_locations_follow_the_contents_own_keys(text: str, expected: str) -> None:
     """Keys that look like the names pydantic adds to an error's place ('date', 'list[1]') keep theirs."""
