@@ -78,6 +78,32 @@ def check(content: tuple[str, ...]) -> None:
         sys.exit(2)
 
 
+@cli.command()
+@click.argument("kind", type=click.Choice(["cover", "annual", "agenda"]))
+@click.argument("name")
+def new(kind: str, name: str) -> None:
+    """Write content/NAME.yaml: a KIND skeleton with every field present, blank and commented."""
+    from reportgen.skeleton import new_content
+
+    for path in new_content(kind, name):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("kind", required=False)
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write KIND's schema (or every kind's) into this folder instead of printing it.")
+def schema(kind: str | None, out_dir: Path | None) -> None:
+    """Print the JSON Schema of KIND (cover, annual, agenda); with no KIND, write them all to schemas/."""
+    from reportgen.schema import SCHEMA_FOLDER, schema_text, write_schemas
+
+    if kind and out_dir is None:
+        click.echo(schema_text(kind), nl=False)
+        return
+    for path in write_schemas(out_dir or Path(SCHEMA_FOLDER), [kind] if kind else None):
+        click.echo(f"wrote {path}")
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
     try:

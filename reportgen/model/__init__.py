@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from reportgen.model.agenda import Agenda
 from reportgen.model.common import Node, SourceMap, attach_source
 from reportgen.model.cover import CoverReport
 
 KINDS: dict[str, type[Node]] = {
     "cover": CoverReport,
+    "agenda": Agenda,
 }
 """Each report kind's name, as written in `kind:`, and its model."""
 
-__all__ = ["KINDS", "CoverReport", "Node", "SourceMap", "attach_source"]
+__all__ = ["KINDS", "Agenda", "CoverReport", "Node", "SourceMap", "attach_source"]
