@@ -31,29 +31,32 @@ def cli() -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports built at once, in parallel processes.  [default: the number of cores]")
+def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, jobs: int | None) -> None:
     """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx."""
-    from reportgen.build import build_one, content_files
+    from reportgen.batch import BuildOptions, Outcome, build_many, summary
+    from reportgen.build import content_files
 
     files = content_files(content)
     if not files:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
-    failed: list[tuple[Path, ReportgenError]] = []
-    for source in files:
-        try:
-            result = build_one(source, out_dir, templates=templates, force=force)
-        except ReportgenError as exc:
-            report(exc.problems)
-            failed.append((source, exc))
-            continue
+
+    def show(outcome: Outcome) -> None:
+        if not outcome.ok:
+            report(outcome.problems)
+            return
+        result = outcome.result
         report(result.warnings)
         note = " (unchanged)" if result.unchanged else ""
         if result.kept_edited_copy:
             note += f" (edited copy kept as {result.kept_edited_copy})"
         click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
+
+    outcomes = build_many(files, BuildOptions(out_dir, templates, force), jobs=jobs, progress=True, on_outcome=show)
+    failed = summary(outcomes)
     if failed:
-        names = ", ".join(str(s) for s, _ in failed)
-        raise ReportgenError([Problem(f"{len(failed)} of {len(files)} report(s) not built: {names}")])
+        raise ReportgenError(failed)
 
 
 @cli.command()

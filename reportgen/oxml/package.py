@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 # Every entry gets this timestamp, so the same parts always give the same bytes.
@@ -27,13 +29,48 @@ def read_parts(source: str | Path | bytes) -> dict[str, bytes]:
 
 
 def pack(parts: dict[str, bytes]) -> bytes:
-    """The .docx bytes of `parts`: content types first, fixed timestamps, deflated."""
-    buffer = io.BytesIO()
+    """The .docx bytes of `parts`: content types first, fixed timestamps, deflated.
+
+    Written by hand rather than with zipfile so that a part's compressed form can be reused: the
+    template's large parts (styles.xml is ~350 kB) pass through every build unchanged, and deflating
+    them again was most of the cost of writing a report in a batch. The bytes are what zipfile wrote.
+    """
     names = ["[Content_Types].xml"] + [n for n in parts if n != "[Content_Types].xml"]
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in names:
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, parts[name], compresslevel=6)
-    return buffer.getvalue()
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name in names:
+        data = parts[name]
+        crc, compressed = _deflated(data)
+        encoded = name.encode("utf-8")
+        flags = 0x800 if not encoded.isascii() else 0  # bit 11: the name is UTF-8
+        fields = (20, flags, 8, _DOS_TIME, _DOS_DATE, crc, len(compressed), len(data), len(encoded))
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + encoded
+        central.append(struct.pack("<IH", 0x02014B50, 0x0314) + struct.pack("<HHHHHIIIHH", *fields, 0)
+                       + struct.pack("<HHHII", 0, 0, 0, 0o644 << 16, offset) + encoded)
+        local.append(header)
+        local.append(compressed)
+        offset += len(header) + len(compressed)
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(names), len(names), len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+_DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
+_DOS_TIME = (FIXED_ZIP_TIME[3] << 11) | (FIXED_ZIP_TIME[4] << 5) | (FIXED_ZIP_TIME[5] // 2)
+_REUSED_FROM = 32 * 1024
+"""Parts at least this large keep their compressed form for the next build (template parts, pictures)."""
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """The CRC-32 and raw deflate stream of `data`, as zipfile makes them (level 6)."""
+    found = _DEFLATED.get(data) if len(data) >= _REUSED_FROM else None
+    if found is None:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        found = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+        if len(data) >= _REUSED_FROM:
+            if len(_DEFLATED) >= 64:  # a long-running process (watch mode) meets many pictures
+                _DEFLATED.clear()
+            _DEFLATED[data] = found
+    return found
