@@ -69,6 +69,12 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
     report, warnings = read_report(source)
+    if report.kind == "agenda":  # type: ignore[attr-defined]  # an agenda builds into its pack (.docx)
+        from reportgen.pack import build_pack
+
+        packed = build_pack(source, out_dir, templates=templates, force=force, pdf=False)
+        return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
+                           unchanged=packed.unchanged)
     parts = render(report, template_path(report, templates), extra_properties)
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,

@@ -107,6 +107,22 @@ def schema(kind: str | None, out_dir: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
+@cli.command()
+@click.argument("agenda", type=click.Path(dir_okay=False, path_type=Path))
+@OUT_OPTION
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite a pack edited since it was built, keeping a dated copy.")
+@click.option("--no-pdf", is_flag=True, help="Write the .docx pack only.")
+def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pdf: bool) -> None:
+    """Build the agenda pack of AGENDA (content/agenda-YYYY-MM-DD.yaml) as .docx and PDF."""
+    from reportgen.pack import build_pack
+
+    result = build_pack(agenda, out_dir, templates=templates, force=force, pdf=not no_pdf)
+    report(result.warnings)
+    made = f"{result.docx} and {result.pdf}" if result.pdf else str(result.docx)
+    click.echo(f"built {made} in {result.seconds:.1f} s")
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
     try:

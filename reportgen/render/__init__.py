@@ -16,7 +16,7 @@ from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.render.ooxml import OoxmlWriter
 from reportgen.render.template import WordTemplate, load_template
 
-RENDERERS = {"cover": "reportgen.render.cover"}
+RENDERERS = {"cover": "reportgen.render.cover", "agenda": "reportgen.render.agenda"}
 """Each report kind and the module that renders it."""
 
 FACTORY_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
@@ -36,13 +36,16 @@ def template_path(report: Node, templates: Path | None = None) -> Path:
 
 
 def render(report: Node, template: Path | WordTemplate | None = None,
-           extra_properties: dict[str, str] | None = None) -> dict[str, bytes]:
-    """The finished document's parts (name -> bytes), ready to be packed into a .docx."""
+           extra_properties: dict[str, str] | None = None, **context_args: object) -> dict[str, bytes]:
+    """The finished document's parts (name -> bytes), ready to be packed into a .docx.
+
+    `context_args` go to the kind's `context()`: what it needs besides the report (an agenda's papers).
+    """
     module = renderer_for(report)
     if not isinstance(template, WordTemplate):
         template = load_template(template or template_path(report))
     writer = OoxmlWriter(template)
-    context = module.context(report, writer)
+    context = module.context(report, writer, **context_args)
     rendered = template.render_parts(context)
     parts = writer.finish(template.parts, rendered)
     properties: DocumentProperties = module.properties(report)
