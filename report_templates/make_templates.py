@@ -293,7 +293,23 @@ def agenda_template() -> Document:
     return doc
 
 
-TEMPLATES = {"committee-cover.docx": cover_template, "agenda.docx": agenda_template}
+def action_plan_template() -> Document:
+    """action-plan.docx: every recommendation across reports in one table (`reportgen actions -o`)."""
+    doc = Document()
+    _clean(doc)
+    house_styles(doc)
+    page_setup(doc, "{{ title }}")
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_paragraph("{{ count }} recommendation(s), with their status, owner and due date.")
+    doc.add_paragraph("{{p actions }}")
+    return doc
+
+
+TEMPLATES = {"committee-cover.docx": cover_template, "agenda.docx": agenda_template,
+             "action-plan.docx": action_plan_template}
 
 
 def main(names: list[str]) -> None:

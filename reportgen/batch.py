@@ -169,7 +169,8 @@ def summary(outcomes: list[Outcome]) -> list[Problem]:
     failed = [o for o in outcomes if not o.ok]
     if not failed:
         return []
-    lines = [Problem(f"{len(failed)} of {len(outcomes)} report(s) not built:")]
+    names = ", ".join(display_path(o.source) for o in failed)
+    lines = [Problem(f"{len(failed)} of {len(outcomes)} report(s) not built: {names}")]
     for outcome in failed:
         errors = [p for p in outcome.problems if p.severity == "error"] or outcome.problems
         first = errors[0] if errors else Problem("failed")

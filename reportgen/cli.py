@@ -123,6 +123,28 @@ def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pd
     click.echo(f"built {made} in {result.seconds:.1f} s")
 
 
+@cli.command()
+@click.argument("content", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the table to this .docx or .csv file instead of showing it.")
+@TEMPLATES_OPTION
+def actions(content: tuple[str, ...], output: Path | None, templates: Path | None) -> None:
+    """List every recommendation in CONTENT (default: content/) with its id, status, owner and due date."""
+    from reportgen.actions import collect, terminal_table, write
+    from reportgen.build import content_files
+
+    found, problems = collect(content_files(content))
+    report(problems)
+    if output is not None:
+        click.echo(f"wrote {write(found, output, templates)} ({len(found)} recommendation(s))")
+    else:
+        from rich.console import Console
+
+        Console().print(terminal_table(found))
+    if problems:
+        raise ReportgenError([Problem("some content files could not be read: their recommendations are missing")])
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
     try:
