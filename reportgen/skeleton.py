@@ -21,8 +21,6 @@ WIDTH = 96
 
 def skeleton_text(kind: str, name: str, schema_path: str | None = None) -> str:
     """The YAML of a new `kind` content file called `name`, comments and all."""
-    from ruamel.yaml import YAML
-
     schema = json_schema(kind)
     document = _mapping(schema, schema, indent=0)
     header = [f"yaml-language-server: $schema={schema_path or f'../{SCHEMA_FOLDER}/{schema_file_name(kind)}'}",
@@ -30,12 +28,20 @@ def skeleton_text(kind: str, name: str, schema_path: str | None = None) -> str:
               "Fill in every '' blank; delete the optional fields and list items you do not need.",
               "`reportgen check` names every blank still to fill."]
     document.yaml_set_start_comment("\n".join(header))
-    yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # keep each value on one line; comments are wrapped by us
+    yaml = yaml_writer()
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
+
+
+def yaml_writer() -> Any:
+    """The round-trip YAML reader-writer with the layout reportgen writes content in (lists indented)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # keep each value on one line; comments are wrapped by us
+    return yaml
 
 
 def new_content(kind: str, name: str, folder: Path = Path("content"),
@@ -62,20 +68,28 @@ def new_content(kind: str, name: str, folder: Path = Path("content"),
 # --- reading the schema ----------------------------------------------------------------------------
 
 
-def _mapping(schema: dict[str, Any], node: dict[str, Any], indent: int) -> Any:
+def _mapping(schema: dict[str, Any], node: dict[str, Any], indent: int, *, in_list: bool = False) -> Any:
+    """The fields of an object; `in_list` leaves the first field's comment to the list item (above its '-')."""
     from ruamel.yaml.comments import CommentedMap
 
     node = resolve(schema, node)
     out = CommentedMap()
     required = set(node.get("required", []))
-    for key, field in node.get("properties", {}).items():
+    for n, (key, field) in enumerate(node.get("properties", {}).items()):
         out[key] = _value(schema, field, key in required, indent + 2)
         comment = _comment(schema, field, key in required)
         if indent == 0:
             comment = "\n" + comment  # a blank line between top-level fields
-        if comment:
+        if comment and not (in_list and n == 0):
             out.yaml_set_comment_before_after_key(key, before=comment, indent=indent)
     return out
+
+
+def _first_comment(schema: dict[str, Any], node: dict[str, Any]) -> str:
+    node = resolve(schema, node)
+    for key, field in node.get("properties", {}).items():
+        return _comment(schema, field, key in node.get("required", []))
+    return ""
 
 
 def _value(schema: dict[str, Any], field: dict[str, Any], required: bool, indent: int) -> Any:
@@ -93,7 +107,8 @@ def _value(schema: dict[str, Any], field: dict[str, Any], required: bool, indent
         seq = CommentedSeq()
         if items.get("type") == "object" and "properties" in items:
             # one item shows the fields each item has; an optional list's item can be deleted
-            seq.append(_mapping(schema, items, indent + 2))
+            seq.append(_mapping(schema, items, indent + 2, in_list=True))
+            seq.yaml_set_comment_before_after_key(0, before=_first_comment(schema, items), indent=indent)
         elif required or shape.get("minItems"):
             seq.append("")
         if not len(seq):
