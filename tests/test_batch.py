@@ -1,0 +1,122 @@
+"""Batches: parallel builds, each template compiled once per process, failures summarised, order kept."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import reportgen
+from reportgen import batch
+from reportgen.batch import BuildOptions, build_chunk, build_many, chunks
+from reportgen.render import template as template_module
+
+NAME = "committee-cover-2020-02-qa-audits"
+
+
+@pytest.fixture
+def many(project: Path) -> list[Path]:
+    """Seven cover reports, the fourth broken."""
+    seed = project / "content" / f"{NAME}.yaml"
+    files = []
+    for n in range(1, 8):
+        path = project / "content" / f"report-{n}.yaml"
+        shutil.copy(seed, path)
+        files.append(path)
+    files[3].write_text(files[3].read_text().replace("dated: 10/02/2020", "dated: 31/02/2020"))
+    seed.unlink()
+    return files
+
+
+def test_parallel_build_keeps_going_and_summarises(project: Path, many: list[Path]) -> None:
+    run = reportgen("build", "--jobs", "2", cwd=project)
+    assert run.status == 2
+    built = [line.split()[1] for line in run.out.splitlines() if line.startswith("built ")]
+    assert built == [f"build/report-{n}.docx" for n in (1, 2, 3, 5, 6, 7)], "outputs in the order named"
+    for n in (1, 2, 3, 5, 6, 7):
+        assert (project / "build" / f"report-{n}.docx").exists()
+    assert not (project / "build" / "report-4.docx").exists()
+    summary = run.err[run.err.index("error: 1 of 7 report(s) not built"):]
+    assert "content/report-4.yaml" in summary
+    assert "dated: expected a real date (dd/mm/yyyy), got '31/02/2020'" in summary  # why, not only which
+    assert "Traceback" not in run.err
+
+
+def test_parallel_output_is_the_same_as_serial(project: Path, many: list[Path]) -> None:
+    many[3].unlink()
+    serial = build_many(many[:3] + many[4:], BuildOptions(project / "a"), jobs=1)
+    parallel = build_many(many[:3] + many[4:], BuildOptions(project / "b"), jobs=2)
+    assert [o.source for o in serial] == [o.source for o in parallel]
+    for s, p in zip(serial, parallel):
+        assert s.result.output.read_bytes() == p.result.output.read_bytes()
+
+
+def test_each_template_compiled_once_per_process(project: Path, many: list[Path], monkeypatch) -> None:
+    compiled: list[Path] = []
+    real = template_module._prepare
+
+    def counting(path: Path):
+        compiled.append(path)
+        return real(path)
+
+    monkeypatch.setattr(template_module, "_prepare", counting)
+    monkeypatch.setattr(template_module, "_CACHE", {})
+    outcomes = build_chunk([p for p in many if p != many[3]], BuildOptions(project / "build"))
+    assert all(o.ok for o in outcomes)
+    assert len(compiled) == 1
+
+
+def test_an_internal_error_in_one_report_does_not_stop_the_others(project: Path, many: list[Path],
+                                                                   monkeypatch) -> None:
+    real = batch.build_one
+
+    def flaky(source: Path, *args, **kwargs):
+        if source.name == "report-2.yaml":
+            raise RuntimeError("simulated bug")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "build_one", flaky)
+    outcomes = build_many(many, BuildOptions(project / "build"), jobs=1)
+    assert [o.ok for o in outcomes] == [True, False, True, False, True, True, True]
+    assert "internal error: RuntimeError: simulated bug" in outcomes[1].problems[0].message
+    assert batch.summary(outcomes)[0].message.startswith("2 of 7 report(s) not built")
+
+
+def test_chunks_cover_every_file_in_order() -> None:
+    files = [Path(f"{n}.yaml") for n in range(23)]
+    cut = chunks(files, 2)
+    assert [f for chunk in cut for f in chunk] == files
+    assert len(cut) == 2 * batch.CHUNKS_PER_JOB
+    assert max(map(len, cut)) - min(map(len, cut)) <= 1
+    assert chunks(files[:3], 4) == [[f] for f in files[:3]]
+
+
+def test_progress_bar_only_on_a_terminal(project: Path, many: list[Path]) -> None:
+    piped = reportgen("build", "--jobs", "2", cwd=project)
+    assert "\x1b[" not in piped.err and "building" not in piped.err
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "--jobs", "2"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL)
+    os.close(follower)
+    shown = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=60)
+    os.close(leader)
+    assert b"building" in shown, shown[-500:]
+    assert process.returncode == 2
