@@ -71,8 +71,15 @@ def build_many(files: list[Path], options: BuildOptions, *, jobs: int | None = N
 
 
 def build_chunk(files: list[Path], options: BuildOptions) -> list[Outcome]:
-    """Build a run of files in this process (a worker's task)."""
-    return [_build(source, options) for source in files]
+    """Build a run of files in this process (a worker's task), made durable on disk together."""
+    from reportgen.write import one_sync_for_many
+
+    with one_sync_for_many() as not_placed:
+        outcomes = [_build(source, options) for source in files]
+    for outcome in outcomes:
+        if outcome.result is not None and outcome.result.output in not_placed:
+            outcome.problems, outcome.result = [not_placed[outcome.result.output]], None
+    return outcomes
 
 
 def _build(source: Path, options: BuildOptions) -> Outcome:
@@ -89,8 +96,8 @@ def _build(source: Path, options: BuildOptions) -> Outcome:
 
 
 def _in_process(files: list[Path], options: BuildOptions) -> Iterator[Outcome]:
-    for source in files:
-        yield _build(source, options)
+    for start in range(0, len(files), 16):  # in runs, so outcomes show as they come and each run syncs once
+        yield from build_chunk(files[start:start + 16], options)
 
 
 def chunks(files: list[Path], jobs: int) -> list[list[Path]]:

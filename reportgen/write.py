@@ -12,8 +12,10 @@ import hashlib
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from reportgen.errors import OutputError, Position, Problem
 from reportgen.oxml.package import NotADocx, pack, read_parts
@@ -98,14 +100,49 @@ def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> 
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if _pending is None:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if _pending is not None:
+            _pending.append((tmp, path))
+        else:
+            os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError.at(f"cannot write the output: {exc.strerror or exc} (is it open in Word, "
                              "or the folder read-only?)", path) from None
     return Written(path, kept)
+
+
+_pending: list[tuple[str, Path]] | None = None
+"""Temporary files written inside `one_sync_for_many()`, waiting to be renamed into place."""
+
+
+@contextmanager
+def one_sync_for_many() -> Iterator[dict[Path, Problem]]:
+    """Writes inside the block are made durable together: one sync for all, then each renamed into place.
+
+    A batch writes hundreds of files, and an fsync for each was a large share of a batch's time. The
+    guarantee is the same: no output is replaced until its new bytes are on disk. The mapping yielded
+    holds, once the block ends, the outputs that could not be put in place and why.
+    """
+    global _pending
+    outer, _pending = _pending, []
+    failed: dict[Path, Problem] = {}
+    written = _pending
+    try:
+        yield failed
+        if written:
+            os.sync()
+        for tmp, path in written:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                failed[path] = Problem(f"cannot write the output: {exc.strerror or exc}", Position(str(path)))
+    finally:
+        _pending = outer
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def remove_stray_temporaries(path: Path) -> None:

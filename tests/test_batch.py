@@ -120,3 +120,21 @@ def test_progress_bar_only_on_a_terminal(project: Path, many: list[Path]) -> Non
     os.close(leader)
     assert b"building" in shown, shown[-500:]
     assert process.returncode == 2
+
+
+def test_a_batch_syncs_once_and_replaces_nothing_before(tmp_path: Path, monkeypatch) -> None:
+    from reportgen import write
+
+    calls: list[str] = []
+    monkeypatch.setattr(write.os, "sync", lambda: calls.append("sync"))
+    monkeypatch.setattr(write.os, "fsync", lambda fd: calls.append("fsync"))
+    targets = [tmp_path / f"{n}.docx" for n in range(3)]
+    targets[0].write_bytes(b"old")
+    with write.one_sync_for_many() as not_placed:
+        for target in targets:
+            write.write_bytes(b"new", target)
+        assert targets[0].read_bytes() == b"old" and not targets[1].exists()
+    assert calls == ["sync"]
+    assert not_placed == {}
+    assert [t.read_bytes() for t in targets] == [b"new"] * 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.docx", "1.docx", "2.docx"]  # no temporaries left
