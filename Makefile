@@ -34,3 +34,9 @@ system-deps:
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache
+
+## bench: every benchmark in benchmarks/, one table of ratios against baselines measured in the same run
+bench: $(STAMP)
+	@command -v pandoc >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pandoc >/dev/null; }
+	$(BIN)/python benchmarks/run.py

@@ -14,7 +14,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -168,6 +168,16 @@ def _field(paragraph, instruction: str, shown: str) -> None:
         paragraph._p.append(parse_xml(xml))
 
 
+def _column_widths(table, widths) -> None:
+    """Widths on the grid (LibreOffice reads it) and on every cell (Word reads those)."""
+    table.autofit = False
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(width.twips))
+    for column, width in zip(table.columns, widths):
+        for cell in column.cells:
+            cell.width = width
+
+
 def _label(cell, text: str) -> None:
     run = cell.paragraphs[0].add_run(text)
     run.bold = True
@@ -214,9 +224,7 @@ def cover_template() -> Document:
                 _label(cell, value)
             else:
                 cell.paragraphs[0].add_run(value)
-    for cell, width in zip(table.columns, (Cm(3.6), Cm(7.2), Cm(2.2), Cm(3.0))):
-        for c in cell.cells:
-            c.width = width
+    _column_widths(table, (Cm(3.4), Cm(7.6), Cm(2.0), Cm(3.0)))
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
     doc.add_paragraph("{%p if has_corporate_rows %}")
@@ -235,6 +243,7 @@ def cover_template() -> Document:
         _label(row.cells[0], label)
         row.cells[1].paragraphs[0].add_run(value)
         _row_tag(later, "{%tr endif %}")
+    _column_widths(later, (Cm(11.0), Cm(5.0)))
     doc.add_paragraph("{%p endif %}")
 
     def heading(text: str) -> None:
@@ -261,6 +270,96 @@ def cover_template() -> Document:
         doc.add_paragraph(f"{{%p if author.{field} %}}")
         doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}")
         doc.add_paragraph("{%p endif %}")
+    return doc
+
+
+def _toc_styles(doc) -> None:
+    """'toc 1' to 'toc 3' (Word's own names, so Word uses them when it updates the table of contents)."""
+    styles = doc.styles
+    for level in (1, 2, 3):
+        name = f"toc {level}"
+        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.next_paragraph_style = styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+        style.paragraph_format.space_after = Pt(3 if level > 1 else 6)
+        style.paragraph_format.tab_stops.add_tab_stop(Cm(15.9), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        style.font.bold = level == 1
+
+
+def _update_fields_on_open(doc) -> None:
+    """Ask Word (and LibreOffice) to refresh fields, the table of contents among them, when the file opens."""
+    settings = doc.settings.element
+    update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    # the schema orders settings: updateFields comes before these
+    for later in ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids"):
+        found = settings.find(qn(later))
+        if found is not None:
+            found.addprevious(update)
+            return
+    settings.append(update)
+
+
+def _field_paragraph(doc, *runs: str) -> None:
+    paragraph = doc.add_paragraph()
+    for xml in runs:
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{xml}</w:r>'))
+
+
+def annual_template() -> Document:
+    """annual-qa-report.docx: title page, table of contents, the report's body, the author's sign-off."""
+    doc = Document()
+    _clean(doc)
+    house_styles(doc)
+    _toc_styles(doc)
+    styles = doc.styles
+    styles["Caption"].paragraph_format.keep_with_next = True  # a caption sits above its figure
+    figure = styles.add_style("Figure", WD_STYLE_TYPE.PARAGRAPH)
+    figure.base_style = styles["Normal"]
+    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    figure.quick_style = True
+    continued = styles["List Continue"] if "List Continue" in [s.name for s in styles] \
+        else styles.add_style("List Continue", WD_STYLE_TYPE.PARAGRAPH)
+    continued.base_style = styles["Normal"]  # a paragraph that carries a bullet on, aligned with its text
+    continued.paragraph_format.left_indent = Cm(1.27)
+    continued.paragraph_format.space_after = Pt(6)
+    placeholder = styles.add_style("Figure Placeholder", WD_STYLE_TYPE.PARAGRAPH)
+    placeholder.base_style = styles["Normal"]
+    placeholder.quick_style = True
+    ppr = placeholder.element.get_or_add_pPr()
+    ppr.append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}>' + "".join(
+            f'<w:{side} w:val="dashed" w:sz="8" w:space="6" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right")) + "</w:pBdr>"))
+    ppr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="F2F2F2"/>'))
+    _update_fields_on_open(doc)
+    page_setup(doc, "{{ title }}")
+    doc.sections[0].different_first_page_header_footer = True  # no header or page number on the title page
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    title = doc.add_paragraph("{{ title }}", style="Title")
+    title.paragraph_format.space_before = Pt(120)
+    for field in ("service", "period"):
+        doc.add_paragraph(f"{{%p if {field} %}}")
+        doc.add_paragraph(f"{{{{ {field} }}}}", style="Subtitle")
+        doc.add_paragraph("{%p endif %}")
+    doc.add_page_break()
+    doc.add_paragraph("Contents", style="TOC Heading")
+    # The table of contents: a TOC field over Heading 1-3. reportgen writes its entries at build time
+    # (without page numbers); Word and LibreOffice recompute them, page numbers included, on opening.
+    _field_paragraph(doc, '<w:fldChar w:fldCharType="begin"/>',
+                     '<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>',
+                     '<w:fldChar w:fldCharType="separate"/>')
+    doc.add_paragraph("{{p contents }}")
+    _field_paragraph(doc, '<w:fldChar w:fldCharType="end"/>')
+    doc.add_page_break()
+    doc.add_paragraph("{{p body }}")
+    signed = doc.add_paragraph("{{ author.name }}")
+    signed.paragraph_format.space_before = Pt(24)
+    doc.add_paragraph("{{ author.job_title }}")
+    doc.add_paragraph("{{ date }}")
     return doc
 
 
@@ -308,8 +407,8 @@ def action_plan_template() -> Document:
     return doc
 
 
-TEMPLATES = {"committee-cover.docx": cover_template, "agenda.docx": agenda_template,
-             "action-plan.docx": action_plan_template}
+TEMPLATES = {"committee-cover.docx": cover_template, "annual-qa-report.docx": annual_template,
+             "agenda.docx": agenda_template, "action-plan.docx": action_plan_template}
 
 
 def main(names: list[str]) -> None:

@@ -6,9 +6,11 @@ import datetime as _dt
 import re
 from typing import Callable
 
-from reportgen.errors import Problem
-from reportgen.model import CoverReport, Node
-from reportgen.model.common import MONTHS
+from reportgen.errors import Position, Problem
+from reportgen.model import AnnualReport, CoverReport, Node, inline
+from reportgen.model.annual import texts
+from reportgen.model.common import MONTHS, format_path
+from reportgen.model.statistics import agrees
 
 Check = Callable[[Node], list[Problem]]
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
@@ -40,9 +42,44 @@ def cover_dates(report: CoverReport) -> list[Problem]:
     return problems
 
 
-CHECKS: dict[str, list[Check]] = {"cover": [cover_dates]}  # type: ignore[list-item]
+def published_figures(report: AnnualReport) -> list[Problem]:
+    """A figure printed in the text ([[statistic|as published]]) that the data does not give."""
+    problems = []
+    for path, text in texts(report):
+        for span in inline.statistic_references(text):
+            if span.published is None:
+                continue
+            value = report.statistic(span.stat)  # type: ignore[arg-type]
+            if not agrees(value, span.published):
+                problems.append(Problem(
+                    f"the text says {span.published.strip()} but {value.explained(span.stat or '')}; "
+                    f"the report prints {value.shown}", report.where(*path), format_path(path),
+                    "warning", "published-figure"))
+    return problems
+
+
+def missing_figure_data(report: AnnualReport) -> list[Problem]:
+    """A figure whose data was lost: the report shows a placeholder where the chart should be."""
+    problems = []
+    number = 0
+    for s, section in enumerate(report.sections):
+        for i, figure in section.figures():
+            number += 1
+            if figure.data_missing:
+                path = ("sections", s, "narrative", i, "figure")
+                problems.append(Problem(
+                    f"Fig {number} ({figure.caption}) has no data: the report shows a placeholder "
+                    f"({figure.data_missing})", report.where(*path), format_path(path), "warning",
+                    "figure-data-missing"))
+    return problems
+
+
+CHECKS: dict[str, list[Check]] = {"cover": [cover_dates],  # type: ignore[list-item]
+                                  "annual": [published_figures, missing_figure_data]}
 """Each kind's checks, run by `reportgen check` and reported as warnings by `reportgen build`."""
 
 
 def check(report: Node) -> list[Problem]:
-    return [p for c in CHECKS.get(report.kind, []) for p in c(report)]  # type: ignore[attr-defined]
+    """Every warning the report's kind checks for, in the order they appear in the file."""
+    found = [p for c in CHECKS.get(report.kind, []) for p in c(report)]  # type: ignore[attr-defined]
+    return sorted(found, key=lambda p: (p.position is None, p.position or Position("")))

@@ -68,11 +68,12 @@ def parse_text(text: str, name: str, path: Path | None = None,
         raise ContentError.at("the file is empty: expected a report's fields, starting with `kind:`",
                               name, 1, 1)
     yaml = YAML(typ="rt")
+    yaml.Constructor = _constructor()
     try:
         document = yaml.load(text)
     except MarkedYAMLError as exc:
         raise ContentError([_yaml_problem(exc, name)]) from None
-    except YAMLError as exc:
+    except (YAMLError, ValueError, TypeError) as exc:
         raise ContentError.at(f"not valid YAML: {exc}", name) from None
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
     keys: dict[PathKey, tuple[int, int]] = {}
@@ -82,6 +83,28 @@ def parse_text(text: str, name: str, path: Path | None = None,
     if problems:
         raise ContentError(problems)
     return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings or [])
+
+
+_CONSTRUCTOR = None
+
+
+def _constructor() -> type:
+    """ruamel's round-trip constructor, except that dates stay text for the model to check.
+
+    ruamel would turn 2020-02-31 into a crash with no position; the model's Date type gives a
+    located 'there is no such day' instead.
+    """
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        from ruamel.yaml.constructor import RoundTripConstructor
+
+        class ContentConstructor(RoundTripConstructor):
+            pass
+
+        ContentConstructor.add_constructor(
+            "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+        _CONSTRUCTOR = ContentConstructor
+    return _CONSTRUCTOR
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -50,6 +50,10 @@ def validate_as(model: type[Node], values: Any, loaded: LoadedContent) -> Node:
         problems = [_problem(error, model, loaded) for error in exc.errors(include_url=False)]
         raise ContentError(_unique(_drop_misspelt_missing(problems))) from None
     attach_source(report, loaded.source)
+    # names that must refer to something elsewhere in the file (a kind may define this check)
+    cross_checks = getattr(report, "reference_problems", None)
+    if cross_checks is not None and (problems := cross_checks()):
+        raise ContentError(_unique(problems))
     return report
 
 

@@ -60,12 +60,12 @@ def word_ratio(expected: str, actual: str) -> float:
 
 
 def seed_text(name: str) -> str:
-    """A seed report's text with its conversion artefacts removed (markdown marks #, **, <sup>)."""
+    """A seed report's text with its conversion artefacts removed (markdown marks #, ** and *, <sup>)."""
     import re
 
     text = (EXPECTED / f"{name}.seed.txt").read_text(encoding="utf-8")
     text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
-    text = re.sub(r"\*\*|</?sup>", "", text)
+    text = re.sub(r"\*+|</?sup>", "", text)  # bold and italic marks
     return text
 
 

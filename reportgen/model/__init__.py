@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from reportgen.model.agenda import Agenda
 from reportgen.model.common import Node, SourceMap, attach_source
+from reportgen.model.annual import AnnualReport
 from reportgen.model.cover import CoverReport
 
 KINDS: dict[str, type[Node]] = {
     "cover": CoverReport,
+    "annual": AnnualReport,
     "agenda": Agenda,
 }
 """Each report kind's name, as written in `kind:`, and its model."""
 
-__all__ = ["KINDS", "Agenda", "CoverReport", "Node", "SourceMap", "attach_source"]
+__all__ = ["KINDS", "Agenda", "AnnualReport", "CoverReport", "Node", "SourceMap", "attach_source"]

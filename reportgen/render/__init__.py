@@ -16,8 +16,8 @@ from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.render.ooxml import OoxmlWriter
 from reportgen.render.template import WordTemplate, load_template
 
-RENDERERS = {"cover": "reportgen.render.cover", "agenda": "reportgen.render.agenda",
-             "actions": "reportgen.render.actions"}
+RENDERERS = {"cover": "reportgen.render.cover", "annual": "reportgen.render.annual",
+             "agenda": "reportgen.render.agenda", "actions": "reportgen.render.actions"}
 """Each report kind and the module that renders it."""
 
 FACTORY_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"

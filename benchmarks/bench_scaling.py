@@ -1,0 +1,82 @@
+"""Scaling: the annual content repeated 1, 4 and 16 times; time and peak memory at each size."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from timing import row
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content" / "annual-qa-report-2018-19.yaml"
+
+# Runs in a fresh process so that its peak memory is the build's own.
+CHILD = r"""
+import json, resource, sys, time
+from reportgen.load import parse_text
+from reportgen.oxml.package import pack
+from reportgen.render import render, template_path
+from reportgen.validate import validate
+text = open(sys.argv[1], encoding="utf-8").read()
+def once():
+    report = validate(parse_text(text, "scaled.yaml"))
+    return pack(render(report, template_path(report)))
+once()
+times = []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
+times.sort()
+print(json.dumps({"seconds": times[len(times) // 2],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def scaled(copies: int) -> str:
+    """The annual content with its sections repeated `copies` times, each copy retitled."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    document = yaml.load(CONTENT.read_text(encoding="utf-8"))
+    sections = list(document["sections"])
+    for n in range(2, copies + 1):
+        for section in sections:
+            copy = yaml.load(_dump(yaml, section))
+            copy["title"] = f"{section['title']} (copy {n})"
+            document["sections"].append(copy)
+    return _dump(yaml, document)
+
+
+def _dump(yaml, value) -> str:
+    import io
+    buffer = io.StringIO()
+    yaml.dump(value, buffer)
+    return buffer.getvalue()
+
+
+def measure(copies: int, runs: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as handle:
+        handle.write(scaled(copies))
+    done = subprocess.run([sys.executable, "-c", CHILD, handle.name, str(runs)], check=True,
+                          capture_output=True, text=True, cwd=ROOT)
+    Path(handle.name).unlink()
+    return json.loads(done.stdout)
+
+
+def rows() -> list[dict]:
+    one = measure(1, 7)
+    four = measure(4, 5)
+    sixteen = measure(16, 3)
+    return [
+        row("scaling: 4x content, time", four["seconds"], "s", "1x content", one["seconds"], "<= 4.5"),
+        row("scaling: 16x content, time", sixteen["seconds"], "s", "1x content", one["seconds"], "<= 18.0"),
+        row("scaling: 16x content, peak memory (MB)", sixteen["peak_mb"], "MB", "1x content peak (MB)",
+            one["peak_mb"], "<= 200", ok=sixteen["peak_mb"] < 200),
+    ]
+
+
+if __name__ == "__main__":
+    from run import table
+    print(table(rows()))
