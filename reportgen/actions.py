@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from reportgen.errors import OutputError, Problem, ReportgenError
 from reportgen.load import display_path
-from reportgen.model import CoverReport, Node
-from reportgen.model.common import long_date, short_date
+from reportgen.model import AnnualReport, CoverReport, Node
 from reportgen.model.inline import plain
 
 COLUMNS = ("ID", "Recommendation", "Status", "Owner", "Due", "Report")
@@ -34,10 +33,17 @@ class Action:
     source: str
     status: str = ""
     owner: str = ""
-    due: _dt.date | None = None
+    due: str = ""
+    """When it is due, as the report prints it: 'March 2020'."""
 
-    def cells(self, dates: Callable[[_dt.date], str] = short_date) -> list[str]:
-        return [self.id, self.text, self.status, self.owner, dates(self.due) if self.due else "", self.report]
+    def cells(self, with_report: bool = True) -> list[str]:
+        cells = [self.id, self.text, self.status, self.owner, self.due]
+        return cells + [self.report] if with_report else cells
+
+
+def _prefix(source: str) -> str:
+    """Ids made up for recommendations that have none start with the file's name, to stay unique."""
+    return f"{Path(source).stem}/" if source else ""
 
 
 def cover_actions(report: CoverReport, source: str) -> list[Action]:
@@ -45,12 +51,19 @@ def cover_actions(report: CoverReport, source: str) -> list[Action]:
     from reportgen.oxml.text import format_number
 
     style = "decimal" if report.recommendation_numbering == "numbered" else "lowerLetter"
-    stem = Path(source).stem
-    return [Action(f"{stem}/{format_number(n, style)}", plain(r.text), report.title, source)
+    return [Action(f"{_prefix(source)}{format_number(n, style)}", plain(r.text), report.title, source)
             for n, r in enumerate(report.recommendations, start=1)]
 
 
-ACTION_SOURCES: dict[str, Callable[[Any, str], list[Action]]] = {"cover": cover_actions}
+def annual_actions(report: AnnualReport, source: str) -> list[Action]:
+    """An annual report's recommendations, section by section: their own id, or section.number."""
+    return [Action(rec.id or f"{_prefix(source)}{s}.{n}", plain(rec.text), report.title, source,
+                   rec.status or "", rec.owner, rec.due)
+            for s, section in enumerate(report.sections, start=1)
+            for n, rec in enumerate(section.recommendations, start=1)]
+
+
+ACTION_SOURCES: dict[str, Callable[[Any, str], list[Action]]] = {"cover": cover_actions, "annual": annual_actions}
 """Each kind that makes recommendations, and how to list them."""
 
 
@@ -60,7 +73,8 @@ class ActionPlan:
 
     actions: list[Action]
     title: str = "Action Plan"
-    date: _dt.date = field(default_factory=lambda: _dt.date(2000, 1, 1))
+    date: _dt.date = _dt.date(2000, 1, 1)
+    """The file's date property: a fixed date, so the same actions always give the same bytes."""
     kind: str = "actions"
 
 
@@ -87,24 +101,25 @@ def collect(files: Iterable[Path]) -> tuple[list[Action], list[Problem]]:
 
 
 def csv_text(actions: list[Action]) -> str:
-    """The actions as CSV, dates as yyyy-mm-dd so spreadsheets sort them."""
+    """The actions as CSV, one row each under a header row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for action in actions:
-        writer.writerow(action.cells(lambda d: d.isoformat()))
+        writer.writerow(action.cells())
     return out.getvalue()
 
 
-def action_table(w: Any, actions: list[Action]) -> str:
+def action_table(w: Any, actions: list[Action], *, with_report: bool = True) -> str:
     """The action table's XML (header row repeated on each page), for any report's template."""
-    return w.table([list(COLUMNS), *(a.cells(long_date) for a in actions)], "Report Table")
+    columns = list(COLUMNS) if with_report else list(COLUMNS[:-1])
+    return w.table([columns, *(a.cells(with_report) for a in actions)], "Report Table")
 
 
 def docx_parts(actions: list[Action], templates: Path | None = None) -> dict[str, bytes]:
     from reportgen.render import render, template_path
 
-    plan = ActionPlan(actions, date=max((a.due for a in actions if a.due), default=_dt.date(2000, 1, 1)))
+    plan = ActionPlan(actions)
     return render(plan, template_path(plan, templates))  # type: ignore[arg-type]
 
 

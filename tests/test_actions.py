@@ -72,13 +72,52 @@ def test_unknown_output_type_refused(reports: Path) -> None:
     assert "expected an output file ending .csv or .docx" in run.err
 
 
-def test_status_owner_and_due_are_written() -> None:
-    import datetime as dt
+ANNUAL = ROOT / "content" / "annual-qa-report-2018-19.yaml"
+FIRST = """      - >-
+        Introduce case-mapping in group supervision sessions to focus on complex case work
+        to foster effective shared understanding of risks and needs.
+"""
+TRACKED = """      - text: >-
+          Introduce case-mapping in group supervision sessions to focus on complex case work
+          to foster effective shared understanding of risks and needs.
+        id: QA-2019-01
+        status: in progress
+        owner: Team Manager
+        due: March 2020
+"""
 
-    action = Action("QA-1", "Improve **planning** of visits", "Annual report", "content/x.yaml",
-                    "in progress", "Service Manager", dt.date(2020, 3, 31))
-    line = csv_text([action]).splitlines()[1]
-    assert line == "QA-1,Improve **planning** of visits,in progress,Service Manager,2020-03-31,Annual report"
+
+@pytest.fixture
+def annual(tmp_path: Path) -> Path:
+    text = ANNUAL.read_text(encoding="utf-8")
+    assert FIRST in text
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / ANNUAL.name
+    path.write_text(text.replace(FIRST, TRACKED, 1), encoding="utf-8")
+    return path
+
+
+def test_annual_recommendations_carry_id_status_owner_and_due(annual: Path) -> None:
+    found, problems = collect([annual])
+    assert problems == []
+    assert found[0].cells() == ["QA-2019-01", found[0].text, "in progress", "Team Manager", "March 2020",
+                                "Annual Quality Assurance Report 2018 to 2019"]
+    assert found[1].id == "annual-qa-report-2018-19/2.2"  # no id of its own: section 2, recommendation 2
+    line = csv_text(found[:1]).splitlines()[1]
+    assert line.startswith("QA-2019-01,Introduce case-mapping") and line.endswith(
+        ",in progress,Team Manager,March 2020,Annual Quality Assurance Report 2018 to 2019")
+
+
+def test_annual_report_can_end_with_its_action_plan(annual: Path, tmp_path: Path) -> None:
+    from reportgen.build import build_one
+
+    annual.write_text(annual.read_text(encoding="utf-8") + "\naction_plan: true\n", encoding="utf-8")
+    lines = read_lines(build_one(annual, tmp_path / "build", templates=ROOT / "report_templates").output)
+    start = next(i for i, line in enumerate(lines) if line.style == "Heading 1" and line.text == "Action Plan")
+    rows = [line.cells for line in lines[start:] if line.kind == "row"]
+    assert rows[0] == list(COLUMNS[:-1])
+    assert rows[1][0] == "QA-2019-01" and rows[1][2:] == ["in progress", "Team Manager", "March 2020"]
+    assert len(rows) - 1 == len(collect([annual])[0])
 
 
 def test_agenda_has_no_recommendations(reports: Path) -> None:

@@ -258,6 +258,8 @@ class AnnualReport(Node):
     """The Introduction's paragraphs."""
     sections: list[Section] = Field(min_length=1)
     """The audits, reviews and other sections, in order."""
+    action_plan: bool = False
+    """`true` to end the report with an Action Plan: every recommendation's id, status, owner and due date."""
 
     _statistics: Statistics | None = PrivateAttr(default=None)
 
