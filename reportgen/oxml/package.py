@@ -7,6 +7,9 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 # Every entry gets this timestamp, so the same parts always give the same bytes.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -58,19 +61,35 @@ def pack(parts: dict[str, bytes]) -> bytes:
 
 _DOS_DATE = ((FIXED_ZIP_TIME[0] - 1980) << 9) | (FIXED_ZIP_TIME[1] << 5) | FIXED_ZIP_TIME[2]
 _DOS_TIME = (FIXED_ZIP_TIME[3] << 11) | (FIXED_ZIP_TIME[4] << 5) | (FIXED_ZIP_TIME[5] // 2)
-_REUSED_FROM = 32 * 1024
-"""Parts at least this large keep their compressed form for the next build (template parts, pictures)."""
-_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+def per_part(compute: Callable[[bytes], T]) -> Callable[[bytes], T]:
+    """`compute` remembered for parts that pass through every build unchanged (the template's own).
+
+    Keyed by the bytes themselves: a template's part is the same bytes object build after build, so
+    the lookup costs nothing once Python has hashed it. Small parts are not worth remembering; and
+    once MEMO_SIZE parts are remembered no more are, so a long run of changing reports cannot crowd
+    out the template's parts, which are met first.
+    """
+    remembered: dict[bytes, T] = {}
+
+    def memo(data: bytes) -> T:
+        if len(data) < MEMO_FROM:
+            return compute(data)
+        found = remembered.get(data)
+        if found is None:
+            found = compute(data)
+            if len(remembered) < MEMO_SIZE:
+                remembered[data] = found
+        return found
+
+    return memo
 
 
+MEMO_FROM = 4096
+MEMO_SIZE = 256
+
+
+@per_part
 def _deflated(data: bytes) -> tuple[int, bytes]:
     """The CRC-32 and raw deflate stream of `data`, as zipfile makes them (level 6)."""
-    found = _DEFLATED.get(data) if len(data) >= _REUSED_FROM else None
-    if found is None:
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-        found = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
-        if len(data) >= _REUSED_FROM:
-            if len(_DEFLATED) >= 64:  # a long-running process (watch mode) meets many pictures
-                _DEFLATED.clear()
-            _DEFLATED[data] = found
-    return found
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
