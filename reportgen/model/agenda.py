@@ -55,7 +55,7 @@ class Agenda(Node):
     enquiries: Text = ""
     """Optional: who to contact about the agenda: 'Sam Example, Committee Clerk, 020 7946 0000'."""
     items: list[AgendaItem] = Field(min_length=1)
-    """The items of business in order."""
+    """The items of business in order: `- number: 1` with `title: Apologies`, then the others."""
 
     @model_validator(mode="after")
     def _numbers_unique(self) -> "Agenda":

@@ -15,7 +15,7 @@ class Section(Node):
     heading: RequiredText
     """The sub-heading: Background, Current Position, Options, Proposals, Conclusion, or any other."""
     paragraphs: list[Paragraph] = Field(min_length=1)
-    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report."""
+    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report; each a line starting '- '."""
 
 
 class Appendix(Node):
