@@ -8,6 +8,7 @@ After this, clerks restyle the templates in Word; reportgen only refers to style
 from __future__ import annotations
 
 import copy
+import io
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+
+from reportgen.oxml.package import pack, read_parts
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
@@ -150,6 +153,7 @@ def page_setup(doc, header_text: str) -> None:
     header.text = header_text
     header.style = doc.styles["Header"]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _draft_line(section.header)
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -157,6 +161,15 @@ def page_setup(doc, header_text: str) -> None:
     _field(footer, "PAGE", "1")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES", "1")
+
+
+def _draft_line(header) -> None:
+    """A `reportgen build --draft` shows 'DRAFT – date – revision' at the top of every page; a build without none."""
+    for text in ("{%p if draft %}", "{{ draft.line }}", "{%p endif %}"):
+        paragraph = header.add_paragraph(style="Header")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(text)
+        run.bold = text.startswith("{{")
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
@@ -188,13 +201,15 @@ def _row_tag(table, tag: str) -> None:
     row.cells[0].paragraphs[0].add_run(tag)
 
 
-def _clean(doc) -> None:
-    """Core properties that say nothing about who made the template or where."""
+def _clean(doc, title: str = "Report template") -> None:
+    """Core properties that say nothing about who made the template or where; a title and language,
+    so the template itself passes `reportgen check` (a build replaces both from the content)."""
     props = doc.core_properties
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
-    props.title = ""
+    props.title = title
+    props.language = "en-GB"
     props.keywords = ""
     props.revision = 1
 
@@ -202,7 +217,7 @@ def _clean(doc) -> None:
 def cover_template() -> Document:
     """committee-cover.docx: header table, Summary, Recommendation(s), Main Report, Appendices, author."""
     doc = Document()
-    _clean(doc)
+    _clean(doc, "Committee covering report")
     house_styles(doc)
     page_setup(doc, "{{ subject }}")
     body = doc.element.body
@@ -228,8 +243,12 @@ def cover_template() -> Document:
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
     doc.add_paragraph("{%p if has_corporate_rows %}")
-    later = doc.add_table(rows=0, cols=2)
+    later = doc.add_table(rows=1, cols=2)
     later.style = doc.styles["Table Grid"]
+    # a data table needs a header row that repeats (house style, accessibility)
+    for cell, text in zip(later.rows[0].cells, ("Question", "Answer")):
+        _label(cell, text)
+    later.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     optional = [
         ("corporate_plan_outcomes", "Which outcomes in the City Corporation's Corporate Plan does this proposal aim to impact directly?", "{{ corporate_plan_outcomes }}"),
         ("extra_spending", "Does this proposal require extra revenue and/or capital spending?", "{{ extra_spending }}"),
@@ -309,7 +328,7 @@ def _field_paragraph(doc, *runs: str) -> None:
 def annual_template() -> Document:
     """annual-qa-report.docx: title page, table of contents, the report's body, the author's sign-off."""
     doc = Document()
-    _clean(doc)
+    _clean(doc, "Annual Quality Assurance report")
     house_styles(doc)
     _toc_styles(doc)
     styles = doc.styles
@@ -415,7 +434,11 @@ def main(names: list[str]) -> None:
     for name, make in TEMPLATES.items():
         if names and name not in names:
             continue
-        make().save(HERE / name)
+        # repacked with fixed zip times, so the same recipe always gives the same bytes (and
+        # branches that both regenerate a template do not conflict)
+        buffer = io.BytesIO()
+        make().save(buffer)
+        (HERE / name).write_bytes(pack(read_parts(buffer.getvalue())))
         print(f"wrote {HERE / name}")
 
 

@@ -8,6 +8,7 @@ the command prints does not depend on which worker finished first.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import sys
 import traceback
@@ -44,6 +45,9 @@ class BuildOptions:
     out_dir: Path
     templates: Path | None = None
     force: bool = False
+    draft: bool = False
+    """Mark each document as a draft (see reportgen.draft), dated `draft_date` or today."""
+    draft_date: _dt.date | None = None
 
 
 def default_jobs() -> int:
@@ -83,8 +87,12 @@ def build_chunk(files: list[Path], options: BuildOptions) -> list[Outcome]:
 
 
 def _build(source: Path, options: BuildOptions) -> Outcome:
+    from reportgen.draft import draft_mark
+
     try:
-        return Outcome(source, build_one(source, options.out_dir, templates=options.templates, force=options.force))
+        mark = draft_mark(source, options.draft_date) if options.draft else None
+        return Outcome(source, build_one(source, options.out_dir, templates=options.templates, force=options.force,
+                                         draft=mark))
     except ReportgenError as exc:
         return Outcome(source, problems=list(exc.problems))
     except Exception as exc:  # a reportgen bug in one report must not lose the other reports

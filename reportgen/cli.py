@@ -13,6 +13,8 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
+PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
+                                  help="Seconds before a hung LibreOffice is stopped (default: 120 + 30 per extra file).")
 
 
 def report(problems: list[Problem]) -> None:
@@ -31,16 +33,25 @@ def cli() -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
+@click.option("--draft", is_flag=True, help="Mark the document as a draft: DRAFT, the date and the content's git revision in the header.")
+@click.option("--draft-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The draft's date (yyyy-mm-dd); default today.")
+@click.option("--pdf", is_flag=True, help="Also write a tagged PDF beside each .docx (needs LibreOffice).")
+@PDF_TIMEOUT_OPTION
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Reports built at once, in parallel processes.  [default: the number of cores]")
-def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, jobs: int | None) -> None:
-    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx."""
+def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, draft: bool,
+          draft_date, pdf: bool, pdf_timeout: float | None, jobs: int | None) -> None:
+    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
     from reportgen.batch import BuildOptions, Outcome, build_many, summary
     from reportgen.build import content_files
 
     files = content_files(content)
     if not files:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
+    if pdf:
+        from reportgen.publish import find_soffice
+        find_soffice()  # before building anything: a missing LibreOffice is said at once
 
     def show(outcome: Outcome) -> None:
         if not outcome.ok:
@@ -53,29 +64,55 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
             note += f" (edited copy kept as {result.kept_edited_copy})"
         click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
 
-    outcomes = build_many(files, BuildOptions(out_dir, templates, force), jobs=jobs, progress=True, on_outcome=show)
+    options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
+    outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
+    # an agenda's pack has no template of its own: `reportgen pack` makes its PDF, PDF appendices and all
+    built = [o.result.output for o in outcomes if o.result is not None and o.result.template is not None]
+    if pdf and built:
+        from reportgen.publish import convert_outdated
+
+        for done in convert_outdated(built, timeout=pdf_timeout):
+            click.echo(f"wrote {done.output}")
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)
 
 
 @cli.command()
+@click.argument("docx", nargs=-1, required=True)
+@PDF_TIMEOUT_OPTION
+def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
+    """Convert DOCX files to tagged PDF beside them, in one LibreOffice run."""
+    from reportgen.publish import convert
+
+    for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
+        click.echo(f"wrote {done.output}")
+
+
+@cli.command()
 @click.argument("content", nargs=-1)
-def check(content: tuple[str, ...]) -> None:
-    """Validate CONTENT without writing anything; print every error and warning."""
-    from reportgen.build import content_files, read_report
+@TEMPLATES_OPTION
+@click.option("--publication", is_flag=True,
+              help="Also warn about what a Public build warns about (quotations without recorded consent).")
+def check(content: tuple[str, ...], templates: Path | None, publication: bool) -> None:
+    """Validate CONTENT (or check .docx/.pdf files) without writing anything; print every error and warning.
+
+    Content and .docx files get the accessibility checks; .docx and .pdf files the publication-safety scan.
+    """
+    from reportgen.build import check_one, content_files
 
     errors = 0
     warnings = 0
     for source in content_files(content):
         try:
-            _, found = read_report(source)
+            found = check_one(source, templates=templates, publication=publication)
         except ReportgenError as exc:
             report(exc.problems)
             errors += len(exc.problems)
             continue
         report(found)
-        warnings += len(found)
+        errors += sum(p.severity == "error" for p in found)
+        warnings += sum(p.severity == "warning" for p in found)
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
         sys.exit(2)
@@ -143,6 +180,50 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
         Console().print(terminal_table(found))
     if problems:
         raise ReportgenError([Problem("some content files could not be read: their recommendations are missing")])
+
+
+@cli.command()
+@click.argument("content", nargs=-1)
+@OUT_OPTION
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
+def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+    """Rebuild CONTENT (default: everything in content/) each time it or its template is saved; Ctrl-C stops."""
+    from reportgen.watch import watch as watch_reports
+
+    watch_reports(content, out_dir, templates=templates, force=force)
+
+
+@cli.command()
+@click.argument("versions", nargs=-1, required=True)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The redlined .docx to write; default build/NAME.redline.docx.")
+@click.option("--since", "since", default=None, metavar="GIT_REV",
+              help="Compare one content file with itself as it was at this git revision.")
+@click.option("--author", default=None, help="The reviser's name on the tracked changes; default the report's author.")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The tracked changes' date (yyyy-mm-dd); default the new report's own date.")
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite an output edited since it was written, keeping a dated copy.")
+def redline(versions: tuple[str, ...], out: Path | None, since: str | None, author: str | None, date,
+            templates: Path | None, force: bool) -> None:
+    """Write NEW with Word tracked changes from OLD: `redline OLD NEW` or `redline NEW --since REV`.
+
+    OLD and NEW are content files or built .docx files.
+    """
+    from reportgen.redline import redline_files
+
+    result = redline_files([Path(v) for v in versions], out, since=since, author=author,
+                           date=date.date() if date else None, templates=templates, force=force)
+    if result.changes == []:
+        click.echo("  no changes to the content")
+    for change in result.changes or []:
+        click.echo(f"  {change}")
+    counts = result.revisions
+    note = f" (edited copy kept as {result.kept_edited_copy})" if result.kept_edited_copy else ""
+    click.echo(f"wrote {result.output}: {counts['ins']} insertion(s), {counts['del']} deletion(s), "
+               f"{counts['pPrChange']} formatting change(s) from {result.sides[0]} to {result.sides[1]} "
+               f"in {result.seconds * 1000:.0f} ms{note}")
 
 
 def main() -> None:

@@ -312,28 +312,8 @@ def pdf_pack(docx: Path, pdf_appendices: list[Path]) -> bytes:
     return out.getvalue()
 
 
-_TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
-
-
 def convert_to_pdf(docx: Path) -> bytes:
-    """LibreOffice's PDF of `docx`. Stands in for publish.py (issue 5): rewire this one call at merge."""
-    import shutil
-    import subprocess
-    import tempfile
+    """The tagged PDF of `docx` (reportgen.publish, through LibreOffice): written beside it, and its bytes."""
+    from reportgen.publish import convert
 
-    from reportgen.errors import ToolMissing
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise ToolMissing.at("LibreOffice (soffice) is not installed: it makes the PDF pack "
-                             "(sudo apt-get install libreoffice-writer-nogui)")
-    with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as scratch:
-        profile = Path(scratch) / "profile"
-        done = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                               "--convert-to", _TAGGED_PDF, "--outdir", scratch, str(docx)],
-                              capture_output=True, text=True, timeout=600)
-        produced = Path(scratch) / f"{docx.stem}.pdf"
-        if done.returncode != 0 or not produced.exists():
-            raise ToolMissing.at(f"LibreOffice could not convert the pack to PDF: {done.stderr.strip()[-300:]}",
-                                 docx)
-        return produced.read_bytes()
+    return convert([docx])[0].output.read_bytes()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, reportgen
-from reportgen.actions import Action, COLUMNS, collect, csv_text
+from reportgen.actions import COLUMNS, collect, csv_text
 from reportgen.oxml.text import read_lines
 
 COVERS = ["committee-cover-2020-02-qa-audits.yaml", "example-cover-2020-02-decision.yaml",

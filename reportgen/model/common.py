@@ -240,3 +240,5 @@ class Paragraph(ShorthandNode):
     """The paragraph's words. Inline markup: **bold**, *italic*, ^superscript^."""
     items: list[RequiredText] = Field(default_factory=list)
     """Optional: sub-items listed under the paragraph, lettered a, b, c: ['first point', 'second point']."""
+    public: bool = True
+    """`false` marks the paragraph confidential: a Public report then refuses to build until it is removed."""

@@ -30,16 +30,23 @@ def renderer_for(report: Node) -> ModuleType:
 def template_path(report: Node, templates: Path | None = None) -> Path:
     """The template a report is rendered with: from `templates` (a folder) or the factory set."""
     name = renderer_for(report).TEMPLATE
-    for folder in (templates, Path.cwd() / "report_templates", FACTORY_TEMPLATES):
-        if folder is not None and (folder / name).exists():
+    for folder in template_folders(templates):
+        if (folder / name).exists():
             return folder / name
     return (templates or FACTORY_TEMPLATES) / name
 
 
+def template_folders(templates: Path | None = None) -> list[Path]:
+    """Where templates are looked for, first match wins: `templates`, ./report_templates, the factory set."""
+    return [f for f in (templates, Path.cwd() / "report_templates", FACTORY_TEMPLATES) if f is not None]
+
+
 def render(report: Node, template: Path | WordTemplate | None = None,
-           extra_properties: dict[str, str] | None = None, **context_args: object) -> dict[str, bytes]:
+           extra_properties: dict[str, str] | None = None,
+           draft: dict[str, str] | None = None, **context_args: object) -> dict[str, bytes]:
     """The finished document's parts (name -> bytes), ready to be packed into a .docx.
 
+    `draft` (see reportgen.draft) is what every template's header shows under `{%p if draft %}`.
     `context_args` go to the kind's `context()`: what it needs besides the report (an agenda's papers).
     """
     module = renderer_for(report)
@@ -47,6 +54,7 @@ def render(report: Node, template: Path | WordTemplate | None = None,
         template = load_template(template or template_path(report))
     writer = OoxmlWriter(template)
     context = module.context(report, writer, **context_args)
+    context["draft"] = draft  # set for every kind in this one place, so templates may always test it
     rendered = template.render_parts(context)
     parts = writer.finish(template.parts, rendered)
     properties: DocumentProperties = module.properties(report)

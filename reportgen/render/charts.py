@@ -33,8 +33,20 @@ def alt_text(kind: ChartKind, categories: Sequence[str], values: Sequence[float]
     return f"{name}: {', '.join(items)} ({format_count(total)} in all)"
 
 
+_DRAWN: dict[tuple, bytes] = {}  # watch mode rebuilds after every save: a chart whose data is unchanged is not redrawn
+
+
 def chart_png(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
     """The chart as PNG bytes: fixed size, resolution and font, and no timestamp or software tag."""
+    key = (kind, tuple(categories), tuple(values))
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 64:
+            _DRAWN.clear()
+        _DRAWN[key] = _draw(kind, categories, values)
+    return _DRAWN[key]
+
+
+def _draw(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
