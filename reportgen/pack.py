@@ -80,7 +80,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                            f"items[{i + 1}].report", problems)
             if path is not None:
                 try:
-                    report, found = read_report(path)
+                    report, found = read_report(path, publication=True)  # the pack is published
                 except ReportgenError as exc:
                     problems.extend(exc.problems)
                 else:
@@ -255,12 +255,14 @@ def pack_path(source: Path, out_dir: Path, suffix: str) -> Path:
 def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
                pdf: bool = True) -> PackResult:
     """Write out_dir/AGENDA.docx (and .pdf): nothing is written when any paper has a problem."""
+    from reportgen.build import leaks
     from reportgen.write import write_bytes, write_docx
 
     started = time.perf_counter()
     source = Path(source)
     agenda, items, warnings = read_agenda(source)
     parts = compose(agenda, items, templates)
+    warnings += leaks(parts, pack_path(source, out_dir, ".docx"))
     written = write_docx(parts, pack_path(source, out_dir, ".docx"), force=force)
     result = PackResult(source, written.path, None, 0.0, warnings, written.unchanged)
     if pdf:
