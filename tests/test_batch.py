@@ -160,3 +160,20 @@ def test_packed_bytes_are_what_zipfile_writes(project: Path) -> None:
             zf.writestr(info, parts[name], compresslevel=6)
     assert pack(parts) == buffer.getvalue()
     assert pack(parts) == buffer.getvalue()  # and again, from what it remembered
+
+
+def test_per_part_remembers_large_parts_only_and_none_too() -> None:
+    from reportgen.oxml.package import MEMO_FROM, per_part
+
+    calls: list[int] = []
+
+    @per_part
+    def nothing_found(data: bytes) -> None:
+        calls.append(len(data))
+        return None
+
+    large, small = b"x" * MEMO_FROM, b"y" * 10
+    for _ in range(3):
+        assert nothing_found(large) is None
+        nothing_found(small)
+    assert calls == [MEMO_FROM, 10, 10, 10]

@@ -74,12 +74,13 @@ def per_part(compute: Callable[[bytes], T]) -> Callable[[bytes], T]:
     def memo(data: bytes) -> T:
         if len(data) < MEMO_FROM:
             return compute(data)
-        found = remembered.get(data)
-        if found is None:
+        try:
+            return remembered[data]  # (a result may be None: so no .get())
+        except KeyError:
             found = compute(data)
             if len(remembered) < MEMO_SIZE:
                 remembered[data] = found
-        return found
+            return found
 
     return memo
 
