@@ -66,13 +66,16 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
 
     options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
     outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
-    # an agenda's pack has no template of its own: `reportgen pack` makes its PDF, PDF appendices and all
-    built = [o.result.output for o in outcomes if o.result is not None and o.result.template is not None]
+    # an agenda's pack (it has no template of its own) gets its PDF with its PDF appendices drawn in
+    built = [o.result for o in outcomes if o.result is not None]
     if pdf and built:
+        from reportgen.pack import write_pack_pdf
         from reportgen.publish import convert_outdated
 
-        for done in convert_outdated(built, timeout=pdf_timeout):
+        for done in convert_outdated([r.output for r in built if r.template is not None], timeout=pdf_timeout):
             click.echo(f"wrote {done.output}")
+        for packed in (r for r in built if r.template is None):
+            click.echo(f"wrote {write_pack_pdf(packed.output, source=packed.source)}")
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)

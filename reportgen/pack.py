@@ -256,7 +256,7 @@ def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, fo
                pdf: bool = True) -> PackResult:
     """Write out_dir/AGENDA.docx (and .pdf): nothing is written when any paper has a problem."""
     from reportgen.build import leaks
-    from reportgen.write import write_bytes, write_docx
+    from reportgen.write import write_docx
 
     started = time.perf_counter()
     source = Path(source)
@@ -266,11 +266,19 @@ def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, fo
     written = write_docx(parts, pack_path(source, out_dir, ".docx"), force=force)
     result = PackResult(source, written.path, None, 0.0, warnings, written.unchanged)
     if pdf:
-        pdfs = [paper.path for packed in items for paper in packed.appendices if paper.is_pdf]
-        data = pdf_pack(written.path, pdfs)
-        result.pdf = write_bytes(data, pack_path(source, out_dir, ".pdf")).path
+        result.pdf = write_pack_pdf(written.path, items)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_pack_pdf(docx: Path, items: list[PackItem] | None = None, source: Path | None = None) -> Path:
+    """Write the PDF beside a pack's .docx, with the PDF appendices of `items` (or of the agenda `source`)."""
+    from reportgen.write import write_bytes
+
+    if items is None:
+        items = read_agenda(Path(source or ""))[1]
+    pdfs = [paper.path for packed in items for paper in packed.appendices if paper.is_pdf]
+    return write_bytes(pdf_pack(docx, pdfs), docx.with_suffix(".pdf")).path
 
 
 def pdf_page_count(path: Path) -> int:
