@@ -152,9 +152,16 @@ def one_sync_for_many() -> Iterator[dict[Path, Problem]]:
 
 def remove_stray_temporaries(path: Path) -> None:
     """Temporary files left by a build that was killed part-way."""
-    if path.parent.is_dir():
-        for stray in path.parent.glob(f".{path.name}.*.tmp"):
-            stray.unlink(missing_ok=True)
+    # plain name tests rather than glob(): glob compiles a new pattern for every file written, which
+    # was a tenth of a batch's time
+    prefix = f".{path.name}."
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:  # no folder yet: nothing stray in it
+        return
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            Path(entry.path).unlink(missing_ok=True)
 
 
 def _keep_edited(path: Path) -> Path:

@@ -177,3 +177,13 @@ def test_per_part_remembers_large_parts_only_and_none_too() -> None:
         assert nothing_found(large) is None
         nothing_found(small)
     assert calls == [MEMO_FROM, 10, 10, 10]
+
+
+def test_stray_temporaries_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    from reportgen.write import write_bytes
+
+    (tmp_path / ".report.docx.abc123.tmp").write_bytes(b"half written")
+    (tmp_path / ".other.docx.abc123.tmp").write_bytes(b"another file's")
+    (tmp_path / "report.docx.tmp").write_bytes(b"not ours")
+    write_bytes(b"new", tmp_path / "report.docx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.docx.abc123.tmp", "report.docx", "report.docx.tmp"]
