@@ -148,10 +148,16 @@ def _in_pool(files: list[Path], options: BuildOptions, jobs: int) -> Iterator[Ou
 
 def _warm_imports() -> None:
     """Import the whole pipeline once in the parent, so forked workers do not each import it again."""
+    import jinja2.sandbox  # noqa: F401
     import reportgen.checks  # noqa: F401
     import reportgen.render  # noqa: F401
     import reportgen.render.cover  # noqa: F401
+    import reportgen.safety  # noqa: F401
+    import reportgen.scan  # noqa: F401
     import reportgen.write  # noqa: F401
+    from reportgen.fastload import _yaml
+
+    _yaml()  # the libyaml reader, made once
 
 
 class _progress_bar:
