@@ -137,7 +137,28 @@ def _inside(root: Path, base: Path, name: str, suffixes: tuple[str, ...], where:
         problems.append(Problem(f"expected an existing file, got {name!r}: there is no such file "
                                 f"(paths are relative to {display_path(base)})", where, key))
         return None
+    if path.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(path)):
+        problems.append(Problem(f"cannot read {name!r}: {broken}", where, key))
+        return None
     return path
+
+
+def _unreadable(path: Path) -> str:
+    """Why an appendix document cannot go into the pack ('' when it can)."""
+    from pypdf.errors import PyPdfError
+
+    from reportgen.oxml.package import NotADocx, read_parts
+
+    try:
+        if path.suffix.lower() == ".pdf":
+            pdf_page_count(path)
+        else:
+            read_parts(path)
+    except NotADocx as exc:
+        return f"not a Word .docx file ({exc})"
+    except (ContentError, PyPdfError, OSError, ValueError) as exc:
+        return f"not a readable PDF ({exc})"
+    return ""
 
 
 # --- composing the .docx ---------------------------------------------------------------------------
@@ -283,12 +304,8 @@ def write_pack_pdf(docx: Path, items: list[PackItem] | None = None, source: Path
 
 def pdf_page_count(path: Path) -> int:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
-    try:
-        return len(PdfReader(str(path)).pages)
-    except (PyPdfError, OSError, ValueError) as exc:
-        raise ContentError.at(f"cannot read the PDF appendix: {exc}", display_path(path)) from None
+    return len(PdfReader(str(path)).pages)
 
 
 MARGIN_PT = 72.0

@@ -142,6 +142,17 @@ def test_bad_paths_are_refused_and_nothing_written(agenda_project: Path, bad: st
     assert snapshot(agenda_project) == before
 
 
+@pytest.mark.parametrize("name", ["example-appendix-word.docx", "example-appendix-pdf.pdf"])
+def test_unreadable_appendix_refused(agenda_project: Path, name: str) -> None:
+    (agenda_project / "content" / "appendices" / name).write_bytes(b"not really a document")
+    before = snapshot(agenda_project)
+    run = reportgen("pack", f"content/{AGENDA}.yaml", "--no-pdf", cwd=agenda_project)
+    assert run.status == 2, run.err
+    assert f"cannot read 'appendices/{name}'" in run.err and "Traceback" not in run.err
+    assert ".yaml:" in run.err  # located where the file is named
+    assert snapshot(agenda_project) == before
+
+
 def test_non_public_report_left_out_with_a_warning(agenda_project: Path) -> None:
     path = agenda_project / "content" / "example-cover-2020-02-training.yaml"
     path.write_text(path.read_text().replace("access: public", "access: non-public\nexempt_paragraphs: [3]"))
