@@ -82,12 +82,18 @@ def parse_text(text: str, name: str, path: Path | None = None,
     if not text.strip():
         raise ContentError.at("the file is empty: expected a report's fields, starting with `kind:`",
                               name, 1, 1)
+    warnings = list(warnings or []) + cleaned
+    from reportgen.fastload import parse_fast
+
+    fast = parse_fast(text)  # libyaml, several times faster; None for anything unusual (see fastload.py)
+    if fast is not None:
+        plain, values, keys = fast
+        return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
     keys: dict[PathKey, tuple[int, int]] = {}
     problems: list[Problem] = []
-    warnings = list(warnings or []) + cleaned
 
     def too_deep() -> ContentError:
         return ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
