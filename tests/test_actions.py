@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ def reports(tmp_path: Path) -> Path:
     (tmp_path / "content").mkdir()
     for name in COVERS:
         (tmp_path / "content" / name).write_bytes((ROOT / "content" / name).read_bytes())
+    # the reports' appendices: a file an appendix names must exist (issue 8)
+    shutil.copytree(ROOT / "content" / "appendices", tmp_path / "content" / "appendices")
     return tmp_path
 
 
