@@ -1,9 +1,10 @@
-"""A content-addressed cache of bytes worked out from content (chart pictures), kept in the user's cache folder.
+"""A content-addressed cache of what builds work out again and again (chart pictures, prepared templates).
 
 Drawing a chart means importing matplotlib (about a second on a busy machine) for a picture that is
-the same on every build of a draft. So each picture is stored under a hash of everything that decides
-its bytes, and a rebuild reads it back instead of drawing it. Because the key covers all the inputs,
-an entry is never stale: changed data, drawing code or library version simply give a new key.
+the same on every build of a draft; preparing a Word template means parsing its XML with lxml. So each
+result is stored under a hash of everything that decides it, and a rebuild reads it back instead.
+Because the key covers all the inputs (the content, the code that works it out and the versions of
+the libraries it uses), an entry is never stale: a change anywhere simply gives a new key.
 
 The cache only ever saves time: a missing, unreadable, corrupt or unwritable cache means the bytes
 are made again, never an error and never different output.
@@ -11,6 +12,7 @@ are made again, never an error and never different output.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -39,21 +41,41 @@ def key_of(*inputs: Any) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
+@functools.cache
+def code_version(module_file: str, *packages: str) -> str:
+    """A hash of one module's source and the installed versions of `packages`: part of a key, so that
+    changing the code or upgrading a library never reuses what the old ones worked out."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(Path(module_file).read_bytes())
+    for package in packages:
+        try:
+            digest.update(f"\0{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\0{package}=?".encode())
+    return digest.hexdigest()
+
+
 def cached_bytes(kind: str, key: str, make: Callable[[], bytes]) -> bytes:
     """The bytes stored under `kind`/`key`, or `make()`'s, stored for next time."""
-    folder = cache_dir()
-    if folder is None:
-        return make()
-    entry = folder / kind / key[:2] / key
-    found = _read(entry)
+    found = lookup(kind, key)
     if found is not None:
         return found
     data = make()
-    _write(entry, data)
+    store(kind, key, data)
     return data
 
 
-def _read(entry: Path) -> bytes | None:
+def _entry(kind: str, key: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / kind / key[:2] / key
+
+
+def lookup(kind: str, key: str) -> bytes | None:
+    """The bytes stored under `kind`/`key`, or None when there are none (or they are damaged)."""
+    entry = _entry(kind, key)
+    if entry is None:
+        return None
     # An entry is the data's own hash followed by the data, so a damaged file is noticed and redone.
     try:
         stored = entry.read_bytes()
@@ -63,7 +85,11 @@ def _read(entry: Path) -> bytes | None:
     return data if hashlib.sha256(data).digest() == digest else None
 
 
-def _write(entry: Path, data: bytes) -> None:
+def store(kind: str, key: str, data: bytes) -> None:
+    """Keep `data` under `kind`/`key`; quietly does nothing when the cache cannot be written."""
+    entry = _entry(kind, key)
+    if entry is None:
+        return
     # Written to a temporary file and renamed, so two builds running at once never see half an entry.
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -75,4 +101,4 @@ def _write(entry: Path, data: bytes) -> None:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
     except OSError:
-        pass  # a read-only or full disk costs only the time to draw again
+        pass  # a read-only or full disk costs only the time to work it out again

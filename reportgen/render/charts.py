@@ -8,13 +8,10 @@ and never imports matplotlib.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import io
-from pathlib import Path
 from typing import Literal, Sequence
 
-from reportgen.cache import cached_bytes, key_of
+from reportgen.cache import cached_bytes, code_version, key_of
 from reportgen.model.statistics import format_count
 
 ChartKind = Literal["bar", "pie"]
@@ -41,16 +38,11 @@ def alt_text(kind: ChartKind, categories: Sequence[str], values: Sequence[float]
 
 def chart_picture(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
     """The chart's PNG bytes, drawn once and then read from the cache: the same bytes as `chart_png`."""
-    key = key_of("chart", kind, [str(c) for c in categories], [float(v) for v in values], _drawing_version())
+    # The key is everything the picture depends on: the data, this module's code (sizes, colours,
+    # fonts) and matplotlib's version; the caption is printed beside the picture, not in it.
+    key = key_of("chart", kind, [str(c) for c in categories], [float(v) for v in values],
+                 code_version(__file__, "matplotlib"))
     return cached_bytes("charts", key, lambda: chart_png(kind, categories, values))
-
-
-@functools.cache
-def _drawing_version() -> list[str]:
-    """What else decides a chart's bytes: this module's code (sizes, colours, fonts) and matplotlib's version."""
-    from importlib.metadata import version
-
-    return [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), version("matplotlib")]
 
 
 def chart_png(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
