@@ -8,6 +8,7 @@ After this, clerks restyle the templates in Word; reportgen only refers to style
 from __future__ import annotations
 
 import copy
+import io
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+
+from reportgen.oxml.package import pack, read_parts
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
@@ -150,6 +153,7 @@ def page_setup(doc, header_text: str) -> None:
     header.text = header_text
     header.style = doc.styles["Header"]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _draft_line(section.header)
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -159,6 +163,15 @@ def page_setup(doc, header_text: str) -> None:
     _field(footer, "NUMPAGES", "1")
 
 
+def _draft_line(header) -> None:
+    """A `reportgen build --draft` shows 'DRAFT – date – revision' at the top of every page; a build without none."""
+    for text in ("{%p if draft %}", "{{ draft.line }}", "{%p endif %}"):
+        paragraph = header.add_paragraph(style="Header")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(text)
+        run.bold = text.startswith("{{")
+
+
 def _field(paragraph, instruction: str, shown: str) -> None:
     for xml in (f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
                 f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
@@ -166,6 +179,16 @@ def _field(paragraph, instruction: str, shown: str) -> None:
                 f'<w:r {nsdecls("w")}><w:t>{shown}</w:t></w:r>',
                 f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'):
         paragraph._p.append(parse_xml(xml))
+
+
+def _column_widths(table, widths) -> None:
+    """Widths on the grid (LibreOffice reads it) and on every cell (Word reads those)."""
+    table.autofit = False
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(width.twips))
+    for column, width in zip(table.columns, widths):
+        for cell in column.cells:
+            cell.width = width
 
 
 def _label(cell, text: str) -> None:
@@ -214,9 +237,7 @@ def cover_template() -> Document:
                 _label(cell, value)
             else:
                 cell.paragraphs[0].add_run(value)
-    for cell, width in zip(table.columns, (Cm(3.6), Cm(7.2), Cm(2.2), Cm(3.0))):
-        for c in cell.cells:
-            c.width = width
+    _column_widths(table, (Cm(3.4), Cm(7.6), Cm(2.0), Cm(3.0)))
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
     doc.add_paragraph("{%p if has_corporate_rows %}")
@@ -235,6 +256,7 @@ def cover_template() -> Document:
         _label(row.cells[0], label)
         row.cells[1].paragraphs[0].add_run(value)
         _row_tag(later, "{%tr endif %}")
+    _column_widths(later, (Cm(11.0), Cm(5.0)))
     doc.add_paragraph("{%p endif %}")
 
     def heading(text: str) -> None:
@@ -361,7 +383,11 @@ def main(names: list[str]) -> None:
     for name, make in TEMPLATES.items():
         if names and name not in names:
             continue
-        make().save(HERE / name)
+        # repacked with fixed zip times, so the same recipe always gives the same bytes (and
+        # branches that both regenerate a template do not conflict)
+        buffer = io.BytesIO()
+        make().save(buffer)
+        (HERE / name).write_bytes(pack(read_parts(buffer.getvalue())))
         print(f"wrote {HERE / name}")
 
 

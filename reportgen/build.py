@@ -6,9 +6,11 @@ import glob
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from reportgen.draft import DraftMark
 from reportgen.errors import ContentError, Problem
-from reportgen.load import load
+from reportgen.load import LoadedContent, load
 from reportgen.validate import validate
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
@@ -24,6 +26,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     kept_edited_copy: Path | None = None
     unchanged: bool = False
+    template: Path | None = None
 
 
 def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("content")) -> list[Path]:
@@ -49,18 +52,23 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
     return out_dir / f"{source.stem}{suffix}"
 
 
-def read_report(source: Path):
+def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None):
     """Load and validate one content file: the model and the warnings met on the way."""
     from reportgen.checks import check
 
-    loaded = load(source)
+    loaded = load(source, parse)
     report = validate(loaded)
     return report, loaded.warnings + check(report)
 
 
 def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
-              extra_properties: dict[str, str] | None = None) -> BuildResult:
-    """Build one content file into `out_dir`. Raises ReportgenError, having written nothing, on bad input."""
+              extra_properties: dict[str, str] | None = None, draft: DraftMark | None = None,
+              parse: Callable[..., LoadedContent] | None = None) -> BuildResult:
+    """Build one content file into `out_dir`. Raises ReportgenError, having written nothing, on bad input.
+
+    With `draft`, the document is marked as a draft (see reportgen.draft); without, it carries no mark.
+    """
+    from reportgen.draft import PROPERTY
     from reportgen.render import render, template_path
     from reportgen.write import write_docx
 
@@ -68,8 +76,11 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     source = Path(source)
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
-    report, warnings = read_report(source)
-    parts = render(report, template_path(report, templates), extra_properties)
+    report, warnings = read_report(source, parse)
+    template = template_path(report, templates)
+    if draft is not None:
+        extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
+    parts = render(report, template, extra_properties, draft.context() if draft else None)
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
-                       written.kept_edited_copy, written.unchanged)
+                       written.kept_edited_copy, written.unchanged, template)

@@ -31,9 +31,14 @@ def cli() -> None:
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+@click.option("--draft", is_flag=True, help="Mark the document as a draft: DRAFT, the date and the content's git revision in the header.")
+@click.option("--draft-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The draft's date (yyyy-mm-dd); default today.")
+def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, draft: bool,
+          draft_date) -> None:
     """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx."""
     from reportgen.build import build_one, content_files
+    from reportgen.draft import draft_mark
 
     files = content_files(content)
     if not files:
@@ -41,7 +46,8 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     failed: list[tuple[Path, ReportgenError]] = []
     for source in files:
         try:
-            result = build_one(source, out_dir, templates=templates, force=force)
+            mark = draft_mark(source, draft_date.date() if draft_date else None) if draft else None
+            result = build_one(source, out_dir, templates=templates, force=force, draft=mark)
         except ReportgenError as exc:
             report(exc.problems)
             failed.append((source, exc))
@@ -76,6 +82,50 @@ def check(content: tuple[str, ...]) -> None:
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
         sys.exit(2)
+
+
+@cli.command()
+@click.argument("content", nargs=-1)
+@OUT_OPTION
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
+def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+    """Rebuild CONTENT (default: everything in content/) each time it or its template is saved; Ctrl-C stops."""
+    from reportgen.watch import watch as watch_reports
+
+    watch_reports(content, out_dir, templates=templates, force=force)
+
+
+@cli.command()
+@click.argument("versions", nargs=-1, required=True)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The redlined .docx to write; default build/NAME.redline.docx.")
+@click.option("--since", "since", default=None, metavar="GIT_REV",
+              help="Compare one content file with itself as it was at this git revision.")
+@click.option("--author", default=None, help="The reviser's name on the tracked changes; default the report's author.")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The tracked changes' date (yyyy-mm-dd); default the new report's own date.")
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite an output edited since it was written, keeping a dated copy.")
+def redline(versions: tuple[str, ...], out: Path | None, since: str | None, author: str | None, date,
+            templates: Path | None, force: bool) -> None:
+    """Write NEW with Word tracked changes from OLD: `redline OLD NEW` or `redline NEW --since REV`.
+
+    OLD and NEW are content files or built .docx files.
+    """
+    from reportgen.redline import redline_files
+
+    result = redline_files([Path(v) for v in versions], out, since=since, author=author,
+                           date=date.date() if date else None, templates=templates, force=force)
+    if result.changes == []:
+        click.echo("  no changes to the content")
+    for change in result.changes or []:
+        click.echo(f"  {change}")
+    counts = result.revisions
+    note = f" (edited copy kept as {result.kept_edited_copy})" if result.kept_edited_copy else ""
+    click.echo(f"wrote {result.output}: {counts['ins']} insertion(s), {counts['del']} deletion(s), "
+               f"{counts['pPrChange']} formatting change(s) from {result.sides[0]} to {result.sides[1]} "
+               f"in {result.seconds * 1000:.0f} ms{note}")
 
 
 def main() -> None:

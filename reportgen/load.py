@@ -6,7 +6,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from reportgen.errors import ContentError, Position, Problem
 from reportgen.model.common import PathKey, SourceMap
@@ -42,8 +42,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load(path: str | Path) -> LoadedContent:
-    """Read and parse one content file; every problem that stops it is raised as a located ContentError."""
+def load(path: str | Path, parse: "Callable[..., LoadedContent] | None" = None) -> LoadedContent:
+    """Read and parse one content file; every problem that stops it is raised as a located ContentError.
+
+    `parse` stands in for parse_text (watch mode's reloader re-parses only what changed)."""
     path = Path(path)
     name = display_path(path)
     try:
@@ -55,7 +57,7 @@ def load(path: str | Path) -> LoadedContent:
                               "content files are a few hundred kB at most", name)
     text = _decode(raw, name)
     text, warnings = _clean_controls(text, name)
-    return parse_text(text, name, path, warnings)
+    return (parse or parse_text)(text, name, path, warnings)
 
 
 def parse_text(text: str, name: str, path: Path | None = None,

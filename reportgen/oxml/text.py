@@ -142,10 +142,20 @@ class _Styles:
         return name[:1].upper() + name[1:]
 
 
+_DELETIONS = (qn("w:del"), qn("w:moveFrom"))
+
+
+def _deleted(el) -> bool:
+    run = el.getparent()
+    return run is not None and run.getparent() is not None and run.getparent().tag in _DELETIONS
+
+
 def paragraph_text(p) -> str:
     """What a paragraph says: its text, tabs and line breaks, without deleted (tracked) text."""
     out = []
     for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:delText"), qn("w:noBreakHyphen")):
+        if _deleted(el):
+            continue  # a tab or break in a tracked deletion is gone, like the deleted text beside it
         if el.tag == qn("w:t"):
             out.append(el.text or "")
         elif el.tag == qn("w:tab"):

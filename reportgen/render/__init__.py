@@ -29,20 +29,30 @@ def renderer_for(report: Node) -> ModuleType:
 def template_path(report: Node, templates: Path | None = None) -> Path:
     """The template a report is rendered with: from `templates` (a folder) or the factory set."""
     name = renderer_for(report).TEMPLATE
-    for folder in (templates, Path.cwd() / "report_templates", FACTORY_TEMPLATES):
-        if folder is not None and (folder / name).exists():
+    for folder in template_folders(templates):
+        if (folder / name).exists():
             return folder / name
     return (templates or FACTORY_TEMPLATES) / name
 
 
+def template_folders(templates: Path | None = None) -> list[Path]:
+    """Where templates are looked for, first match wins: `templates`, ./report_templates, the factory set."""
+    return [f for f in (templates, Path.cwd() / "report_templates", FACTORY_TEMPLATES) if f is not None]
+
+
 def render(report: Node, template: Path | WordTemplate | None = None,
-           extra_properties: dict[str, str] | None = None) -> dict[str, bytes]:
-    """The finished document's parts (name -> bytes), ready to be packed into a .docx."""
+           extra_properties: dict[str, str] | None = None,
+           draft: dict[str, str] | None = None) -> dict[str, bytes]:
+    """The finished document's parts (name -> bytes), ready to be packed into a .docx.
+
+    `draft` (see reportgen.draft) is what every template's header shows under `{%p if draft %}`.
+    """
     module = renderer_for(report)
     if not isinstance(template, WordTemplate):
         template = load_template(template or template_path(report))
     writer = OoxmlWriter(template)
     context = module.context(report, writer)
+    context["draft"] = draft  # set for every kind in this one place, so templates may always test it
     rendered = template.render_parts(context)
     parts = writer.finish(template.parts, rendered)
     properties: DocumentProperties = module.properties(report)

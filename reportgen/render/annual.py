@@ -143,7 +143,7 @@ class ReportBody:
         values = self.report.figure_values(figure)
         alt = figure.alt or charts.alt_text(figure.chart, figure.categories, values)
         width, height = charts.size_emu(xml.EMU_PER_INCH)
-        picture = self.w.picture(charts.chart_picture(figure.chart, figure.categories, values), alt, width, height)
+        picture = self.w.picture(charts.chart_png(figure.chart, figure.categories, values), alt, width, height)
         self.out.append(xml.paragraph(picture, self.w.style_id("Figure")))
 
 

@@ -1,9 +1,9 @@
 """Bar and pie charts drawn from a figure's data with matplotlib, as PNG bytes that are the same on every build.
 
 matplotlib is imported only here, and only when a chart has to be drawn: it takes about half a second
-to import (more on a busy machine). Reports use `chart_picture`, which keeps each drawn chart in the
-content-addressed cache (reportgen/cache.py), so a rebuild whose figures have not changed draws nothing
-and never imports matplotlib.
+to import (more on a busy machine). A drawn chart is kept in the content-addressed cache
+(reportgen/cache.py), so a rebuild whose figures have not changed draws nothing and never imports
+matplotlib.
 """
 
 from __future__ import annotations
@@ -36,17 +36,29 @@ def alt_text(kind: ChartKind, categories: Sequence[str], values: Sequence[float]
     return f"{name}: {', '.join(items)} ({format_count(total)} in all)"
 
 
-def chart_picture(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
-    """The chart's PNG bytes, drawn once and then read from the cache: the same bytes as `chart_png`."""
-    # The key is everything the picture depends on: the data, this module's code (sizes, colours,
-    # fonts) and matplotlib's version; the caption is printed beside the picture, not in it.
-    key = key_of("chart", kind, [str(c) for c in categories], [float(v) for v in values],
-                 code_version(__file__, "matplotlib"))
-    return cached_bytes("charts", key, lambda: chart_png(kind, categories, values))
+_DRAWN: dict[tuple, bytes] = {}  # watch mode rebuilds after every save: a chart whose data is unchanged is not redrawn
 
 
 def chart_png(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
     """The chart as PNG bytes: fixed size, resolution and font, and no timestamp or software tag."""
+    key = (kind, tuple(categories), tuple(values))
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 64:
+            _DRAWN.clear()
+        _DRAWN[key] = _cached_draw(kind, categories, values)
+    return _DRAWN[key]
+
+
+def _cached_draw(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
+    # Kept across processes: the key is everything the picture depends on, namely the data, this
+    # module's code (sizes, colours, fonts) and matplotlib's version. The caption is printed beside
+    # the picture, not in it, so a retitled figure reuses its picture.
+    key = key_of("chart", kind, [str(c) for c in categories], [float(v) for v in values],
+                 code_version(__file__, "matplotlib"))
+    return cached_bytes("charts", key, lambda: _draw(kind, categories, values))
+
+
+def _draw(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -1,0 +1,466 @@
+"""Compares two rendered documents and writes the new one carrying Word tracked changes from the old.
+
+Blocks (paragraphs, tables) are aligned with difflib over their texts; paragraphs that were changed
+rather than replaced are then diffed word by word, keeping each run's formatting. Whole paragraphs
+and table rows that appear or disappear become paragraph-mark and row revisions. Both documents'
+own tracked changes are accepted first, so the comparison is between what each one says.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from lxml import etree
+
+from reportgen.alignment import pair, word_similarity
+from reportgen.oxml.ns import qn
+from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_T, W_TBL, W_TR, Reviser, accept_all,
+                                      mark_paragraph, mark_row, record_old_properties, wrap)
+from reportgen.oxml.text import paragraph_text
+
+W_TC, W_TCPR, W_NUMID, W_NUM = qn("w:tc"), qn("w:tcPr"), qn("w:numId"), qn("w:num")
+W_ABSTRACT, W_ABSTRACT_ID = qn("w:abstractNum"), qn("w:abstractNumId")
+W_VAL = qn("w:val")
+_SKIPPED = {qn("w:proofErr"), qn("w:lastRenderedPageBreak")}
+_MARKERS = {qn(f"w:{t}") for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd",
+                                   "permStart", "permEnd")}
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+PAIRING_THRESHOLD = 0.4
+"""Two paragraphs at least this alike (word-level difflib ratio) are one paragraph reworded, not two."""
+
+
+def compare_parts(old: dict[str, bytes], new: dict[str, bytes], reviser: Reviser) -> dict[str, bytes]:
+    """NEW's parts, its body, headers and footers carrying tracked changes that lead back to OLD."""
+    out = dict(new)
+    old_body = accept_all(etree.fromstring(old["word/document.xml"]))
+    new_body = accept_all(etree.fromstring(new["word/document.xml"]))
+    numbering = _Numbering(old.get("word/numbering.xml"), new.get("word/numbering.xml"))
+    numbering.align(list(old_body.iter(W_P)), list(new_body.iter(W_P)))
+    comparer = _Comparer(reviser, numbering)
+    _compare_root(comparer, old_body.find(qn("w:body")), new_body.find(qn("w:body")))
+    out["word/document.xml"] = _serialise(new_body)
+    for name in new:
+        if re.fullmatch(r"word/(header|footer)\d*\.xml", name) and name in old:
+            old_root = accept_all(etree.fromstring(old[name]))
+            new_root = accept_all(etree.fromstring(new[name]))
+            _compare_root(comparer, old_root, new_root)
+            out[name] = _serialise(new_root)
+    if numbering.changed:
+        out["word/numbering.xml"] = _serialise(numbering.new_root)
+    return out
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _compare_root(comparer: "_Comparer", old: etree._Element, new: etree._Element) -> None:
+    """Replace the block children of `new` with the compared blocks (a trailing sectPr stays last)."""
+    tail = [c for c in new if c.tag == qn("w:sectPr")]
+    old_blocks = [c for c in old if c.tag != qn("w:sectPr")]
+    new_blocks = [c for c in new if c.tag != qn("w:sectPr")]
+    merged = comparer.blocks(old_blocks, new_blocks)
+    for child in list(new):
+        new.remove(child)
+    for child in merged + tail:
+        new.append(child)
+
+
+# -- numbering: old list paragraphs keep their own numbers when brought back by reject ------------
+
+class _Numbering:
+    """Maps OLD's list instances (w:num) to NEW's, adding OLD's where NEW has no counterpart."""
+
+    def __init__(self, old_xml: bytes | None, new_xml: bytes | None) -> None:
+        self.old_root = etree.fromstring(old_xml) if old_xml else None
+        self.new_root = etree.fromstring(new_xml) if new_xml else None
+        self.map: dict[str, str] = {}
+        self.changed = False
+
+    def align(self, old_ps: list[etree._Element], new_ps: list[etree._Element]) -> None:
+        """Pair list instances through paragraphs that say the same in both documents."""
+        old_keys = [paragraph_text(p) for p in old_ps]
+        new_keys = [paragraph_text(p) for p in new_ps]
+        matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for k in range(block.size):
+                a, b = _num_id(old_ps[block.a + k]), _num_id(new_ps[block.b + k])
+                if a is not None and b is not None:
+                    self.map.setdefault(a, b)
+
+    def remap(self, element: etree._Element) -> etree._Element:
+        """`element` (copied from OLD) with its list references pointing at NEW's numbering."""
+        for ref in element.iter(W_NUMID):
+            old_id = ref.get(W_VAL)
+            if old_id and old_id != "0":
+                ref.set(W_VAL, self._new_id(old_id))
+        return element
+
+    def _new_id(self, old_id: str) -> str:
+        if old_id in self.map:
+            return self.map[old_id]
+        if self.old_root is None or self.new_root is None:
+            return old_id
+        old_num = next((n for n in self.old_root.iter(W_NUM) if n.get(qn("w:numId")) == old_id), None)
+        if old_num is None:
+            return old_id
+        num = copy.deepcopy(old_num)
+        fresh = str(max((int(n.get(qn("w:numId"))) for n in self.new_root.iter(W_NUM)), default=0) + 1)
+        num.set(qn("w:numId"), fresh)
+        abstract_ref = num.find(W_ABSTRACT_ID)
+        if abstract_ref is not None:
+            abstract_ref.set(W_VAL, self._abstract(abstract_ref.get(W_VAL)))
+        self.new_root.append(num)
+        self.map[old_id] = fresh
+        self.changed = True
+        return fresh
+
+    def _abstract(self, old_abstract: str) -> str:
+        """NEW's id for OLD's abstract list definition, copying the definition when NEW lacks it."""
+        found = {a.get(W_ABSTRACT_ID): a for a in self.new_root.iter(W_ABSTRACT)}
+        old_def = next((a for a in self.old_root.iter(W_ABSTRACT) if a.get(W_ABSTRACT_ID) == old_abstract), None)
+        if old_abstract in found and (old_def is None or _canonical(found[old_abstract]) == _canonical(old_def)):
+            return old_abstract
+        if old_def is None:
+            return old_abstract
+        fresh = str(max((int(a) for a in found), default=0) + 1)
+        definition = copy.deepcopy(old_def)
+        definition.set(W_ABSTRACT_ID, fresh)
+        first_num = self.new_root.find(W_NUM)
+        if first_num is not None:
+            first_num.addprevious(definition)
+        else:
+            self.new_root.append(definition)
+        return fresh
+
+
+def _num_id(p: etree._Element) -> str | None:
+    ref = p.find(f"{W_PPR}/{qn('w:numPr')}/{W_NUMID}")
+    return ref.get(W_VAL) if ref is not None else None
+
+
+# -- blocks ---------------------------------------------------------------------------------------
+
+def _block_key(el: etree._Element) -> tuple:
+    if el.tag == W_P:
+        return ("p", paragraph_text(el))
+    if el.tag == W_TBL:
+        return ("tbl", tuple(_row_key(tr) for tr in el.iter(W_TR)))
+    return ("other", _canonical(el))
+
+
+def _row_key(tr: etree._Element) -> tuple[str, ...]:
+    return tuple("\n".join(paragraph_text(p) for p in tc.iter(W_P)) for tc in tr.iter(W_TC))
+
+
+def _text_of(key: tuple) -> str:
+    if key[0] == "p":
+        return key[1]
+    if key[0] == "tbl":
+        return " ".join(cell for row in key[1] for cell in row)
+    if key[0] == "row":
+        return " ".join(key[1])
+    return ""
+
+
+def similarity(a: tuple, b: tuple) -> float:
+    """How alike two blocks are (0..1): the word-level difflib ratio of their texts, 0 across kinds."""
+    if a[0] != b[0]:
+        return 0.0
+    if a == b:
+        return 1.0
+    return word_similarity(_text_of(a), _text_of(b), PAIRING_THRESHOLD)
+
+
+def pair_blocks(old_keys: list[tuple], new_keys: list[tuple]) -> list[tuple[int, int]]:
+    """Which blocks of a replaced stretch are the same block changed, rather than one out and one in."""
+    if len(old_keys) == 1 and len(new_keys) == 1 and old_keys[0][0] == new_keys[0][0]:
+        return [(0, 0)]  # one block became another: show it as a rewording, however deep
+    return pair(old_keys, new_keys, similarity, PAIRING_THRESHOLD)
+
+
+@dataclass
+class _Comparer:
+    reviser: Reviser
+    numbering: _Numbering
+
+    def blocks(self, old: list[etree._Element], new: list[etree._Element]) -> list[etree._Element]:
+        """The merged blocks of one container (a body, a cell, a header)."""
+        old_keys = [_block_key(b) for b in old]
+        new_keys = [_block_key(b) for b in new]
+        out: list[etree._Element] = []
+        matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    out.append(self.same(old[i], new[j]))
+                continue
+            pairs = pair_blocks(old_keys[i1:i2], new_keys[j1:j2])
+            i, j = i1, j1
+            for pi, pj in pairs + [(i2 - i1, j2 - j1)]:
+                out.extend(d for k in range(i, i1 + pi) if (d := self.deleted(old[k])) is not None)
+                out.extend(self.inserted(new[k]) for k in range(j, j1 + pj))
+                if i1 + pi < i2:
+                    out.append(self.changed(old[i1 + pi], new[j1 + pj]))
+                i, j = i1 + pi + 1, j1 + pj + 1
+        return out
+
+    def same(self, old: etree._Element, new: etree._Element) -> etree._Element:
+        if old.tag == W_P:
+            self._properties(old, new)
+        return new
+
+    def changed(self, old: etree._Element, new: etree._Element) -> etree._Element:
+        if new.tag == W_P:
+            return self.paragraph(old, new)
+        if new.tag == W_TBL:
+            return self.table(old, new)
+        return new  # something else that is not text (a section break, a content control): NEW's
+
+    # whole blocks in or out --------------------------------------------------------------------
+    def deleted(self, old: etree._Element) -> etree._Element | None:
+        block = self.numbering.remap(copy.deepcopy(old))
+        for marker in [m for m in block.iter(*_MARKERS)]:
+            marker.getparent().remove(marker)  # its twin in NEW keeps the name; two would clash
+        if block.tag == W_P:
+            _wrap_runs(block, "del", self.reviser)
+            mark_paragraph(block, "del", self.reviser)
+        elif block.tag == W_TBL:
+            for tr in block.iter(W_TR):
+                self._whole_row(tr, "del")
+        else:
+            return None  # not text (a content control, a section break): nothing to track
+        return block
+
+    def inserted(self, new: etree._Element) -> etree._Element:
+        if new.tag == W_P:
+            _wrap_runs(new, "ins", self.reviser)
+            mark_paragraph(new, "ins", self.reviser)
+        elif new.tag == W_TBL:
+            for tr in new.iter(W_TR):
+                self._whole_row(tr, "ins")
+        return new
+
+    def _whole_row(self, tr: etree._Element, tag: str) -> None:
+        mark_row(tr, tag, self.reviser)
+        for p in tr.iter(W_P):
+            _wrap_runs(p, tag, self.reviser)
+
+    # tables ------------------------------------------------------------------------------------
+    def table(self, old: etree._Element, new: etree._Element) -> etree._Element:
+        old_rows = [tr for tr in old if tr.tag == W_TR]
+        new_rows = [tr for tr in new if tr.tag == W_TR]
+        old_keys = [("row", _row_key(tr)) for tr in old_rows]
+        new_keys = [("row", _row_key(tr)) for tr in new_rows]
+        merged: list[etree._Element] = []
+        matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    for old_p, new_p in zip(old_rows[i].iter(W_P), new_rows[j].iter(W_P)):
+                        self._properties(old_p, new_p)
+                    merged.append(new_rows[j])
+                continue
+            pairs = [(a, b) for a, b in pair_blocks(old_keys[i1:i2], new_keys[j1:j2])
+                     if len(old_keys[i1 + a][1]) == len(new_keys[j1 + b][1])]
+            i, j = i1, j1
+            for pi, pj in pairs + [(i2 - i1, j2 - j1)]:
+                for k in range(i, i1 + pi):
+                    row = self.numbering.remap(copy.deepcopy(old_rows[k]))
+                    self._whole_row(row, "del")
+                    merged.append(row)
+                for k in range(j, j1 + pj):
+                    self._whole_row(new_rows[k], "ins")
+                    merged.append(new_rows[k])
+                if i1 + pi < i2:
+                    merged.append(self.row(old_rows[i1 + pi], new_rows[j1 + pj]))
+                i, j = i1 + pi + 1, j1 + pj + 1
+        first_row = next((k for k, child in enumerate(new) if child.tag == W_TR), len(new))
+        for child in [c for c in new if c.tag == W_TR]:
+            new.remove(child)
+        for k, row in enumerate(merged):
+            new.insert(first_row + k, row)
+        return new
+
+    def row(self, old: etree._Element, new: etree._Element) -> etree._Element:
+        """A row whose cells line up: each cell's paragraphs compared as a little document."""
+        for old_tc, new_tc in zip(old.iter(W_TC), new.iter(W_TC)):
+            blocks = self.blocks([c for c in old_tc if c.tag in (W_P, W_TBL)],
+                                 [c for c in new_tc if c.tag in (W_P, W_TBL)])
+            for child in [c for c in new_tc if c.tag in (W_P, W_TBL)]:
+                new_tc.remove(child)
+            for block in blocks:
+                new_tc.append(block)
+        return new
+
+    # paragraphs --------------------------------------------------------------------------------
+    def _properties(self, old: etree._Element, new: etree._Element) -> None:
+        """Record a change of style or list (pPrChange) when the words stayed the same."""
+        old_ppr = old.find(W_PPR)
+        old_ppr = self.numbering.remap(copy.deepcopy(old_ppr)) if old_ppr is not None else None
+        if _ppr_key(old_ppr) == _ppr_key(new.find(W_PPR)):
+            return
+        ppr = new.find(W_PPR)
+        if ppr is None:
+            ppr = etree.Element(W_PPR)
+            new.insert(0, ppr)
+        record_old_properties(ppr, old_ppr, self.reviser)
+
+    def paragraph(self, old: etree._Element, new: etree._Element) -> etree._Element:
+        """NEW's paragraph with the words that changed since OLD as tracked insertions and deletions."""
+        self._properties(old, new)
+        old_atoms, new_atoms = _atoms(old), _atoms(new)
+        ops = _opcodes([a.key for a in old_atoms], [a.key for a in new_atoms])
+        content: list[tuple[str, _Atom]] = []
+        for tag, i1, i2, j1, j2 in ops:
+            if tag == "equal":
+                content.extend(("same", a) for a in new_atoms[j1:j2])
+            else:
+                content.extend(("del", a) for a in old_atoms[i1:i2] if a.kind != "marker")
+                content.extend(("ins", a) for a in new_atoms[j1:j2])
+        for child in [c for c in new if c.tag != W_PPR]:
+            new.remove(child)
+        for el in _build(content, self.reviser):
+            new.append(el)
+        return new
+
+
+def _ppr_key(ppr: etree._Element | None) -> tuple:
+    if ppr is None:
+        return ()
+    return tuple(_canonical(c) for c in ppr if c.tag not in (W_RPR, qn("w:sectPr"), qn("w:pPrChange")))
+
+
+def _canonical(el: etree._Element) -> tuple:
+    """An element's tag, attributes, text and children, whatever namespace declarations it carries."""
+    return (el.tag, tuple(sorted(el.attrib.items())), (el.text or "").strip(), tuple(_canonical(c) for c in el))
+
+
+def _wrap_runs(p: etree._Element, tag: str, reviser: Reviser) -> None:
+    """Every run of the paragraph (also inside hyperlinks and fields) inside one w:ins/w:del per stretch."""
+    for parent in [p] + [c for c in p.iter() if c is not p and c.tag != W_R and c.find(W_R) is not None]:
+        stretch: list[etree._Element] = []
+        for child in list(parent) + [None]:
+            if child is not None and child.tag == W_R:
+                stretch.append(child)
+                continue
+            if stretch:
+                at = parent.index(stretch[0])
+                for run in stretch:
+                    parent.remove(run)
+                parent.insert(at, wrap(stretch, tag, reviser))
+                stretch = []
+
+
+# -- word-level diff inside a paragraph -----------------------------------------------------------
+
+@dataclass
+class _Atom:
+    """One token of a paragraph: a word, a space, a punctuation mark, or one non-text thing."""
+
+    key: str
+    kind: str  # "text", "item" (tab, break, field char, drawing: inside a run), "box" (a hyperlink...), "marker"
+    rpr: etree._Element | None = None
+    text: str = ""
+    element: etree._Element | None = None
+
+    @property
+    def group(self) -> tuple:
+        return _canonical(self.rpr) if self.rpr is not None else ()
+
+
+def _atoms(p: etree._Element) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    for child in p:
+        if child.tag in (W_PPR,) or child.tag in _SKIPPED or not isinstance(child.tag, str):
+            continue
+        if child.tag == W_R:
+            rpr = child.find(W_RPR)
+            for item in child:
+                if item.tag == W_RPR or item.tag in _SKIPPED:
+                    continue
+                if item.tag == W_T:
+                    atoms.extend(_Atom(token, "text", rpr, token) for token in _TOKEN.findall(item.text or ""))
+                else:
+                    atoms.append(_Atom("\x00" + repr(_canonical(item)), "item", rpr, element=item))
+        elif child.tag in _MARKERS:
+            atoms.append(_Atom("\x01" + repr(_canonical(child)), "marker", element=child))
+        else:
+            atoms.append(_Atom("\x02" + repr(_canonical(child)), "box", element=child))
+    return atoms
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, a word or space left between two changes folded into them (reads as one change)."""
+    ops = [list(op) for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
+    for k in range(1, len(ops) - 1):
+        tag, i1, i2, _, _ = ops[k]
+        if tag == "equal" and ops[k - 1][0] != "equal" and ops[k + 1][0] != "equal" \
+                and sum(1 for t in a[i1:i2] if t.strip()) <= 1 and i2 - i1 <= 2:
+            ops[k][0] = "replace"
+    merged: list[list] = []
+    for op in ops:
+        if merged and op[0] != "equal" and merged[-1][0] != "equal":
+            merged[-1] = ["replace", merged[-1][1], op[2], merged[-1][3], op[4]]
+        else:
+            merged.append(op)
+    return [tuple(op) for op in merged]  # type: ignore[misc]
+
+
+def _build(content: list[tuple[str, _Atom]], reviser: Reviser) -> Iterable[etree._Element]:
+    """Runs (grouped by formatting), wrapped in w:ins/w:del by stretch, from the tagged atoms."""
+    out: list[etree._Element] = []
+    pending: list[etree._Element] = []
+    pending_status = "same"
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            out.extend(pending if pending_status == "same" else [wrap(pending, pending_status, reviser)])
+        pending = []
+
+    k = 0
+    while k < len(content):
+        status, atom = content[k]
+        if atom.kind in ("box", "marker"):
+            flush()
+            element = copy.deepcopy(atom.element)
+            if status != "same" and atom.kind == "box":
+                _wrap_runs(element, status, reviser)
+            out.append(element)
+            k += 1
+            continue
+        # one run for the stretch of atoms with the same status and formatting
+        run = etree.Element(W_R)
+        if atom.rpr is not None:
+            run.append(copy.deepcopy(atom.rpr))
+        text = ""
+        while k < len(content) and content[k][0] == status and content[k][1].kind in ("text", "item") \
+                and content[k][1].group == atom.group:
+            part = content[k][1]
+            if part.kind == "text":
+                text += part.text
+            else:
+                _add_text(run, text)
+                text = ""
+                run.append(copy.deepcopy(part.element))
+            k += 1
+        _add_text(run, text)
+        if status != pending_status:
+            flush()
+            pending_status = status
+        pending.append(run)
+    flush()
+    return out
+
+
+def _add_text(run: etree._Element, text: str) -> None:
+    if text:
+        t = etree.SubElement(run, W_T)
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+

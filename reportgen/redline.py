@@ -1,0 +1,143 @@
+"""Redline: the new report as a .docx carrying Word tracked changes from the old one, and what changed in the users' terms.
+
+Either side may be a content file (rendered in memory), a built .docx, or, with `since`, the content
+file as it was at a git revision. The comparison works on the two rendered documents, so it serves
+every template and report kind; the summary of changes comes from the two content models.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.build import CONTENT_SUFFIXES
+from reportgen.errors import ContentError
+from reportgen.load import display_path
+from reportgen.model import Node
+from reportgen.oxml.package import NotADocx, read_parts
+
+DEFAULT_AUTHOR = "reportgen"
+FALLBACK_DATE = "2000-01-01T00:00:00Z"
+"""The revisions' date when neither --date nor the new document's properties give one."""
+
+
+@dataclass
+class Side:
+    """One version of the report: its rendered parts and, when it came from content, its model."""
+
+    name: str
+    parts: dict[str, bytes]
+    report: Node | None = None
+
+
+@dataclass
+class RedlineResult:
+    """What a redline did: the file written, the tracked changes in it, and the changes in users' terms."""
+
+    output: Path
+    seconds: float
+    revisions: dict[str, int]
+    changes: list[str] | None = None
+    unchanged: bool = False
+    kept_edited_copy: Path | None = None
+    sides: tuple[str, str] = ("", "")
+
+
+def read_side(path: Path, templates: Path | None = None) -> Side:
+    """A content file rendered in memory, or a built .docx read as it is."""
+    path = Path(path)
+    if path.suffix.lower() in CONTENT_SUFFIXES:
+        from reportgen.build import read_report
+
+        report, _ = read_report(path)
+        return Side(display_path(path), _render(report, templates), report)
+    if path.suffix.lower() == ".docx":
+        try:
+            return Side(display_path(path), read_parts(path))
+        except (NotADocx, FileNotFoundError) as exc:
+            raise ContentError.at(f"cannot read it as a Word document: {exc}", display_path(path)) from None
+    raise ContentError.at(f"expected a .yaml content file or a .docx, got {path.suffix or 'no extension'}",
+                          display_path(path))
+
+
+def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Side:
+    """The content file as it was at git `revision`, rendered in memory."""
+    from reportgen.history import old_version
+    from reportgen.load import parse_text
+    from reportgen.validate import validate
+
+    name = f"{display_path(path)}@{revision}"
+    report = validate(parse_text(old_version(path, revision), name, Path(path)))
+    return Side(name, _render(report, templates), report)
+
+
+def _render(report: Node, templates: Path | None) -> dict[str, bytes]:
+    from reportgen.render import render, template_path
+
+    return render(report, template_path(report, templates))
+
+
+def revision_date(parts: dict[str, bytes], date: _dt.date | None = None) -> str:
+    """The revisions' w:date: `date` if given, else the new document's own date, so output is repeatable."""
+    if date is not None:
+        return f"{date.isoformat()}T00:00:00Z"
+    core = parts.get("docProps/core.xml", b"").decode("utf-8", "replace")
+    found = re.search(r"<dcterms:(?:modified|created)[^>]*>([^<]+)<", core)
+    return found.group(1).strip() if found else FALLBACK_DATE
+
+
+def default_author(parts: dict[str, bytes]) -> str:
+    core = parts.get("docProps/core.xml", b"").decode("utf-8", "replace")
+    found = re.search(r"<dc:creator>([^<]*)<", core)
+    from html import unescape
+
+    return unescape(found.group(1)) if found and found.group(1).strip() else DEFAULT_AUTHOR
+
+
+def redline_parts(old: Side, new: Side, *, author: str | None = None,
+                  date: _dt.date | None = None) -> dict[str, bytes]:
+    """NEW's document parts carrying tracked changes that lead back to OLD."""
+    from reportgen.oxml.compare import compare_parts
+    from reportgen.oxml.revisions import Reviser
+
+    reviser = Reviser(author or default_author(new.parts), revision_date(new.parts, date))
+    return compare_parts(old.parts, new.parts, reviser)
+
+
+def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date: _dt.date | None = None,
+            force: bool = False) -> RedlineResult:
+    """Write the redlined document to `out` (never over an edited one) and say what changed."""
+    from reportgen.oxml.revisions import count_revisions
+    from reportgen.write import write_docx
+
+    started = time.perf_counter()
+    parts = redline_parts(old, new, author=author, date=date)
+    changes = None
+    if old.report is not None and new.report is not None:
+        from reportgen.model.changes import describe_changes
+
+        changes = describe_changes(old.report, new.report)
+    written = write_docx(parts, Path(out), force=force)
+    return RedlineResult(written.path, time.perf_counter() - started, count_revisions(parts), changes,
+                         written.unchanged, written.kept_edited_copy, (old.name, new.name))
+
+
+def redline_files(versions: list[Path], out: Path | None = None, *, since: str | None = None,
+                  author: str | None = None, date: _dt.date | None = None, templates: Path | None = None,
+                  force: bool = False) -> RedlineResult:
+    """`redline OLD NEW` or `redline NEW --since REV`: read both versions, write the redline, time it all."""
+    from reportgen.errors import ReportgenError, Problem
+
+    started = time.perf_counter()
+    if len(versions) != (1 if since else 2):
+        raise ReportgenError([Problem("expected OLD and NEW (content files or .docx), "
+                                      "or one content file with --since GIT_REV")])
+    new = read_side(versions[-1], templates)
+    old = read_earlier(versions[0], since, templates) if since else read_side(versions[0], templates)
+    out = out or Path("build") / f"{Path(versions[-1]).stem}.redline.docx"
+    result = redline(old, new, out, author=author, date=date, force=force)
+    result.seconds = time.perf_counter() - started
+    return result
