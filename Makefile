@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 
 ## build: every report in content/ into build/ (and PDFs when LibreOffice is installed)
 build: $(STAMP)
-	$(BIN)/reportgen build
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
+	  $(BIN)/reportgen build --pdf; \
+	else echo "LibreOffice not installed: building .docx only (PDFs need: sudo apt-get install libreoffice-writer-nogui)"; \
+	  $(BIN)/reportgen build; fi
 
 ## test: the whole test suite
 test: $(STAMP) system-deps

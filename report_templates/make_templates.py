@@ -201,13 +201,15 @@ def _row_tag(table, tag: str) -> None:
     row.cells[0].paragraphs[0].add_run(tag)
 
 
-def _clean(doc) -> None:
-    """Core properties that say nothing about who made the template or where."""
+def _clean(doc, title: str = "Report template") -> None:
+    """Core properties that say nothing about who made the template or where; a title and language,
+    so the template itself passes `reportgen check` (a build replaces both from the content)."""
     props = doc.core_properties
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
-    props.title = ""
+    props.title = title
+    props.language = "en-GB"
     props.keywords = ""
     props.revision = 1
 
@@ -215,7 +217,7 @@ def _clean(doc) -> None:
 def cover_template() -> Document:
     """committee-cover.docx: header table, Summary, Recommendation(s), Main Report, Appendices, author."""
     doc = Document()
-    _clean(doc)
+    _clean(doc, "Committee covering report")
     house_styles(doc)
     page_setup(doc, "{{ subject }}")
     body = doc.element.body
@@ -241,8 +243,12 @@ def cover_template() -> Document:
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
     doc.add_paragraph("{%p if has_corporate_rows %}")
-    later = doc.add_table(rows=0, cols=2)
+    later = doc.add_table(rows=1, cols=2)
     later.style = doc.styles["Table Grid"]
+    # a data table needs a header row that repeats (house style, accessibility)
+    for cell, text in zip(later.rows[0].cells, ("Question", "Answer")):
+        _label(cell, text)
+    later.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     optional = [
         ("corporate_plan_outcomes", "Which outcomes in the City Corporation's Corporate Plan does this proposal aim to impact directly?", "{{ corporate_plan_outcomes }}"),
         ("extra_spending", "Does this proposal require extra revenue and/or capital spending?", "{{ extra_spending }}"),
@@ -322,7 +328,7 @@ def _field_paragraph(doc, *runs: str) -> None:
 def annual_template() -> Document:
     """annual-qa-report.docx: title page, table of contents, the report's body, the author's sign-off."""
     doc = Document()
-    _clean(doc)
+    _clean(doc, "Annual Quality Assurance report")
     house_styles(doc)
     _toc_styles(doc)
     styles = doc.styles

@@ -52,13 +52,21 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
     return out_dir / f"{source.stem}{suffix}"
 
 
-def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None):
-    """Load and validate one content file: the model and the warnings met on the way."""
+def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None, *, publication: bool = False):
+    """Load and validate one content file: the model and the warnings met on the way.
+
+    Confidential content in a Public report is an error; with `publication` (every build), a
+    Public report's quotations without recorded consent are warned about too.
+    """
     from reportgen.checks import check
+    from reportgen.safety import publication_problems
 
     loaded = load(source, parse)
     report = validate(loaded)
-    return report, loaded.warnings + check(report)
+    errors, cautions = publication_problems(report, consent=publication)
+    if errors:
+        raise ContentError(errors)
+    return report, loaded.warnings + check(report) + cautions
 
 
 def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
@@ -76,11 +84,41 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     source = Path(source)
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
-    report, warnings = read_report(source, parse)
+    report, warnings = read_report(source, parse, publication=True)
     template = template_path(report, templates)
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
     parts = render(report, template, extra_properties, draft.context() if draft else None)
+    warnings += leaks(parts, output_path(source, out_dir))
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
                        written.kept_edited_copy, written.unchanged, template)
+
+
+def leaks(parts: dict[str, bytes], output: Path) -> list[Problem]:
+    """What the output would carry that must not be published (comments or hidden text from an edited
+    template, a machine path), as warnings. Template tags are left out: content may print them."""
+    from dataclasses import replace
+
+    from reportgen.scan import scan_parts
+
+    return [replace(p, severity="warning") for p in scan_parts(parts, output) if p.rule != "template-leftover"]
+
+
+def check_one(source: Path, *, templates: Path | None = None, publication: bool = False) -> list[Problem]:
+    """Everything `reportgen check` says about one file: for content, its warnings and the accessibility
+    findings in its document rendered in memory (nothing written); for a .docx or .pdf, its
+    accessibility findings and the publication-safety scan. Raises ReportgenError on bad input."""
+    from reportgen import accessibility, scan
+
+    source = Path(source)
+    if source.suffix.lower() in (".docx", ".pdf"):
+        if not source.is_file():
+            raise ContentError.at("no such file", source)
+        check = accessibility.check_docx if source.suffix.lower() == ".docx" else accessibility.check_pdf
+        return check(source) + scan.scan_file(source)
+    from reportgen.render import render, template_path
+
+    report, warnings = read_report(source, publication=publication)
+    template = template_path(report, templates)
+    return warnings + accessibility.check_report(report, render(report, template), template)

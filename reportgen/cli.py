@@ -13,6 +13,8 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
+PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
+                                  help="Seconds before a hung LibreOffice is stopped (default: 120 + 30 per extra file).")
 
 
 def report(problems: list[Problem]) -> None:
@@ -34,16 +36,22 @@ def cli() -> None:
 @click.option("--draft", is_flag=True, help="Mark the document as a draft: DRAFT, the date and the content's git revision in the header.")
 @click.option("--draft-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The draft's date (yyyy-mm-dd); default today.")
+@click.option("--pdf", is_flag=True, help="Also write a tagged PDF beside each .docx (needs LibreOffice).")
+@PDF_TIMEOUT_OPTION
 def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, draft: bool,
-          draft_date) -> None:
-    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx."""
+          draft_date, pdf: bool, pdf_timeout: float | None) -> None:
+    """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
     from reportgen.build import build_one, content_files
     from reportgen.draft import draft_mark
 
     files = content_files(content)
     if not files:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
+    if pdf:
+        from reportgen.publish import find_soffice
+        find_soffice()  # before building anything: a missing LibreOffice is said at once
     failed: list[tuple[Path, ReportgenError]] = []
+    built: list[Path] = []
     for source in files:
         try:
             mark = draft_mark(source, draft_date.date() if draft_date else None) if draft else None
@@ -57,28 +65,52 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
         if result.kept_edited_copy:
             note += f" (edited copy kept as {result.kept_edited_copy})"
         click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
+        built.append(result.output)
+    if pdf and built:
+        from reportgen.publish import convert_outdated
+
+        for done in convert_outdated(built, timeout=pdf_timeout):
+            click.echo(f"wrote {done.output}")
     if failed:
         names = ", ".join(str(s) for s, _ in failed)
         raise ReportgenError([Problem(f"{len(failed)} of {len(files)} report(s) not built: {names}")])
 
 
 @cli.command()
+@click.argument("docx", nargs=-1, required=True)
+@PDF_TIMEOUT_OPTION
+def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
+    """Convert DOCX files to tagged PDF beside them, in one LibreOffice run."""
+    from reportgen.publish import convert
+
+    for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
+        click.echo(f"wrote {done.output}")
+
+
+@cli.command()
 @click.argument("content", nargs=-1)
-def check(content: tuple[str, ...]) -> None:
-    """Validate CONTENT without writing anything; print every error and warning."""
-    from reportgen.build import content_files, read_report
+@TEMPLATES_OPTION
+@click.option("--publication", is_flag=True,
+              help="Also warn about what a Public build warns about (quotations without recorded consent).")
+def check(content: tuple[str, ...], templates: Path | None, publication: bool) -> None:
+    """Validate CONTENT (or check .docx/.pdf files) without writing anything; print every error and warning.
+
+    Content and .docx files get the accessibility checks; .docx and .pdf files the publication-safety scan.
+    """
+    from reportgen.build import check_one, content_files
 
     errors = 0
     warnings = 0
     for source in content_files(content):
         try:
-            _, found = read_report(source)
+            found = check_one(source, templates=templates, publication=publication)
         except ReportgenError as exc:
             report(exc.problems)
             errors += len(exc.problems)
             continue
         report(found)
-        warnings += len(found)
+        errors += sum(p.severity == "error" for p in found)
+        warnings += sum(p.severity == "warning" for p in found)
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
         sys.exit(2)

@@ -346,7 +346,7 @@ def test_table_rows_in_and_out() -> None:
         assert document_text(resolve_parts(parts, accept=True)) == document_text(new.parts)
         assert document_text(resolve_parts(parts, accept=False)) == document_text(old.parts)
     rows = [tr for tr in _body(parts).iter(qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is not None]
-    assert len(rows) == 2  # two rows -> none: both rows marked deleted
+    assert len(rows) == 3  # two rows -> none: the table goes, its header row and both rows marked deleted
 
 
 def test_accept_and_reject_of_properties_and_merged_paragraphs() -> None:

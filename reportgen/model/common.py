@@ -280,3 +280,5 @@ class Paragraph(ShorthandNode):
     """The paragraph's words. Inline markup: **bold**, *italic*, ^superscript^."""
     items: list[RequiredText] = Field(default_factory=list)
     """Sub-items listed under the paragraph, lettered a, b, c."""
+    public: bool = True
+    """False marks the paragraph confidential: a Public report then refuses to build until it is removed."""

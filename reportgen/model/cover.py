@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -20,6 +20,10 @@ class Section(Node):
 
 class Appendix(Node):
     """An appendix listed as 'Appendix 1 – title'."""
+
+    listed_when_exempt: ClassVar[bool] = True
+    # a Public report may list an exempt appendix (title and Schedule 12A citation, as councils do);
+    # the appendix itself never goes into a Public document
 
     title: RequiredText
     """What the appendix is."""

@@ -1,0 +1,154 @@
+"""Publication-safety scan of finished files (.docx and .pdf): nothing personal, hidden or left over.
+
+Looks for what must never be published: the operating-system user or a last-modified-by name,
+machine paths, comments, hidden text and tracked deletions, and template tags left in the text.
+Template tags are a warning, not an error: content may print `{{ }}` on purpose (content is data).
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from lxml import etree
+
+from reportgen.errors import Position, Problem, ToolMissing
+from reportgen.oxml.ns import qn
+
+_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml")
+_STORY = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_PATH_FOLDERS = ("home", "Users", "tmp", "root", "var", "private", "mnt", "media", "srv", "opt", "work", "run")
+_ABSOLUTE_PATH = re.compile(
+    r"file:/{1,3}\w|\b[A-Za-z]:\\{1,2}[A-Za-z][\w .$-]*\\|\\\\[\w.-]+\\[\w$]"
+    rf"|(?<![\w.:/])/(?:{'|'.join(_PATH_FOLDERS)})/")
+# substrings every match contains: finding none (plain substring search is fast) skips the regex
+_PATH_HINTS = ("file:/", ":\\", "\\\\", *(f"/{folder}/" for folder in _PATH_FOLDERS))
+_STREAM = re.compile(r"stream\r?\n.*?endstream", re.DOTALL)
+_TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#|\}\}|%\}")
+POPPLER_HINT = "install poppler: `sudo apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (Mac)"
+
+
+def machine_path(text: str) -> re.Match | None:
+    """The first absolute path (or file: URL) in `text`."""
+    if not any(hint in text for hint in _PATH_HINTS):
+        return None
+    return _ABSOLUTE_PATH.search(text)
+
+
+def personal_names() -> list[str]:
+    """Names that identify the person or machine running reportgen: the login name and home folder."""
+    names = {str(Path.home())}
+    try:
+        names.add(getpass.getuser())
+    except Exception:  # no login name (a container): nothing to look for
+        pass
+    return sorted(n for n in names if len(n) >= 3)
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w/]){re.escape(name)}(?![\w])", text) is not None
+
+
+def _problem(path: Path, place: str, message: str, rule: str, severity: str = "error") -> Problem:
+    return Problem(f"{message} [{rule}]", Position(str(path)), place, severity, rule)  # type: ignore[arg-type]
+
+
+def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
+    """Everything in a .docx's parts that must not be published."""
+    found: list[Problem] = []
+    for name, data in parts.items():
+        if not (name.endswith(".xml") or name.endswith(".rels")):
+            continue
+        text = data.decode("utf-8", "replace")
+        if (m := machine_path(text)) is not None:
+            found.append(_problem(path, name, f"a machine path is recorded here ({text[m.start():m.start() + 40]!r})",
+                                  "machine-path"))
+        if name in _PROPERTY_PARTS or name == "word/settings.xml":
+            for who in personal_names():
+                if _mentions(text, who):
+                    found.append(_problem(path, name, f"the operating-system user or home folder ({who}) is "
+                                                      "recorded here", "personal-metadata"))
+    core = parts.get("docProps/core.xml")
+    if core is not None:
+        modified_by = etree.fromstring(core).findtext(qn("cp:lastModifiedBy"))
+        if (modified_by or "").strip():
+            found.append(_problem(path, "docProps/core.xml", f"last modified by {modified_by!r} is recorded",
+                                  "personal-metadata"))
+    if any(n.startswith("word/comments") for n in parts):
+        found.append(_problem(path, "word/comments.xml", "the document holds comments", "comments"))
+    for name in sorted(n for n in parts if _STORY.match(n)):
+        root = etree.fromstring(parts[name])
+        checks = (
+            ((qn("w:commentReference"), qn("w:commentRangeStart")), "a comment is anchored here", "comments", "error"),
+            ((qn("w:vanish"), qn("w:specVanish")), "hidden text (Font > Hidden)", "hidden-text", "error"),
+            ((qn("w:del"), qn("w:delText")), "a tracked deletion: accept or reject the changes", "tracked-changes",
+             "error"),
+        )
+        for tags, message, rule, severity in checks:
+            if next(root.iter(*tags), None) is not None:
+                found.append(_problem(path, name, message, rule, severity))
+        text = "".join(t.text or "" for t in root.iter(qn("w:t")))
+        if m := _TEMPLATE_TAG.search(text):
+            found.append(_problem(path, name, f"template tag left in the text: "
+                                              f"{text[max(0, m.start() - 20):m.end() + 20]!r}",
+                                  "template-leftover", "warning"))
+    return found
+
+
+def scan_pdf(path: Path) -> list[Problem]:
+    """What a PDF's properties (Info and XMP), raw bytes and text give away."""
+    info = poppler("pdfinfo", str(path))
+    xmp = poppler("pdfinfo", "-meta", str(path))
+    text = poppler("pdftotext", "-layout", str(path), "-")
+    found: list[Problem] = []
+    for where, said in (("PDF properties", info), ("PDF XMP metadata", xmp)):
+        for who in personal_names():
+            if _mentions(said, who):
+                found.append(_problem(path, where, f"the operating-system user or home folder ({who}) is "
+                                                   "recorded", "personal-metadata"))
+    raw = without_streams(path.read_bytes())
+    if (m := machine_path(raw)) is not None:
+        found.append(_problem(path, "PDF file", f"a machine path is recorded ({raw[m.start():m.start() + 40]!r})",
+                              "machine-path"))
+    title = re.search(r"^Title:\s*(.*)$", info, re.MULTILINE)
+    if title and re.search(r"\.(docx?|odt|rtf)$", title.group(1).strip(), re.IGNORECASE):
+        found.append(_problem(path, "PDF properties", f"the title is a file name ({title.group(1).strip()}): "
+                                                      "set the document title", "personal-metadata"))
+    if m := _TEMPLATE_TAG.search(text):
+        found.append(_problem(path, "PDF text", f"template tag left in the text: "
+                                                f"{text[max(0, m.start() - 20):m.end() + 20]!r}",
+                              "template-leftover", "warning"))
+    return found
+
+
+def without_streams(pdf: bytes) -> str:
+    """A PDF's objects outside its streams (the streams are compressed pages, fonts and the XMP)."""
+    return _STREAM.sub("", pdf.decode("latin-1"))
+
+
+def scan_file(path: Path) -> list[Problem]:
+    """Scan a finished .docx or .pdf."""
+    from reportgen.errors import OutputError
+    from reportgen.oxml.package import NotADocx, read_parts
+
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        return scan_pdf(path)
+    try:
+        return scan_parts(read_parts(path), path)
+    except NotADocx as exc:
+        raise OutputError.at(f"not a Word .docx file: {exc}", path) from None
+
+
+def poppler(tool: str, *args: str) -> str:
+    """The output of one of poppler's tools (pdfinfo, pdftotext) run on a PDF."""
+    if shutil.which(tool) is None:
+        raise ToolMissing([Problem(f"{tool} is needed to read the PDF: {POPPLER_HINT}", rule="tool-missing")])
+    done = subprocess.run([tool, *args], capture_output=True, timeout=60)
+    if done.returncode != 0:
+        raise ToolMissing([Problem(f"{tool} cannot read the file: "
+                                   f"{done.stderr.decode('utf-8', 'replace').strip()}", rule="tool-missing")])
+    return done.stdout.decode("utf-8", "replace")
