@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -45,15 +46,27 @@ def key_of(*inputs: Any) -> str:
 def code_version(module_file: str, *packages: str) -> str:
     """A hash of one module's source and the installed versions of `packages`: part of a key, so that
     changing the code or upgrading a library never reuses what the old ones worked out."""
-    from importlib.metadata import PackageNotFoundError, version
-
     digest = hashlib.sha256(Path(module_file).read_bytes())
     for package in packages:
-        try:
-            digest.update(f"\0{package}={version(package)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"\0{package}=?".encode())
+        digest.update(f"\0{package}={installed_version(package)}".encode())
     return digest.hexdigest()
+
+
+def installed_version(package: str) -> str:
+    """The installed version of `package`, from the name of its `.dist-info` folder, without importing it.
+
+    importlib.metadata.version() gives the same, but its first use indexes every installed
+    distribution: 5 ms, on every build."""
+    prefix = package.lower().replace("-", "_").replace(".", "_") + "-"
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and name.lower().startswith(prefix):
+                return name[len(prefix):-len(".dist-info")]
+    return "?"
 
 
 def cached_bytes(kind: str, key: str, make: Callable[[], bytes]) -> bytes:

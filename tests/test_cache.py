@@ -151,3 +151,11 @@ def _models(model: type[Node]) -> dict[str, type[Node]]:
 
     visit(model)
     return found
+
+
+@pytest.mark.parametrize("package", ["matplotlib", "lxml", "ruamel.yaml", "Jinja2", "python-docx"])
+def test_a_library_version_in_a_key_is_the_installed_one(package: str) -> None:
+    from importlib.metadata import version
+
+    assert cache.installed_version(package) == version(package)
+    assert cache.installed_version("no-such-package") == "?"
