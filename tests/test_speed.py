@@ -1,6 +1,7 @@
-"""The cache that makes rebuilds fast (chart pictures, prepared templates) never changes a byte of the output,
-survives damage and an unwritable folder, and spares a rebuild lxml and matplotlib; field docstrings still
-reach the JSON Schema although pydantic no longer reads them on import."""
+"""What makes builds fast changes nothing they give: the cache (chart pictures, prepared templates) never
+changes a byte of the output, survives damage and an unwritable folder, and spares a rebuild lxml and
+matplotlib; field docstrings still reach the JSON Schema although pydantic no longer reads them on
+import; the publication scan's shortcut past clean parts misses nothing."""
 
 from __future__ import annotations
 
@@ -159,3 +160,29 @@ def test_a_library_version_in_a_key_is_the_installed_one(package: str) -> None:
 
     assert cache.installed_version(package) == version(package)
     assert cache.installed_version("no-such-package") == "?"
+
+
+# The scan parses a story part only when a byte test finds a marker; each of these must still be found.
+SCAN_EDGES = {
+    "a comment anchored without a reference": (b'<w:commentRangeStart w:id="0"/>', "comments"),
+    "hidden by specVanish alone": (b"<w:r><w:rPr><w:specVanish/></w:rPr><w:t>x</w:t></w:r>", "hidden-text"),
+    "an empty tracked deletion": (b'<w:del w:id="1" w:author="x"/>', "tracked-changes"),
+    "a tag spelt with character references": (b"<w:r><w:t>&#123;&#123; name &#125;&#125;</w:t></w:r>",
+                                              "template-leftover"),
+}
+
+
+@pytest.mark.parametrize("edge", sorted(SCAN_EDGES))
+def test_the_scan_shortcut_misses_nothing(edge: str) -> None:
+    from reportgen.build import read_report
+    from reportgen.render import render, template_path
+    from reportgen.scan import scan_parts
+
+    report, _ = read_report(ROOT / "tests" / "cases" / "committee-cover-2020-02-qa-audits.yaml")
+    parts = render(report, template_path(report, ROOT / "report_templates"))
+    assert scan_parts(parts, Path("cover.docx")) == []
+    inserted, rule = SCAN_EDGES[edge]
+    document = parts["word/document.xml"]
+    at = document.rindex(b"<w:sectPr")  # a paragraph of its own at the end of the body
+    parts["word/document.xml"] = document[:at] + b"<w:p>" + inserted + b"</w:p>" + document[at:]
+    assert rule in {p.rule for p in scan_parts(parts, Path("cover.docx"))}
