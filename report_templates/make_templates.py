@@ -382,7 +382,52 @@ def annual_template() -> Document:
     return doc
 
 
-TEMPLATES = {"committee-cover.docx": cover_template, "annual-qa-report.docx": annual_template}
+def agenda_template() -> Document:
+    """agenda.docx: the agenda pack's front sheet: committee, date, time, venue, members, items in order."""
+    doc = Document()
+    _clean(doc)
+    house_styles(doc)
+    page_setup(doc, "{{ committee }}: agenda, {{ date }}")
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    doc.add_paragraph("{{ committee }}", style="Title")
+    doc.add_paragraph("Agenda", style="Subtitle")
+    for label, value in (("Date", "{{ date }}"), ("Time", "{{ time }}"), ("Venue", "{{ venue }}")):
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    doc.add_paragraph("{%p if members %}")
+    doc.add_paragraph("Members", style="Heading 1")
+    doc.add_paragraph("{{p members }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if enquiries %}")
+    paragraph = doc.add_paragraph()
+    paragraph.add_run("Enquiries: ").bold = True
+    paragraph.add_run("{{ enquiries }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("Items of Business", style="Heading 1")
+    doc.add_paragraph("{{p items }}")
+    return doc
+
+
+def action_plan_template() -> Document:
+    """action-plan.docx: every recommendation across reports in one table (`reportgen actions -o`)."""
+    doc = Document()
+    _clean(doc)
+    house_styles(doc)
+    page_setup(doc, "{{ title }}")
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_paragraph("{{ count }} recommendation(s), with their status, owner and due date.")
+    doc.add_paragraph("{{p actions }}")
+    return doc
+
+
+TEMPLATES = {"committee-cover.docx": cover_template, "annual-qa-report.docx": annual_template,
+             "agenda.docx": agenda_template, "action-plan.docx": action_plan_template}
 
 
 def main(names: list[str]) -> None:

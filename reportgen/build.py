@@ -85,6 +85,12 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
     report, warnings = read_report(source, parse, publication=True)
+    if report.kind == "agenda":  # type: ignore[attr-defined]  # an agenda builds into its pack (.docx)
+        from reportgen.pack import build_pack
+
+        packed = build_pack(source, out_dir, templates=templates, force=force, pdf=False)
+        return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
+                           unchanged=packed.unchanged)
     template = template_path(report, templates)
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}

@@ -38,11 +38,13 @@ def cli() -> None:
               help="The draft's date (yyyy-mm-dd); default today.")
 @click.option("--pdf", is_flag=True, help="Also write a tagged PDF beside each .docx (needs LibreOffice).")
 @PDF_TIMEOUT_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports built at once, in parallel processes.  [default: the number of cores]")
 def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, draft: bool,
-          draft_date, pdf: bool, pdf_timeout: float | None) -> None:
+          draft_date, pdf: bool, pdf_timeout: float | None, jobs: int | None) -> None:
     """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
-    from reportgen.build import build_one, content_files
-    from reportgen.draft import draft_mark
+    from reportgen.batch import BuildOptions, Outcome, build_many, summary
+    from reportgen.build import content_files
 
     files = content_files(content)
     if not files:
@@ -50,30 +52,33 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     if pdf:
         from reportgen.publish import find_soffice
         find_soffice()  # before building anything: a missing LibreOffice is said at once
-    failed: list[tuple[Path, ReportgenError]] = []
-    built: list[Path] = []
-    for source in files:
-        try:
-            mark = draft_mark(source, draft_date.date() if draft_date else None) if draft else None
-            result = build_one(source, out_dir, templates=templates, force=force, draft=mark)
-        except ReportgenError as exc:
-            report(exc.problems)
-            failed.append((source, exc))
-            continue
+
+    def show(outcome: Outcome) -> None:
+        if not outcome.ok:
+            report(outcome.problems)
+            return
+        result = outcome.result
         report(result.warnings)
         note = " (unchanged)" if result.unchanged else ""
         if result.kept_edited_copy:
             note += f" (edited copy kept as {result.kept_edited_copy})"
         click.echo(f"built {result.output} in {result.seconds * 1000:.0f} ms{note}")
-        built.append(result.output)
+
+    options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
+    outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
+    # an agenda's pack (it has no template of its own) gets its PDF with its PDF appendices drawn in
+    built = [o.result for o in outcomes if o.result is not None]
     if pdf and built:
+        from reportgen.pack import write_pack_pdf
         from reportgen.publish import convert_outdated
 
-        for done in convert_outdated(built, timeout=pdf_timeout):
+        for done in convert_outdated([r.output for r in built if r.template is not None], timeout=pdf_timeout):
             click.echo(f"wrote {done.output}")
+        for packed in (r for r in built if r.template is None):
+            click.echo(f"wrote {write_pack_pdf(packed.output, source=packed.source)}")
+    failed = summary(outcomes)
     if failed:
-        names = ", ".join(str(s) for s, _ in failed)
-        raise ReportgenError([Problem(f"{len(failed)} of {len(files)} report(s) not built: {names}")])
+        raise ReportgenError(failed)
 
 
 @cli.command()
@@ -114,6 +119,70 @@ def check(content: tuple[str, ...], templates: Path | None, publication: bool) -
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
         sys.exit(2)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["cover", "annual", "agenda"]))
+@click.argument("name")
+def new(kind: str, name: str) -> None:
+    """Write content/NAME.yaml: a KIND skeleton with every field present, blank and commented."""
+    from reportgen.skeleton import new_content
+
+    for path in new_content(kind, name):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("kind", required=False)
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write KIND's schema (or every kind's) into this folder instead of printing it.")
+def schema(kind: str | None, out_dir: Path | None) -> None:
+    """Print the JSON Schema of KIND (cover, annual, agenda); with no KIND, write them all to schemas/."""
+    from reportgen.schema import SCHEMA_FOLDER, schema_text, write_schemas
+
+    if kind and out_dir is None:
+        click.echo(schema_text(kind), nl=False)
+        return
+    for path in write_schemas(out_dir or Path(SCHEMA_FOLDER), [kind] if kind else None):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("agenda", type=click.Path(dir_okay=False, path_type=Path))
+@OUT_OPTION
+@TEMPLATES_OPTION
+@click.option("--force", is_flag=True, help="Overwrite a pack edited since it was built, keeping a dated copy.")
+@click.option("--no-pdf", is_flag=True, help="Write the .docx pack only.")
+def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pdf: bool) -> None:
+    """Build the agenda pack of AGENDA (content/agenda-YYYY-MM-DD.yaml) as .docx and PDF."""
+    from reportgen.pack import build_pack
+
+    result = build_pack(agenda, out_dir, templates=templates, force=force, pdf=not no_pdf)
+    report(result.warnings)
+    made = f"{result.docx} and {result.pdf}" if result.pdf else str(result.docx)
+    click.echo(f"built {made} in {result.seconds:.1f} s")
+
+
+@cli.command()
+@click.argument("content", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the table to this .docx or .csv file instead of showing it.")
+@TEMPLATES_OPTION
+def actions(content: tuple[str, ...], output: Path | None, templates: Path | None) -> None:
+    """List every recommendation in CONTENT (default: content/) with its id, status, owner and due date."""
+    from reportgen.actions import collect, terminal_table, write
+    from reportgen.build import content_files
+
+    found, problems = collect(content_files(content))
+    report(problems)
+    if output is not None:
+        click.echo(f"wrote {write(found, output, templates)} ({len(found)} recommendation(s))")
+    else:
+        from rich.console import Console
+
+        Console().print(terminal_table(found))
+    if problems:
+        raise ReportgenError([Problem("some content files could not be read: their recommendations are missing")])
 
 
 @cli.command()

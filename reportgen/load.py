@@ -69,6 +69,12 @@ def parse_text(text: str, name: str, path: Path | None = None,
     if not text.strip():
         raise ContentError.at("the file is empty: expected a report's fields, starting with `kind:`",
                               name, 1, 1)
+    from reportgen.fastload import parse_fast
+
+    fast = parse_fast(text)  # libyaml, several times faster; None for anything unusual (see fastload.py)
+    if fast is not None:
+        plain, values, keys = fast
+        return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings or [])
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportgen.errors import Position, Problem, ToolMissing
 from reportgen.oxml.ns import qn
+from reportgen.oxml.package import per_part
 
 _PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml")
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -41,6 +42,14 @@ def machine_path(text: str) -> re.Match | None:
     return _ABSOLUTE_PATH.search(text)
 
 
+@per_part  # a template's large parts (styles.xml is ~350 kB) come unchanged in every build: scanned once
+def _path_in(data: bytes) -> str | None:
+    """The first 40 characters from the first machine path in a part, if it has one."""
+    text = data.decode("utf-8", "replace")
+    m = machine_path(text)
+    return text[m.start():m.start() + 40] if m else None
+
+
 def personal_names() -> list[str]:
     """Names that identify the person or machine running reportgen: the login name and home folder."""
     names = {str(Path.home())}
@@ -65,11 +74,10 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
     for name, data in parts.items():
         if not (name.endswith(".xml") or name.endswith(".rels")):
             continue
-        text = data.decode("utf-8", "replace")
-        if (m := machine_path(text)) is not None:
-            found.append(_problem(path, name, f"a machine path is recorded here ({text[m.start():m.start() + 40]!r})",
-                                  "machine-path"))
+        if (shown := _path_in(data)) is not None:
+            found.append(_problem(path, name, f"a machine path is recorded here ({shown!r})", "machine-path"))
         if name in _PROPERTY_PARTS or name == "word/settings.xml":
+            text = data.decode("utf-8", "replace")
             for who in personal_names():
                 if _mentions(text, who):
                     found.append(_problem(path, name, f"the operating-system user or home folder ({who}) is "

@@ -76,11 +76,11 @@ class Figure(Node):
     chart: Literal["bar", "pie"] | None = None
     """`bar` or `pie`."""
     categories: list[RequiredText] = Field(default_factory=list)
-    """The labels of the bars or slices, in order."""
+    """The labels of the bars or slices, in order: ['No further action', 'Early Help']."""
     values: list[StatisticOperand] = Field(default_factory=list)
     """One value per category: a number, or the name of a statistic."""
     alt: Text = ""
-    """Alt text for readers who cannot see the chart; made from the data when left out."""
+    """Alt text for readers who cannot see the chart; made from the data when left out: 'Bar chart of referrals by outcome'."""
     data_missing: Text = ""
     """Set when the figure's data was lost: what happened. The report shows a marked placeholder."""
 
@@ -120,22 +120,22 @@ class Point(ShorthandNode):
     """A bullet point of findings: a string, or `text` with a quoted passage or paragraphs that continue it."""
 
     text: RequiredText
-    """The bullet point."""
+    """The bullet point: 'Assessments were completed within timescales.'"""
     quote: Text = ""
-    """A passage quoted under the point, in the quotation style."""
+    """A passage quoted under the point, in the quotation style: '"The visits helped us."'"""
     continued: list[RequiredText] = Field(default_factory=list)
-    """Paragraphs that carry the point on, printed under it without bullets."""
+    """Paragraphs that carry the point on, printed under it without bullets: ['This was seen in most cases.']."""
 
 
 class ThemeGroup(Node):
     """Findings under one theme heading (Assessment, Planning and review ...); the theme may be left out."""
 
     theme: Text = ""
-    """The theme heading; leave out for points not grouped under a theme."""
+    """The theme heading; leave out for points not grouped under a theme: 'Assessment'."""
     points: list[Point] = Field(min_length=1)
     """Bullet points."""
     closing: list[RequiredText] = Field(default_factory=list)
-    """Paragraphs after the points, such as a recommendation drawn from them."""
+    """Paragraphs after the points, such as a recommendation drawn from them, one per line starting '- '."""
 
 
 class KeyFindings(Node):
@@ -151,13 +151,13 @@ class Recommendation(ShorthandNode):
     """A numbered recommendation; an id and a status let it be tracked from year to year."""
 
     text: RequiredText
-    """What is recommended."""
+    """What is recommended: 'Introduce case-mapping in group supervision.'"""
     id: Text = ""
     """An id that stays with the recommendation across years, e.g. 'QA-2019-04'."""
     status: Literal["open", "in progress", "completed"] | None = None
     """`open`, `in progress` or `completed`."""
     owner: Text = ""
-    """Who is responsible for it."""
+    """Who is responsible for it: 'Team Manager'."""
     due: Text = ""
     """When it is due, as it should be printed: 'March 2020'."""
 
@@ -174,7 +174,7 @@ class OutcomeItem(ShorthandNode):
     """A numbered outcome: what was done; it may name the recommendations it answers."""
 
     text: RequiredText
-    """What was done."""
+    """What was done: 'A case-mapping session is now held each month.'"""
     answers: list[int | str] = Field(default_factory=list)
     """The recommendations it answers, by number in the same section (1, 2 ...) or by id."""
 
@@ -183,7 +183,7 @@ class Outcome(Node):
     """What was done after an audit: paragraphs, then numbered items."""
 
     paragraphs: list[RequiredText] = Field(default_factory=list)
-    """Unnumbered paragraphs, first."""
+    """Unnumbered paragraphs, first, one per line starting '- '."""
     items: list[OutcomeItem] = Field(default_factory=list)
     """Numbered items, restarting at 1 in each section."""
 
@@ -198,9 +198,9 @@ class Quotation(ShorthandNode):
     """A quotation from a child or family; whether they consented to its publication may be recorded."""
 
     text: RequiredText
-    """The words quoted, with their quotation marks."""
+    """The words quoted, with their quotation marks: '"My worker listened to me."'"""
     consent: bool | None = None
-    """true when consent to publish was given, false when refused; unknown when left out."""
+    """`true` when consent to publish was given, `false` when refused; unknown when left out."""
 
 
 SectionType = Literal["thematic audit", "independent audit", "multi-agency audit", "review", "survey", "section"]
@@ -212,19 +212,19 @@ class Section(Node):
     title: RequiredText
     """The section heading: 'Independent Auditing Completed October/November 2018'."""
     type: SectionType
-    """thematic audit, independent audit, multi-agency audit, review, survey, or section."""
+    """`thematic audit`, `independent audit`, `multi-agency audit`, `review`, `survey`, or `section`."""
     dates: Text = ""
     """When it took place, as it should be printed: '10 October to 14 November 2018'."""
     narrative: list[NarrativeItem] = Field(default_factory=list)
-    """Paragraphs and figures, in order."""
+    """Paragraphs and figures, in order: a paragraph is a line starting '- '; a figure is `- figure: {caption: ..., chart: bar, categories: [...], values: [...]}`."""
     cases: list[RequiredText] = Field(default_factory=list)
     """Case summaries, printed 'Case 1 – ...', 'Case 2 – ...'."""
     quotes: list[Quotation] = Field(default_factory=list)
-    """Quotations, in the quotation style."""
+    """Quotations, in the quotation style: `- text: '"It helped."'` with `consent: true`."""
     key_findings: KeyFindings | None = None
     """Strengths and areas for development."""
     conclusion: list[RequiredText] = Field(default_factory=list)
-    """Concluding paragraphs after the key findings."""
+    """Concluding paragraphs after the key findings, one per line starting '- '."""
     recommendations: list[Recommendation] = Field(default_factory=list)
     """Numbered recommendations, restarting at 1 in each section."""
     outcome: Outcome | None = None
@@ -258,6 +258,8 @@ class AnnualReport(Node):
     """The Introduction's paragraphs."""
     sections: list[Section] = Field(min_length=1)
     """The audits, reviews and other sections, in order."""
+    action_plan: bool = False
+    """`true` to end the report with an Action Plan: every recommendation's id, status, owner and due date."""
 
     _statistics: Statistics | None = PrivateAttr(default=None)
 

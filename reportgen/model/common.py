@@ -9,7 +9,7 @@ import inspect
 import re
 from typing import Annotated, Any, Iterator
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from reportgen.errors import Position
@@ -185,7 +185,7 @@ def _required_text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text)]
 """Text that may be blank; surrounding whitespace is trimmed."""
 
-RequiredText = Annotated[str, BeforeValidator(_required_text)]
+RequiredText = Annotated[str, BeforeValidator(_required_text), WithJsonSchema({"type": "string", "minLength": 1})]
 """Text that must say something: blank is an error."""
 
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -212,7 +212,10 @@ def _date(value: Any) -> Any:
     raise PydanticCustomError("date", "expected a date as dd/mm/yyyy, got {got}", {"got": describe(value)})
 
 
-Date = Annotated[_dt.date, BeforeValidator(_date)]
+# The JSON Schema says what a person types (dd/mm/yyyy), not pydantic's ISO `format: date`,
+# so an editor checking against it accepts what validation accepts.
+_DATE_SCHEMA = {"type": "string", "pattern": r"^\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$"}
+Date = Annotated[_dt.date, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
 """A calendar date, written dd/mm/yyyy (as in the cover header) or yyyy-mm-dd."""
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -229,7 +232,8 @@ def _month_year(value: Any) -> Any:
                               {"got": describe(value)})
 
 
-MonthYear = Annotated[_dt.date, BeforeValidator(_month_year)]
+MonthYear = Annotated[_dt.date, BeforeValidator(_month_year),
+                      WithJsonSchema({"type": "string", "pattern": _MONTH_YEAR.pattern})]
 """A month and year, written 'August 2019'."""
 
 
@@ -272,6 +276,11 @@ class ShorthandNode(Node):
             return {next(iter(cls.model_fields)): value}
         return value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # the schema an editor checks against must allow the bare-string shorthand too
+        return {"anyOf": [{"type": "string", "minLength": 1}, handler(core_schema)]}
+
 
 class Paragraph(ShorthandNode):
     """A paragraph: a string, or `text` with lettered sub-items (a, b, c)."""
@@ -279,6 +288,6 @@ class Paragraph(ShorthandNode):
     text: RequiredText
     """The paragraph's words. Inline markup: **bold**, *italic*, ^superscript^."""
     items: list[RequiredText] = Field(default_factory=list)
-    """Sub-items listed under the paragraph, lettered a, b, c."""
+    """Optional: sub-items listed under the paragraph, lettered a, b, c: ['first point', 'second point']."""
     public: bool = True
-    """False marks the paragraph confidential: a Public report then refuses to build until it is removed."""
+    """`false` marks the paragraph confidential: a Public report then refuses to build until it is removed."""

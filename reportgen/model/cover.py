@@ -15,7 +15,7 @@ class Section(Node):
     heading: RequiredText
     """The sub-heading: Background, Current Position, Options, Proposals, Conclusion, or any other."""
     paragraphs: list[Paragraph] = Field(min_length=1)
-    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report."""
+    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report; each a line starting '- '."""
 
 
 class Appendix(Node):
@@ -26,13 +26,13 @@ class Appendix(Node):
     # the appendix itself never goes into a Public document
 
     title: RequiredText
-    """What the appendix is."""
+    """What the appendix is: 'Summary of Findings, December 2019'."""
     file: Text = ""
-    """Optional: the appendix document (.docx or .pdf), relative to the content file, for agenda packs."""
+    """Optional: the appendix document (.docx or .pdf), relative to the content file, for agenda packs: 'appendices/summary.docx'."""
     public: bool = True
-    """False for an exempt appendix; it then needs exempt_paragraphs."""
+    """`true` for a public appendix; `false` for an exempt one, which then needs exempt_paragraphs."""
     exempt_paragraphs: list[int] = Field(default_factory=list)
-    """Schedule 12A paragraph numbers that make the appendix exempt."""
+    """Schedule 12A paragraph numbers that make the appendix exempt: [3]."""
 
     @model_validator(mode="after")
     def _exempt_needs_paragraphs(self) -> "Appendix":
@@ -46,49 +46,49 @@ class CoverReport(Node):
     """A committee covering report: the standard cover sheet for an agenda item."""
 
     kind: Literal["cover"]
-    """Always `cover` for a covering report."""
+    """The kind of content: always `cover` for a covering report."""
     committee: RequiredText | list[RequiredText]
-    """The committee, or a list of committees, the report goes to."""
+    """The committee, or a list of committees, the report goes to: 'Safeguarding Sub Committee'."""
     dated: Date
     """The meeting date, dd/mm/yyyy: 10/02/2020."""
     subject: RequiredText
-    """The report's subject line; also the document title."""
+    """The report's subject line, also the document title: 'Quality Assurance Report on Audits'."""
     access: Literal["public", "non-public"] = "public"
     """`public`, or `non-public` (then exempt_paragraphs is required)."""
     exempt_paragraphs: list[int] = Field(default_factory=list)
-    """For a non-public report: the paragraph number(s) of Part 1 of Schedule 12A, Local Government Act 1972."""
+    """For a non-public report: the paragraph number(s) of Part 1 of Schedule 12A, Local Government Act 1972: [1, 2]."""
     exempt_ground: Text = ""
-    """Optional free-text ground for exemption, where the paragraph numbers are not England's."""
+    """Optional free-text ground for exemption, where the paragraph numbers are not England's: 'information relating to an individual'."""
     report_of: RequiredText
     """Whose report it is: 'Andrew Carter, Director of Community and Children's Services'."""
     purpose: Literal["information", "decision"]
     """`information` or `decision`."""
     report_author: Text = ""
-    """The 'Report author:' row; when left out, built from the author block (name, job title, department)."""
+    """The 'Report author:' row; when left blank, built from the author block: 'Pat Dixon, Service Manager'."""
     corporate_plan_outcomes: list[RequiredText] = Field(default_factory=list)
-    """Optional: the Corporate Plan outcomes the proposal aims to impact directly."""
+    """Optional: the Corporate Plan outcomes the proposal aims to impact directly: ['People are safe and feel safe']."""
     extra_spending: bool | None = None
     """Optional: does the proposal require extra revenue and/or capital spending? (yes/no)"""
     spending_amount: Text = ""
-    """Optional: if so, how much?"""
+    """Optional: if so, how much? '£25,000'."""
     funding_source: Text = ""
-    """Optional: what is the source of funding?"""
+    """Optional: what is the source of funding? 'Local risk budget'."""
     funding_agreed: bool | None = None
     """Optional: has this funding source been agreed with the Chamberlain's Department? (yes/no)"""
     summary: list[Paragraph] = Field(min_length=1)
-    """The Summary: unnumbered paragraphs."""
+    """The Summary: unnumbered paragraphs, each a line starting '- '."""
     recommendations: list[Paragraph] = Field(min_length=1)
     """What Members are asked to do: 'Members are asked to note the report.' Several are numbered or lettered."""
     recommendation_numbering: Literal["numbered", "lettered"] = "numbered"
     """How several recommendations are marked: `numbered` (1, 2, 3) or `lettered` (a, b, c)."""
     main_report: list[Section] = Field(min_length=1)
-    """The Main Report's sections in order."""
+    """The Main Report's sections in order: Background, Current Position, Conclusion."""
     appendices: list[Appendix] = Field(default_factory=list)
     """Appendices, listed as 'Appendix 1 – title'."""
     background_papers: list[RequiredText] = Field(default_factory=list)
-    """Background papers, one per line."""
+    """Background papers, one per line: 'Quality Assurance Framework December 2019.'"""
     author: Person
-    """The author block that ends the report."""
+    """The author block that ends the report: name, job title, department, telephone, email."""
 
     @field_validator("exempt_paragraphs")
     @classmethod

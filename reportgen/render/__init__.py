@@ -16,7 +16,8 @@ from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.render.ooxml import OoxmlWriter
 from reportgen.render.template import WordTemplate, load_template
 
-RENDERERS = {"cover": "reportgen.render.cover", "annual": "reportgen.render.annual"}
+RENDERERS = {"cover": "reportgen.render.cover", "annual": "reportgen.render.annual",
+             "agenda": "reportgen.render.agenda", "actions": "reportgen.render.actions"}
 """Each report kind and the module that renders it."""
 
 FACTORY_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
@@ -42,16 +43,17 @@ def template_folders(templates: Path | None = None) -> list[Path]:
 
 def render(report: Node, template: Path | WordTemplate | None = None,
            extra_properties: dict[str, str] | None = None,
-           draft: dict[str, str] | None = None) -> dict[str, bytes]:
+           draft: dict[str, str] | None = None, **context_args: object) -> dict[str, bytes]:
     """The finished document's parts (name -> bytes), ready to be packed into a .docx.
 
     `draft` (see reportgen.draft) is what every template's header shows under `{%p if draft %}`.
+    `context_args` go to the kind's `context()`: what it needs besides the report (an agenda's papers).
     """
     module = renderer_for(report)
     if not isinstance(template, WordTemplate):
         template = load_template(template or template_path(report))
     writer = OoxmlWriter(template)
-    context = module.context(report, writer)
+    context = module.context(report, writer, **context_args)
     context["draft"] = draft  # set for every kind in this one place, so templates may always test it
     rendered = template.render_parts(context)
     parts = writer.finish(template.parts, rendered)

@@ -30,6 +30,11 @@ def context(report: AnnualReport, w: OoxmlWriter) -> dict[str, Any]:
     body.paragraphs(report.introduction)
     for section in report.sections:
         body.section(section)
+    if report.action_plan:
+        from reportgen.actions import action_table, annual_actions
+
+        body.heading("Action Plan", 1)
+        body.out.append(action_table(w, annual_actions(report, ""), with_report=False))
     return {
         "title": report.title,
         "service": report.service,

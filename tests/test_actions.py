@@ -1,0 +1,128 @@
+"""`reportgen actions`: every recommendation across reports, in the terminal, as .csv and as .docx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, reportgen
+from reportgen.actions import COLUMNS, collect, csv_text
+from reportgen.oxml.text import read_lines
+
+COVERS = ["committee-cover-2020-02-qa-audits.yaml", "example-cover-2020-02-decision.yaml",
+          "example-cover-2020-02-training.yaml"]
+EXPECTED = [
+    ["committee-cover-2020-02-qa-audits/1", "Members are asked to note the report."],
+    ["example-cover-2020-02-decision/a", "Members are asked to agree the example proposal set out in this report."],
+    ["example-cover-2020-02-decision/b", "Members are asked to note the example appendix."],
+    ["example-cover-2020-02-training/1", "Members are asked to note the report."],
+]
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    (tmp_path / "content").mkdir()
+    for name in COVERS:
+        (tmp_path / "content" / name).write_bytes((ROOT / "content" / name).read_bytes())
+    return tmp_path
+
+
+def test_csv_lists_every_recommendation(reports: Path) -> None:
+    run = reportgen("actions", "-o", "actions.csv", cwd=reports)
+    assert run.status == 0, run.err
+    rows = list(csv.reader(io.StringIO((reports / "actions.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0] == list(COLUMNS)
+    assert [row[:2] for row in rows[1:]] == EXPECTED
+    assert rows[1][5] == "Aidhour Quality Assurance Report on Audits Completed December 2019"
+
+
+def test_docx_table_with_repeating_header_row(reports: Path) -> None:
+    run = reportgen("actions", "-o", "actions.docx", cwd=reports)
+    assert run.status == 0, run.err
+    rows = [line.cells for line in read_lines(reports / "actions.docx") if line.kind == "row"]
+    assert rows[0] == list(COLUMNS)
+    assert [row[:2] for row in rows[1:]] == EXPECTED
+    from reportgen.oxml.package import read_parts
+    document = read_parts(reports / "actions.docx")["word/document.xml"].decode()
+    assert document.count("<w:tblHeader/>") == 1
+
+
+def test_terminal_table(reports: Path) -> None:
+    run = reportgen("actions", cwd=reports, env={"COLUMNS": "200"})
+    assert run.status == 0, run.err
+    assert "4 recommendation(s)" in run.out
+    for row in EXPECTED:
+        assert row[0] in run.out
+
+
+def test_unreadable_content_is_reported_and_the_rest_listed(reports: Path) -> None:
+    (reports / "content" / "broken.yaml").write_text("kind: cover\n")
+    run = reportgen("actions", "-o", "actions.csv", cwd=reports)
+    assert run.status == 2
+    assert "content/broken.yaml:1:1: error" in run.err
+    assert len((reports / "actions.csv").read_text(encoding="utf-8-sig").splitlines()) == 5
+
+
+def test_unknown_output_type_refused(reports: Path) -> None:
+    run = reportgen("actions", "-o", "actions.pdf", cwd=reports)
+    assert run.status == 2
+    assert "expected an output file ending .csv or .docx" in run.err
+
+
+ANNUAL = ROOT / "content" / "annual-qa-report-2018-19.yaml"
+FIRST = """      - >-
+        Introduce case-mapping in group supervision sessions to focus on complex case work
+        to foster effective shared understanding of risks and needs.
+"""
+TRACKED = """      - text: >-
+          Introduce case-mapping in group supervision sessions to focus on complex case work
+          to foster effective shared understanding of risks and needs.
+        id: QA-2019-01
+        status: in progress
+        owner: Team Manager
+        due: March 2020
+"""
+
+
+@pytest.fixture
+def annual(tmp_path: Path) -> Path:
+    text = ANNUAL.read_text(encoding="utf-8")
+    assert FIRST in text
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / ANNUAL.name
+    path.write_text(text.replace(FIRST, TRACKED, 1), encoding="utf-8")
+    return path
+
+
+def test_annual_recommendations_carry_id_status_owner_and_due(annual: Path) -> None:
+    found, problems = collect([annual])
+    assert problems == []
+    assert found[0].cells() == ["QA-2019-01", found[0].text, "in progress", "Team Manager", "March 2020",
+                                "Annual Quality Assurance Report 2018 to 2019"]
+    assert found[1].id == "annual-qa-report-2018-19/2.2"  # no id of its own: section 2, recommendation 2
+    line = csv_text(found[:1]).splitlines()[1]
+    assert line.startswith("QA-2019-01,Introduce case-mapping") and line.endswith(
+        ",in progress,Team Manager,March 2020,Annual Quality Assurance Report 2018 to 2019")
+
+
+def test_annual_report_can_end_with_its_action_plan(annual: Path, tmp_path: Path) -> None:
+    from reportgen.build import build_one
+
+    annual.write_text(annual.read_text(encoding="utf-8") + "\naction_plan: true\n", encoding="utf-8")
+    lines = read_lines(build_one(annual, tmp_path / "build", templates=ROOT / "report_templates").output)
+    start = next(i for i, line in enumerate(lines) if line.style == "Heading 1" and line.text == "Action Plan")
+    rows = [line.cells for line in lines[start:] if line.kind == "row"]
+    assert rows[0] == list(COLUMNS[:-1])
+    assert rows[1][0] == "QA-2019-01" and rows[1][2:] == ["in progress", "Team Manager", "March 2020"]
+    assert len(rows) - 1 == len(collect([annual])[0])
+
+
+def test_agenda_has_no_recommendations(reports: Path) -> None:
+    agenda = reports / "content" / "agenda.yaml"
+    agenda.write_text("kind: agenda\ncommittee: C\ndate: 10/02/2020\ntime: '10'\nvenue: V\n"
+                      "items: [{number: 1, title: Apologies}]\n")
+    found, problems = collect([agenda])
+    assert found == [] and problems == []
