@@ -12,7 +12,6 @@ import datetime as _dt
 import os
 import sys
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -123,6 +122,8 @@ def chunks(files: list[Path], jobs: int) -> list[list[Path]]:
 def _in_pool(files: list[Path], options: BuildOptions, jobs: int) -> Iterator[Outcome]:
     """Start the workers and hand them every chunk now; the outcomes, in order, as they are collected."""
     import multiprocessing
+    # imported here, not at the top: a one-file build never starts a pool (about 30 ms of each build)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # fork (where there is one) lets workers start with reportgen already imported
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None

@@ -110,9 +110,10 @@ def watch(arguments: list[str] | tuple[str, ...], out_dir: Path, *, templates: P
     # watch folders, not files: editors save by writing a new file and renaming it over the old one
     folders = sorted({p.parent for p in watcher.watched()} | {s.resolve().parent for s in sources}
                      | {f.resolve() for f in template_folders(templates) if f.is_dir()})
-    say(f"watching {len(sources)} report(s) and {len(set(watcher.template_of.values()))} template(s); "
-        "press Ctrl-C to stop", False)
     try:
+        # inside the try: a Ctrl-C straight after this line must still stop cleanly
+        say(f"watching {len(sources)} report(s) and {len(set(watcher.template_of.values()))} template(s); "
+            "press Ctrl-C to stop", False)
         for changes in watch_changes(*folders, watch_filter=lambda _, path: Path(path) in watcher.watched(),
                                      step=STEP_MS, debounce=DEBOUNCE_MS, stop_event=stop,
                                      raise_interrupt=True, recursive=False):

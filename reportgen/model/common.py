@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
+import functools
+import inspect
 import re
 from pathlib import Path
 from typing import Annotated, Any, Iterator
@@ -34,10 +37,56 @@ class SourceMap:
         return Position(self.file, 1, 1)
 
 
+def field_docstrings(model: type) -> dict[str, str]:
+    """Each field of `model` and the docstring written under it (as pydantic's use_attribute_docstrings reads them)."""
+    found: dict[str, str] = {}
+    for cls in reversed(model.__mro__):  # a subclass's own declaration of a field wins
+        if isinstance(cls, type) and issubclass(cls, Node) and cls is not Node:
+            own_docs = _own_docstrings(cls)
+            for name in cls.__dict__.get("__annotations__", {}):
+                if name in own_docs:
+                    found[name] = own_docs[name]
+                else:
+                    found.pop(name, None)
+    return found
+
+
+@functools.cache
+def _own_docstrings(cls: type) -> dict[str, str]:
+    """The docstrings under the fields a class declares itself, read from its source."""
+    try:
+        tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    docs: dict[str, str] = {}
+    for statement, following in zip(body, body[1:]):
+        if (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)):
+            docs[statement.target.id] = inspect.cleandoc(following.value.value)
+    return docs
+
+
+def _describe_fields(schema: dict[str, Any], model: type) -> None:
+    """Put each field's docstring in the JSON Schema as its description (pydantic's json_schema_extra hook)."""
+    properties = schema.get("properties", {})
+    docs = field_docstrings(model)
+    for name, info in model.model_fields.items():  # type: ignore[attr-defined]
+        prop = properties.get(info.alias or name)
+        if prop is not None and name in docs and "description" not in prop:
+            prop["description"] = docs[name]
+
+
 class Node(BaseModel):
     """A piece of content. Unknown fields are errors; after validation it knows its source position."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=False, use_attribute_docstrings=True)
+    # Speed (see benchmarks/README.md): a build validates one kind, so each model's validator is built
+    # when first used (defer_build) rather than every kind's at import; and field docstrings are read
+    # from the source only when a JSON Schema is asked for (editor support), not on every import as
+    # pydantic's use_attribute_docstrings does (about 40 ms of each build).
+    model_config = ConfigDict(extra="forbid", validate_default=False, defer_build=True,
+                              json_schema_extra=_describe_fields)
 
     _path: PathKey = PrivateAttr(default=())
     _source: SourceMap | None = PrivateAttr(default=None)

@@ -1,7 +1,9 @@
 """Bar and pie charts drawn from a figure's data with matplotlib, as PNG bytes that are the same on every build.
 
-matplotlib is imported only here, and only when a report has a figure with data: it takes about half
-a second to import, which a report without charts should not pay.
+matplotlib is imported only here, and only when a chart has to be drawn: it takes about half a second
+to import (more on a busy machine). A drawn chart is kept in the content-addressed cache
+(reportgen/cache.py), so a rebuild whose figures have not changed draws nothing and never imports
+matplotlib.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Literal, Sequence
 
+from reportgen.cache import cached_bytes, code_version, key_of
 from reportgen.model.statistics import format_count
 
 ChartKind = Literal["bar", "pie"]
@@ -42,8 +45,17 @@ def chart_png(kind: ChartKind, categories: Sequence[str], values: Sequence[float
     if key not in _DRAWN:
         if len(_DRAWN) >= 64:
             _DRAWN.clear()
-        _DRAWN[key] = _draw(kind, categories, values)
+        _DRAWN[key] = _cached_draw(kind, categories, values)
     return _DRAWN[key]
+
+
+def _cached_draw(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:
+    # Kept across processes: the key is everything the picture depends on, namely the data, this
+    # module's code (sizes, colours, fonts) and matplotlib's version. The caption is printed beside
+    # the picture, not in it, so a retitled figure reuses its picture.
+    key = key_of("chart", kind, [str(c) for c in categories], [float(v) for v in values],
+                 code_version(__file__, "matplotlib"))
+    return cached_bytes("charts", key, lambda: _draw(kind, categories, values))
 
 
 def _draw(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -> bytes:

@@ -7,14 +7,15 @@ between them; `{%tr for/if ... %}` does the same for table rows; `{{r name }}` r
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
+from reportgen.cache import code_version, key_of, lookup, store
 from reportgen.errors import Problem, Position, TemplateError
 from reportgen.load import display_path
 from reportgen.oxml.ns import NS, qn
@@ -80,6 +81,20 @@ class WordTemplate:
                 "bullets or numbering under Format > Numbering", Position(display_path(self.path)),
                 rule="template-style")])
         return self.abstract_of_num[style.num_id]
+
+    def index(self) -> dict[str, Any]:
+        """What preparing the template worked out (Jinja sources, styles, numbering), as JSON values."""
+        return {"sources": self.sources, "styles": [[k, *astuple(s)] for k, s in self.styles.items()],
+                "abstract_of_num": list(self.abstract_of_num.items()), "max_num_id": self.max_num_id,
+                "max_drawing_id": self.max_drawing_id}
+
+    def restore(self, index: dict[str, Any]) -> None:
+        """Take back what `index()` gave, instead of working it out again."""
+        self.sources = dict(index["sources"])
+        self.styles = {key: Style(*values) for key, *values in index["styles"]}
+        self.abstract_of_num = {int(num): int(abstract) for num, abstract in index["abstract_of_num"]}
+        self.max_num_id = index["max_num_id"]
+        self.max_drawing_id = index["max_drawing_id"]
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, str]:
         """Each templated part's XML with `context` filled in."""
@@ -164,21 +179,30 @@ def load_template(path: str | Path) -> WordTemplate:
 
 def _prepare(path: Path) -> WordTemplate:
     try:
-        parts = read_parts(path)
-    except NotADocx as exc:
+        data = path.read_bytes()
+        parts = read_parts(data)
+    except (OSError, NotADocx) as exc:
         raise TemplateError.at(f"the template is not a Word .docx file ({exc}); save it from Word as "
                                "'Word Document (*.docx)'", display_path(path)) from None
     template = WordTemplate(path, parts)
+    # Working out the Jinja sources and the style index means parsing the template's XML with lxml
+    # (about 50 ms with lxml's import, each build); a template seen before takes them from the cache,
+    # keyed by the template's bytes, this module's code and lxml's version. Jinja still compiles here:
+    # that is quick, and its compiled code cannot be kept as data.
+    key = key_of("template", hashlib.sha256(data).hexdigest(), code_version(__file__, "lxml"))
+    stored = lookup("templates", key)
+    if stored is not None:
+        template.restore(json.loads(stored))
     problems: list[Problem] = []
+    if stored is None:
+        for part in parts:
+            if _TEMPLATED_PART.match(part):
+                found = len(problems)
+                source = _jinja_source(parts[part], path, part, problems)
+                if source is not None and len(problems) == found:  # an unclosed tag: compiling adds only noise
+                    template.sources[part] = source
     env = jinja_environment()
-    for part in parts:
-        if not _TEMPLATED_PART.match(part):
-            continue
-        found = len(problems)
-        source = _jinja_source(parts[part], path, part, problems)
-        if source is None or len(problems) > found:  # an unclosed tag: compiling would only add noise
-            continue
-        template.sources[part] = source
+    for part, source in template.sources.items():
         try:
             template.compiled[part] = env.from_string(source)
         except Exception as exc:  # jinja2.TemplateSyntaxError, but any compile failure is the template's
@@ -188,10 +212,12 @@ def _prepare(path: Path) -> WordTemplate:
                                     rule="template-tag"))
     if problems:
         raise TemplateError(problems)
-    _index_styles(template)
-    _index_numbering(template)
-    template.max_drawing_id = max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', parts["word/document.xml"])),
-                                  default=0)
+    if stored is None:
+        _index_styles(template)
+        _index_numbering(template)
+        template.max_drawing_id = max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', parts["word/document.xml"])),
+                                      default=0)
+        store("templates", key, json.dumps(template.index()).encode("utf-8"))
     return template
 
 
@@ -223,6 +249,8 @@ def jinja_environment() -> Any:
 
 def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) -> str | None:
     """The part's XML turned into Jinja source, or None when it has no tags at all."""
+    from lxml import etree  # only when the template is not in the cache (see _prepare)
+
     if b"{" not in xml:
         return None
     try:
@@ -300,6 +328,8 @@ def _unmark(tag: str) -> str:
 
 
 def _replace(element: Any, jinja: str) -> None:
+    from lxml import etree
+
     marker = etree.Element(f"{{{_MARK}}}j", nsmap={"rg": _MARK})
     marker.text = jinja
     parent = element.getparent()
@@ -315,6 +345,8 @@ def _declare_namespaces(source: str) -> str:
 
 
 def _index_styles(template: WordTemplate) -> None:
+    from lxml import etree
+
     xml = template.parts.get("word/styles.xml")
     if xml is None:
         return
@@ -345,6 +377,8 @@ def _index_styles(template: WordTemplate) -> None:
 
 
 def _index_numbering(template: WordTemplate) -> None:
+    from lxml import etree
+
     xml = template.parts.get("word/numbering.xml")
     if xml is None:
         return
