@@ -243,8 +243,29 @@ def jinja_environment() -> Any:
         from reportgen.oxml.xml import escape
         return Markup(escape(str(value)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">'))
 
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=finalize,
-                                keep_trailing_newline=True)
+    class BoundedSandbox(SandboxedEnvironment):
+        """Jinja's sandbox, and no template arithmetic that builds a huge string or number."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            from jinja2.exceptions import SecurityError
+
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                raise SecurityError(f"a power of {right} is too large for a template")
+            if operator == "*":
+                sized, count = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and \
+                        len(sized) * count > MAX_REPEAT:
+                    raise SecurityError(f"repeating text {count:,} times is too large for a template")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox(autoescape=True, undefined=StrictUndefined, finalize=finalize,
+                          keep_trailing_newline=True)
+
+
+MAX_REPEAT = 100_000
+"""The most characters (or items) a template's `*` may build: a report needs far fewer."""
 
 
 def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) -> str | None:
