@@ -214,15 +214,21 @@ def _clean(doc, title: str = "Report template") -> None:
     props.revision = 1
 
 
-def cover_template() -> Document:
-    """committee-cover.docx: header table, Summary, Recommendation(s), Main Report, Appendices, author."""
+def _blank_template(header: str, description: str = "Report template") -> Document:
+    """A document in house styles and page setup, with `header` in its header and an empty body."""
     doc = Document()
-    _clean(doc, "Committee covering report")
+    _clean(doc, description)
     house_styles(doc)
-    page_setup(doc, "{{ subject }}")
+    page_setup(doc, header)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
+    return doc
+
+
+def cover_template() -> Document:
+    """committee-cover.docx: header table, Summary, Recommendation(s), Main Report, Appendices, author."""
+    doc = _blank_template("{{ subject }}", "Committee covering report")
 
     table = doc.add_table(rows=4, cols=4)
     table.style = doc.styles["Table Grid"]
@@ -384,13 +390,7 @@ def annual_template() -> Document:
 
 def agenda_template() -> Document:
     """agenda.docx: the agenda pack's front sheet: committee, date, time, venue, members, items in order."""
-    doc = Document()
-    _clean(doc)
-    house_styles(doc)
-    page_setup(doc, "{{ committee }}: agenda, {{ date }}")
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
+    doc = _blank_template("{{ committee }}: agenda, {{ date }}")
     doc.add_paragraph("{{ committee }}", style="Title")
     doc.add_paragraph("Agenda", style="Subtitle")
     for label, value in (("Date", "{{ date }}"), ("Time", "{{ time }}"), ("Venue", "{{ venue }}")):
@@ -413,13 +413,7 @@ def agenda_template() -> Document:
 
 def action_plan_template() -> Document:
     """action-plan.docx: every recommendation across reports in one table (`reportgen actions -o`)."""
-    doc = Document()
-    _clean(doc)
-    house_styles(doc)
-    page_setup(doc, "{{ title }}")
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
+    doc = _blank_template("{{ title }}")
     doc.add_paragraph("{{ title }}", style="Title")
     doc.add_paragraph("{{ count }} recommendation(s), with their status, owner and due date.")
     doc.add_paragraph("{{p actions }}")

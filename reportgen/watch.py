@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reportgen.build import BuildResult, build_one, content_files
+from reportgen.batch import Outcome
+from reportgen.build import build_one, content_files
 from reportgen.errors import Problem, ReportgenError
 from reportgen.reload import Reloader
 from reportgen.render import template_folders
@@ -27,12 +28,9 @@ DEBOUNCE_MS = 400
 
 
 @dataclass
-class Rebuild:
-    """One rebuild of one content file: what was written, or the problems that stopped it."""
+class Rebuild(Outcome):
+    """One rebuild of one content file: a batch's outcome, with its time and whether it was the first."""
 
-    source: Path
-    result: BuildResult | None = None
-    problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     first: bool = False
 
