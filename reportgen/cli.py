@@ -43,7 +43,7 @@ def cli() -> None:
 def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, draft: bool,
           draft_date, pdf: bool, pdf_timeout: float | None, jobs: int | None) -> None:
     """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
-    from reportgen.batch import BuildOptions, Outcome, build_many, summary
+    from reportgen.batch import BuildOptions, Outcome, build_many, publish_built, summary
     from reportgen.build import content_files
 
     files = content_files(content)
@@ -66,16 +66,9 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
 
     options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
     outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
-    # an agenda's pack (it has no template of its own) gets its PDF with its PDF appendices drawn in
-    built = [o.result for o in outcomes if o.result is not None]
-    if pdf and built:
-        from reportgen.pack import write_pack_pdf
-        from reportgen.publish import convert_outdated
-
-        for done in convert_outdated([r.output for r in built if r.template is not None], timeout=pdf_timeout):
-            click.echo(f"wrote {done.output}")
-        for packed in (r for r in built if r.template is None):
-            click.echo(f"wrote {write_pack_pdf(packed.output, source=packed.source)}")
+    if pdf:
+        for written in publish_built(outcomes, timeout=pdf_timeout):
+            click.echo(f"wrote {written}")
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)
