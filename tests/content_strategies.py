@@ -189,7 +189,35 @@ def annual_strings(report: dict[str, Any]) -> list[str]:
     return [as_loaded(t) for t in header if t] + [annual_shown(t) for t in body if t]
 
 
-KINDS = {"cover": (cover_content, cover_strings), "annual": (annual_content, annual_strings)}
+@st.composite
+def agenda_content(draw: Any) -> dict[str, Any]:
+    """A valid agenda front sheet (items without papers: those need files beside it) with hostile text."""
+    numbers = draw(st.lists(st.one_of(st.integers(1, 99), st.from_regex(r"[1-9][0-9]?[a-z]", fullmatch=True)),
+                            min_size=1, max_size=4, unique_by=str))
+    report: dict[str, Any] = {
+        "kind": "agenda",
+        "committee": draw(some_text),
+        "date": draw(st.dates(_dt.date(1990, 1, 1), _dt.date(2060, 12, 31))).strftime("%d/%m/%Y"),
+        "time": draw(some_text),
+        "venue": draw(some_text),
+        "members": draw(st.lists(some_text, max_size=3)),
+        "items": [draw(st.fixed_dictionaries({"number": st.just(n), "title": some_text},
+                                             optional={"note": some_text})) for n in numbers],
+    }
+    return report
+
+
+def agenda_strings(report: dict[str, Any]) -> list[str]:
+    """Every string of an agenda front sheet as the built document must show it."""
+    header = [report["committee"], report["time"], report["venue"]]
+    body = list(report["members"])  # members, titles and notes are body text: inline markup applies
+    for item in report["items"]:
+        body += [item["title"], item.get("note", "")]
+    return [as_loaded(t) for t in header] + [shown(t) for t in body if as_loaded(t)]
+
+
+KINDS = {"cover": (cover_content, cover_strings), "annual": (annual_content, annual_strings),
+         "agenda": (agenda_content, agenda_strings)}
 """Each report kind's generator of valid content and the strings its document must contain."""
 
 
