@@ -7,7 +7,6 @@ After this, clerks restyle the templates in Word; reportgen only refers to style
 
 from __future__ import annotations
 
-import copy
 import io
 import sys
 from pathlib import Path

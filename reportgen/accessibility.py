@@ -38,7 +38,7 @@ from typing import Any, Iterator
 from lxml import etree
 
 from reportgen.errors import Position, Problem
-from reportgen.oxml.ns import NS, qn
+from reportgen.oxml.ns import qn
 from reportgen.oxml.text import paragraph_text
 
 W_VAL = qn("w:val")
