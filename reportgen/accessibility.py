@@ -39,6 +39,7 @@ from lxml import etree
 
 from reportgen.errors import Position, Problem
 from reportgen.oxml.ns import qn
+from reportgen.oxml.package import xml_parser
 from reportgen.oxml.text import paragraph_text
 
 W_VAL = qn("w:val")
@@ -103,7 +104,7 @@ class _StyleSheet:
         sheet = cls()
         if xml is None:
             return sheet
-        root = etree.fromstring(xml)
+        root = etree.fromstring(xml, xml_parser())
         defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if defaults is not None:
             sheet.default_format = _apply(_Format(), defaults)
@@ -239,7 +240,7 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
     for story in stories:
         if story not in parts:
             continue
-        root = etree.fromstring(parts[story])
+        root = etree.fromstring(parts[story], xml_parser())
         container = root.find(qn("w:body")) if story == "word/document.xml" else root
         if container is None:
             continue
@@ -275,7 +276,7 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
 
 
 def _properties(parts: dict[str, bytes], sheet: _StyleSheet) -> list[Finding]:
-    core = etree.fromstring(parts["docProps/core.xml"]) if "docProps/core.xml" in parts else None
+    core = etree.fromstring(parts["docProps/core.xml"], xml_parser()) if "docProps/core.xml" in parts else None
     title = core.findtext(qn("dc:title")) if core is not None else None
     language = core.findtext(qn("dc:language")) if core is not None else None
     out = []
@@ -408,13 +409,9 @@ def _table(table: Any, place: str) -> list[Finding]:
 
 def check_docx(path: Path) -> list[Problem]:
     """Findings in a .docx file, placed by paragraph or table number and its text."""
-    from reportgen.errors import OutputError
-    from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.oxml.package import read_parts
 
-    try:
-        parts = read_parts(path)
-    except NotADocx as exc:
-        raise OutputError.at(f"not a Word .docx file: {exc}", path) from None
+    parts = read_parts(path, str(path))  # a damaged or unsafe file: a located NotADocx
     return [f.problem(Position(str(path))) for f in check_parts(parts)]
 
 

@@ -95,10 +95,17 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
     parts = render(report, template, extra_properties, draft.context() if draft else None)
-    warnings += leaks(parts, output_path(source, out_dir))
+    warnings += template_warnings(template) + leaks(parts, output_path(source, out_dir))
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
                        written.kept_edited_copy, written.unchanged, template)
+
+
+def template_warnings(template: Path) -> list[Problem]:
+    """What opening the template safely removed from it (macros, external links): said on every build."""
+    from reportgen.render.template import load_template
+
+    return list(load_template(template).warnings)
 
 
 def leaks(parts: dict[str, bytes], output: Path) -> list[Problem]:
@@ -127,4 +134,5 @@ def check_one(source: Path, *, templates: Path | None = None, publication: bool 
 
     report, warnings = read_report(source, publication=publication)
     template = template_path(report, templates)
-    return warnings + accessibility.check_report(report, render(report, template), template)
+    parts = render(report, template)
+    return warnings + template_warnings(template) + accessibility.check_report(report, parts, template)

@@ -67,6 +67,11 @@ class TemplateError(ReportgenError):
     """A Word template is broken: bad tag, unknown variable, missing style, not a .docx."""
 
 
+class NotADocx(ReportgenError):
+    """A .docx from elsewhere (template, appendix, a file given to check or redline) cannot be opened safely:
+    not a zip, over a size limit, malformed XML, a DTD, or not a Word document."""
+
+
 class OutputError(ReportgenError):
     """An output cannot be written, or writing it would destroy someone's edits."""
 

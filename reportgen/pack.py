@@ -101,7 +101,16 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
         items.append(packed)
     if problems:
         raise ContentError(problems)
+    warnings.extend(_opening_warnings(items))
     return agenda, items, warnings
+
+
+def _opening_warnings(items: list[PackItem]) -> list[Problem]:
+    """What opening each Word appendix safely removed from it (macros, external links)."""
+    from reportgen.oxml.package import open_docx
+
+    return [warning for packed in items for paper in packed.appendices if not paper.is_pdf
+            for warning in open_docx(paper.path, display_path(paper.path)).warnings]
 
 
 def _report_appendices(report: CoverReport, path: Path, root: Path, packed: PackItem,
@@ -153,9 +162,9 @@ def _unreadable(path: Path) -> str:
         if path.suffix.lower() == ".pdf":
             pdf_page_count(path)
         else:
-            read_parts(path)
+            read_parts(path, path.name)
     except NotADocx as exc:
-        return f"not a Word .docx file ({exc})"
+        return "; ".join(f"{p.path + ': ' if p.path else ''}{p.message}" for p in exc.problems)
     except (ContentError, PyPdfError, OSError, ValueError) as exc:
         return f"not a readable PDF ({exc})"
     return ""
@@ -201,8 +210,8 @@ def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None
                 for _ in range(pages):
                     # a page of its own; LibreOffice drops pages holding nothing but page breaks
                     master.add_paragraph("\u00a0").paragraph_format.page_break_before = True
-            else:
-                composer.append(Document(str(paper.path)))
+            else:  # opened the one safe way: limits checked, macros and external links left out
+                composer.append(Document(io.BytesIO(pack(read_parts(paper.path, display_path(paper.path))))))
     _label_sections(master, labels)
     buffer = io.BytesIO()
     master.save(buffer)

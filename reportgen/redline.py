@@ -17,7 +17,7 @@ from reportgen.build import CONTENT_SUFFIXES
 from reportgen.errors import ContentError
 from reportgen.load import display_path
 from reportgen.model import Node
-from reportgen.oxml.package import NotADocx, read_parts
+from reportgen.oxml.package import read_parts
 
 DEFAULT_AUTHOR = "reportgen"
 FALLBACK_DATE = "2000-01-01T00:00:00Z"
@@ -55,10 +55,9 @@ def read_side(path: Path, templates: Path | None = None) -> Side:
         report, _ = read_report(path)
         return Side(display_path(path), _render(report, templates), report)
     if path.suffix.lower() == ".docx":
-        try:
-            return Side(display_path(path), read_parts(path))
-        except (NotADocx, FileNotFoundError) as exc:
-            raise ContentError.at(f"cannot read it as a Word document: {exc}", display_path(path)) from None
+        if not path.is_file():
+            raise ContentError.at("cannot read it as a Word document: there is no such file", display_path(path))
+        return Side(display_path(path), read_parts(path, display_path(path)))  # or a located NotADocx
     raise ContentError.at(f"expected a .yaml content file or a .docx, got {path.suffix or 'no extension'}",
                           display_path(path))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportgen.errors import Position, Problem, ToolMissing
 from reportgen.oxml.ns import qn
-from reportgen.oxml.package import per_part
+from reportgen.oxml.package import per_part, xml_parser
 
 _PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml")
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -86,7 +86,7 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
     if core is not None and b"lastModifiedBy" in core:
         from lxml import etree
 
-        modified_by = etree.fromstring(core).findtext(qn("cp:lastModifiedBy"))
+        modified_by = etree.fromstring(core, xml_parser()).findtext(qn("cp:lastModifiedBy"))
         if (modified_by or "").strip():
             found.append(_problem(path, "docProps/core.xml", f"last modified by {modified_by!r} is recorded",
                                   "personal-metadata"))
@@ -97,7 +97,7 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
             continue
         from lxml import etree
 
-        root = etree.fromstring(parts[name])
+        root = etree.fromstring(parts[name], xml_parser())
         checks = (
             ((qn("w:commentReference"), qn("w:commentRangeStart")), "a comment is anchored here", "comments", "error"),
             ((qn("w:vanish"), qn("w:specVanish")), "hidden text (Font > Hidden)", "hidden-text", "error"),
@@ -147,17 +147,22 @@ def without_streams(pdf: bytes) -> str:
 
 
 def scan_file(path: Path) -> list[Problem]:
-    """Scan a finished .docx or .pdf."""
-    from reportgen.errors import OutputError
-    from reportgen.oxml.package import NotADocx, read_parts
+    """Scan a finished .docx or .pdf.
+
+    A .docx is scanned as reportgen would use it (opened safely); what opening it had to remove
+    (macros, external links) is itself an error: the file must not be published as it is.
+    """
+    from dataclasses import replace
+
+    from reportgen.oxml.package import open_docx
 
     path = Path(path)
     if path.suffix.lower() == ".pdf":
         return scan_pdf(path)
-    try:
-        return scan_parts(read_parts(path), path)
-    except NotADocx as exc:
-        raise OutputError.at(f"not a Word .docx file: {exc}", path) from None
+    opened = open_docx(path, str(path))  # a damaged or unsafe file: a located NotADocx
+    unsafe = [replace(p, message=f"not publishable as it is: {p.message} [{p.rule}]", severity="error")
+              for p in opened.warnings]
+    return unsafe + scan_parts(opened.parts, path)
 
 
 def poppler(tool: str, *args: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from reportgen.errors import OutputError, Position, Problem
-from reportgen.oxml.package import NotADocx, pack, per_part, read_parts
+from reportgen.oxml.package import NotADocx, open_docx, pack, per_part
 
 FINGERPRINT = "reportgen.fingerprint"
 _CUSTOM = "docProps/custom.xml"
@@ -69,7 +69,7 @@ def edited_since_written(path: Path) -> bool:
     if not path.exists():
         return False
     try:
-        parts = read_parts(path)
+        parts = open_docx(path, check_xml=False).parts  # only fingerprinted, never parsed
     except NotADocx:
         return True
     recorded = recorded_fingerprint(parts)

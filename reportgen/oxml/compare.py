@@ -18,6 +18,7 @@ from lxml import etree
 
 from reportgen.alignment import pair, word_similarity
 from reportgen.oxml.ns import qn
+from reportgen.oxml.package import xml_parser
 from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_T, W_TBL, W_TR, Reviser, accept_all,
                                       mark_paragraph, mark_row, record_old_properties, wrap)
 from reportgen.oxml.text import paragraph_text
@@ -36,8 +37,8 @@ PAIRING_THRESHOLD = 0.4
 def compare_parts(old: dict[str, bytes], new: dict[str, bytes], reviser: Reviser) -> dict[str, bytes]:
     """NEW's parts, its body, headers and footers carrying tracked changes that lead back to OLD."""
     out = dict(new)
-    old_body = accept_all(etree.fromstring(old["word/document.xml"]))
-    new_body = accept_all(etree.fromstring(new["word/document.xml"]))
+    old_body = accept_all(etree.fromstring(old["word/document.xml"], xml_parser()))
+    new_body = accept_all(etree.fromstring(new["word/document.xml"], xml_parser()))
     numbering = _Numbering(old.get("word/numbering.xml"), new.get("word/numbering.xml"))
     numbering.align(list(old_body.iter(W_P)), list(new_body.iter(W_P)))
     comparer = _Comparer(reviser, numbering)
@@ -45,8 +46,8 @@ def compare_parts(old: dict[str, bytes], new: dict[str, bytes], reviser: Reviser
     out["word/document.xml"] = _serialise(new_body)
     for name in new:
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name) and name in old:
-            old_root = accept_all(etree.fromstring(old[name]))
-            new_root = accept_all(etree.fromstring(new[name]))
+            old_root = accept_all(etree.fromstring(old[name], xml_parser()))
+            new_root = accept_all(etree.fromstring(new[name], xml_parser()))
             _compare_root(comparer, old_root, new_root)
             out[name] = _serialise(new_root)
     if numbering.changed:
@@ -76,8 +77,8 @@ class _Numbering:
     """Maps OLD's list instances (w:num) to NEW's, adding OLD's where NEW has no counterpart."""
 
     def __init__(self, old_xml: bytes | None, new_xml: bytes | None) -> None:
-        self.old_root = etree.fromstring(old_xml) if old_xml else None
-        self.new_root = etree.fromstring(new_xml) if new_xml else None
+        self.old_root = etree.fromstring(old_xml, xml_parser()) if old_xml else None
+        self.new_root = etree.fromstring(new_xml, xml_parser()) if new_xml else None
         self.map: dict[str, str] = {}
         self.changed = False
 

@@ -1,13 +1,18 @@
-"""The .docx zip package: read its parts in order, and write them back byte-for-byte reproducibly."""
+"""The .docx zip package: opened safely (every .docx from elsewhere comes in through open_docx), its
+parts read in order, and written back byte-for-byte reproducibly."""
 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
+
+from reportgen.errors import NotADocx, Position, Problem
 
 T = TypeVar("T")
 
@@ -15,20 +20,243 @@ T = TypeVar("T")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-class NotADocx(Exception):
-    """The file is not a Word .docx package."""
+# Limits on a .docx from elsewhere, checked against the zip's directory before anything is inflated (and
+# zipfile never inflates more than an entry declares, checking its CRC), so a small file that would
+# inflate to gigabytes is refused at once. A council's report with photographs is a few MB.
+MAX_DOCX_BYTES = 100 * 1024 * 1024
+"""The .docx file itself."""
+MAX_PARTS = 2000
+"""Parts (zip entries) in one package; Word writes about 20, a document with many pictures a few hundred."""
+MAX_PART_BYTES = 64 * 1024 * 1024
+"""One part once inflated (a large photograph, or the XML of a very long document)."""
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+"""All parts together once inflated."""
+MAX_RATIO = 200
+"""How many times larger than its compressed size a part over RATIO_FROM bytes may inflate (Word's XML
+compresses about 10-40 times; a zip bomb, about 1,000 times)."""
+RATIO_FROM = 1024 * 1024
+
+MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+"""The content type of a plain Word document's main part: the only one a .docx may carry."""
+_CONVERTED_MAIN = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",  # .docm
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",  # .dotx
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",  # .dotm
+)
+# Parts that hold macros (Visual Basic) and their data: never run, never copied into an output.
+_MACRO_TYPES = ("vbaProject", "vbaData", "keyMapCustomizations")
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# External targets a document may keep: links a reader follows by clicking. Every other external
+# target (a linked picture, an attached template, a linked object or frame) is something LibreOffice
+# or Word would fetch while opening the file: from the building machine's disk, or the network.
+_SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+_HYPERLINK = _R_NS + "/hyperlink"
 
 
-def read_parts(source: str | Path | bytes) -> dict[str, bytes]:
-    """Every part of a .docx, in the order they are stored."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
-            parts = {info.filename: zf.read(info) for info in zf.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise NotADocx(str(exc)) from None
+@dataclass
+class Package:
+    """A .docx's parts, made safe to use, and what was removed or converted on the way (as warnings)."""
+
+    parts: dict[str, bytes]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def read_parts(source: str | Path | bytes, name: str | None = None) -> dict[str, bytes]:
+    """Every part of a .docx, in the order they are stored, opened the one safe way (see open_docx)."""
+    return open_docx(source, name).parts
+
+
+def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml: bool = True) -> Package:
+    """A .docx from anywhere, opened safely: the one way reportgen reads a Word file.
+
+    Refused (NotADocx, located at `name` and the part): a file that is not a zip or has no Word
+    document in it; more than MAX_PARTS parts, a part over MAX_PART_BYTES or MAX_RATIO, the whole over
+    MAX_TOTAL_BYTES (all judged before inflating anything); with `check_xml`, an XML part that is not
+    well-formed (the line and column given) or that holds a DTD (<!DOCTYPE>, entities).
+    Converted, with a warning: a macro-enabled document or a template (.docm, .dotx, .dotm) becomes a
+    plain document, its macros removed; external relationships other than web and mail links removed.
+    `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
+    """
+    name = name or ("the document" if isinstance(source, bytes) else str(source))
+    parts = _unzipped(source, name)
     if "[Content_Types].xml" not in parts or "word/document.xml" not in parts:
-        raise NotADocx("it has no word/document.xml: not a Word document")
-    return parts
+        raise _refused(name, "", "it has no word/document.xml: not a Word document; save it from Word "
+                                 "as 'Word Document (*.docx)'")
+    if check_xml:
+        for part, data in parts.items():
+            if part.endswith((".xml", ".rels")):
+                parse_xml(data, name, part)
+    warnings: list[Problem] = []
+    types = parts["[Content_Types].xml"]
+    if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
+        raise _refused(name, "[Content_Types].xml", "the main part is not a Word document's: save it from Word "
+                                                   "as 'Word Document (*.docx)'")
+    if any(t in types for t in _CONVERTED_MAIN) or any(m.encode() in types for m in _MACRO_TYPES) or \
+            any(m.lower() in p.lower() for p in parts for m in _MACRO_TYPES):
+        _plain_document(parts, name, warnings)
+    for part in [p for p in parts if p.endswith(".rels") and b"External" in parts[p]]:
+        _drop_external(parts, part, name, warnings)
+    return Package(parts, warnings)
+
+
+def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
+    """An XML part's root element, parsed the one safe way: no DTD, no entities, nothing from the network.
+
+    A part that is not well-formed, or holds a DTD, is a located NotADocx (the file, the part, the line).
+    """
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        said = re.sub(r", line \d+, column \d+$", "", exc.msg or "")
+        raise _refused(name, part, f"line {line}, column {col}: not well-formed XML ({said}): the file is "
+                                   "damaged; open it in Word and save it again") from None
+    except ValueError as exc:  # e.g. a Unicode string with an encoding declaration
+        raise _refused(name, part, f"not well-formed XML ({exc})") from None
+    if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
+        line = data[:data.find(b"<!DOCTYPE")].count(b"\n") + 1 if b"<!DOCTYPE" in data else 1
+        raise _refused(name, part, f"line {line}: the XML holds a document type declaration (<!DOCTYPE>), "
+                                   "which Word never writes: it can define entities that expand without "
+                                   "limit; open the file in Word and save it again")
+    return root
+
+
+_PARSER: Any = None  # one parser: lxml keeps a copy per thread
+
+
+def xml_parser() -> Any:
+    """The lxml parser every part is read with: nothing expanded, loaded or fetched."""
+    global _PARSER
+    if _PARSER is None:
+        from lxml import etree
+
+        # no entity is expanded, no DTD loaded, nothing fetched; lxml's own limits on depth and text stay
+        _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                                  huge_tree=False)
+    return _PARSER
+
+
+def _refused(name: str, part: str, message: str) -> NotADocx:
+    return NotADocx([Problem(message, Position(name), part, rule="unsafe-docx")])
+
+
+def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
+    """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
+    try:
+        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {MAX_DOCX_BYTES // 2**20} MB")
+        if isinstance(source, bytes) and len(source) > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {MAX_DOCX_BYTES // 2**20} MB")
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+            entries = [info for info in zf.infolist() if not info.is_dir()]
+            if len(entries) > MAX_PARTS:
+                raise _refused(name, "", f"it has {len(entries):,} parts, more than the {MAX_PARTS:,} a Word "
+                                         "document has")
+            total = 0
+            seen: set[str] = set()
+            for info in entries:
+                if info.filename in seen:
+                    raise _refused(name, info.filename, "the package holds two parts of this name: it has been "
+                                                        "tampered with; save it again from Word")
+                seen.add(info.filename)
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES:
+                    raise _refused(name, info.filename, f"the part inflates to {info.file_size / 2**20:,.0f} MB, "
+                                                        f"more than the {MAX_PART_BYTES // 2**20} MB allowed")
+                if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise _refused(name, info.filename, f"the part inflates {info.file_size // max(info.compress_size, 1):,} "
+                                                        f"times (more than {MAX_RATIO}): a zip bomb")
+            if total > MAX_TOTAL_BYTES:
+                raise _refused(name, "", f"its parts inflate to {total / 2**20:,.0f} MB, more than the "
+                                         f"{MAX_TOTAL_BYTES // 2**20} MB allowed")
+            return {info.filename: zf.read(info) for info in entries}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError,
+            RuntimeError, zlib.error) as exc:
+        # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted entry
+        raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+
+
+def _plain_document(parts: dict[str, bytes], name: str, warnings: list[Problem]) -> None:
+    """A macro-enabled document or a template made a plain document: its macros removed, its type plain."""
+    tree = parse_xml(parts["[Content_Types].xml"], name, "[Content_Types].xml")
+    macros = sorted(p for p in parts if any(m.lower() in p.lower() for m in _MACRO_TYPES))
+    for entry in list(tree):
+        content_type = entry.get("ContentType", "")
+        target = (entry.get("PartName") or "").lstrip("/")
+        if content_type.encode() in _CONVERTED_MAIN:
+            entry.set("ContentType", MAIN)
+        elif any(m in content_type for m in _MACRO_TYPES) or target in macros:
+            if target and target not in macros:
+                macros.append(target)
+            if entry.get("Extension") is None:
+                tree.remove(entry)
+    parts["[Content_Types].xml"] = _serialised(tree)
+    if not macros:
+        return
+    for part in macros:
+        parts.pop(part, None)
+    for part in [p for p in parts if p.endswith(".rels")]:
+        rels = parts[part]
+        if not any(m.encode() in rels for m in _MACRO_TYPES) and not any(
+                m.rsplit("/", 1)[-1].encode() in rels for m in macros):
+            continue
+        root = parse_xml(rels, name, part)
+        for rel in list(root):
+            kind, target = rel.get("Type", ""), rel.get("Target", "")
+            if any(m in kind for m in _MACRO_TYPES) or any(target.endswith(m.rsplit("/", 1)[-1]) for m in macros):
+                root.remove(rel)
+        parts[part] = _serialised(root)
+    warnings.append(Problem(f"macros removed ({', '.join(macros)}): reportgen never runs or copies macros; "
+                            "save the file as 'Word Document (*.docx)'", Position(name), "",
+                            "warning", "macros-removed"))
+
+
+def _drop_external(parts: dict[str, bytes], rels_part: str, name: str, warnings: list[Problem]) -> None:
+    """Remove the external relationships of `rels_part` other than web and mail links, and the references
+    to them in the part they belong to, so nothing opening the output can fetch a file from elsewhere."""
+    root = parse_xml(parts[rels_part], name, rels_part)
+    dropped: dict[str, str] = {}
+    for rel in list(root):
+        if rel.get("TargetMode") != "External":
+            continue
+        target = rel.get("Target", "")
+        if rel.get("Type") == _HYPERLINK and _SAFE_LINK.match(target.strip()):
+            continue
+        dropped[rel.get("Id", "")] = f"{rel.get('Type', '').rsplit('/', 1)[-1]} {target[:60]!r}"
+        root.remove(rel)
+    if not dropped:
+        return
+    parts[rels_part] = _serialised(root)
+    owner = _owner(rels_part)
+    if owner in parts:
+        document = parse_xml(parts[owner], name, owner)
+        for element in list(document.iter()):
+            for attribute in [a for a in element.attrib if a.startswith("{" + _R_NS + "}")]:
+                if element.get(attribute) in dropped:
+                    del element.attrib[attribute]
+                    # an element that only pointed at the target (w:attachedTemplate, w:subDoc) goes too
+                    if not element.attrib and len(element) == 0 and element.getparent() is not None:
+                        element.getparent().remove(element)
+        parts[owner] = _serialised(document)
+    warnings.append(Problem(f"external link(s) removed ({'; '.join(dropped.values())}): a document may not "
+                            "fetch files from elsewhere when it is opened; embed pictures instead of linking them",
+                            Position(name), rels_part, "warning", "external-removed"))
+
+
+def _owner(rels_part: str) -> str:
+    """The part a relationships part belongs to: word/_rels/document.xml.rels -> word/document.xml."""
+    folder, _, file = rels_part.rpartition("_rels/")
+    return folder + file[:-len(".rels")]
+
+
+def _serialised(root: Any) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def pack(parts: dict[str, bytes]) -> bytes:

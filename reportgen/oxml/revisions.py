@@ -16,6 +16,7 @@ from typing import Iterator
 from lxml import etree
 
 from reportgen.oxml.ns import qn
+from reportgen.oxml.package import xml_parser
 
 W_P, W_R, W_T, W_PPR, W_RPR, W_TBL, W_TR, W_TRPR = (qn(f"w:{t}") for t in ("p", "r", "t", "pPr", "rPr", "tbl", "tr", "trPr"))
 W_INS, W_DEL, W_DELTEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
@@ -187,7 +188,7 @@ def resolve_parts(parts: dict[str, bytes], accept: bool) -> dict[str, bytes]:
     out = dict(parts)
     for name in parts:
         if name in REVISED_PARTS or (name.startswith(("word/header", "word/footer")) and name.endswith(".xml")):
-            root = etree.fromstring(parts[name])
+            root = etree.fromstring(parts[name], xml_parser())
             (accept_all if accept else reject_all)(root)
             out[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
@@ -195,6 +196,6 @@ def resolve_parts(parts: dict[str, bytes], accept: bool) -> dict[str, bytes]:
 
 def count_revisions(parts: dict[str, bytes]) -> dict[str, int]:
     """How many insertions, deletions and property changes the document body carries."""
-    root = etree.fromstring(parts["word/document.xml"])
+    root = etree.fromstring(parts["word/document.xml"], xml_parser())
     return {"ins": sum(1 for _ in root.iter(W_INS)), "del": sum(1 for _ in root.iter(W_DEL)),
             "pPrChange": sum(1 for _ in root.iter(W_PPR_CHANGE))}

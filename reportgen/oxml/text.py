@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportgen.oxml.ns import qn
-from reportgen.oxml.package import read_parts
+from reportgen.oxml.package import read_parts, xml_parser
 
 W_VAL = qn("w:val")
 
@@ -61,7 +61,7 @@ class Numbering:
         xml = parts.get("word/numbering.xml")
         if xml is None:
             return
-        root = etree.fromstring(xml)
+        root = etree.fromstring(xml, xml_parser())
         for abstract in root.iter(qn("w:abstractNum")):
             aid = int(abstract.get(qn("w:abstractNumId")))
             levels = {}
@@ -115,7 +115,7 @@ class _Styles:
         if xml is None:
             return
         raw = {}
-        for style in etree.fromstring(xml).iter(qn("w:style")):
+        for style in etree.fromstring(xml, xml_parser()).iter(qn("w:style")):
             sid = style.get(qn("w:styleId"))
             name = style.find(qn("w:name"))
             self.names[sid] = name.get(W_VAL) if name is not None else sid
@@ -174,7 +174,7 @@ def read_lines(source: str | Path | bytes | dict[str, bytes]) -> list[Line]:
     parts = source if isinstance(source, dict) else read_parts(source)
     styles = _Styles(parts)
     numbering = Numbering(parts)
-    body = etree.fromstring(parts["word/document.xml"]).find(qn("w:body"))
+    body = etree.fromstring(parts["word/document.xml"], xml_parser()).find(qn("w:body"))
     lines: list[Line] = []
     in_toc = [False]
 

@@ -19,7 +19,8 @@ from reportgen.cache import code_version, key_of, lookup, store
 from reportgen.errors import Problem, Position, TemplateError
 from reportgen.load import display_path
 from reportgen.oxml.ns import NS, qn
-from reportgen.oxml.package import NotADocx, read_parts
+from reportgen.oxml import package
+from reportgen.oxml.package import NotADocx, open_docx, xml_parser
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _OPENERS = re.compile(r"\{\{|\{%|\{#")
@@ -55,6 +56,8 @@ class WordTemplate:
     abstract_of_num: dict[int, int] = field(default_factory=dict)
     max_num_id: int = 0
     max_drawing_id: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    """What opening the template removed or converted (macros, external links): said on every build."""
 
     @property
     def name(self) -> str:
@@ -179,18 +182,24 @@ def load_template(path: str | Path) -> WordTemplate:
 
 def _prepare(path: Path) -> WordTemplate:
     try:
-        data = path.read_bytes()
-        parts = read_parts(data)
-    except (OSError, NotADocx) as exc:
-        raise TemplateError.at(f"the template is not a Word .docx file ({exc}); save it from Word as "
-                               "'Word Document (*.docx)'", display_path(path)) from None
-    template = WordTemplate(path, parts)
+        data = path.read_bytes() if path.stat().st_size <= package.MAX_DOCX_BYTES else b""
+    except OSError as exc:
+        raise TemplateError.at(f"the template cannot be read ({exc.strerror or exc})", display_path(path)) from None
     # Working out the Jinja sources and the style index means parsing the template's XML with lxml
     # (about 50 ms with lxml's import, each build); a template seen before takes them from the cache,
-    # keyed by the template's bytes, this module's code and lxml's version. Jinja still compiles here:
-    # that is quick, and its compiled code cannot be kept as data.
-    key = key_of("template", hashlib.sha256(data).hexdigest(), code_version(__file__, "lxml"))
-    stored = lookup("templates", key)
+    # keyed by the template's bytes, the code of this module and of the safe opener, and lxml's version.
+    # Jinja still compiles here: that is quick, and its compiled code cannot be kept as data. A cached
+    # template passed the opener's XML checks before (nothing is stored for a template that failed them),
+    # so they are not made again; its limits, and its removal of macros and external links, always apply.
+    key = key_of("template", hashlib.sha256(data).hexdigest(), code_version(__file__, "lxml"),
+                 code_version(package.__file__))
+    stored = lookup("templates", key) if data else None
+    try:
+        opened = open_docx(data if data else path, display_path(path), check_xml=stored is None)
+    except NotADocx as exc:
+        raise TemplateError([_template_hint(p) for p in exc.problems]) from None
+    template = WordTemplate(path, opened.parts, warnings=opened.warnings)
+    parts = opened.parts
     if stored is not None:
         template.restore(json.loads(stored))
     problems: list[Problem] = []
@@ -219,6 +228,13 @@ def _prepare(path: Path) -> WordTemplate:
                                       default=0)
         store("templates", key, json.dumps(template.index()).encode("utf-8"))
     return template
+
+
+def _template_hint(problem: Problem) -> Problem:
+    """A problem opening the template, with what a clerk can do about it."""
+    from dataclasses import replace
+
+    return replace(problem, message=f"the template cannot be used: {problem.message}", rule="template-file")
 
 
 def _near(source: str, line: int | None) -> str:
@@ -275,7 +291,7 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
     if b"{" not in xml:
         return None
     try:
-        root = etree.fromstring(xml)
+        root = etree.fromstring(xml, xml_parser())
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(f"the part is not well-formed XML: {exc}", Position(display_path(path)), part))
         return None
@@ -371,7 +387,7 @@ def _index_styles(template: WordTemplate) -> None:
     xml = template.parts.get("word/styles.xml")
     if xml is None:
         return
-    root = etree.fromstring(xml)
+    root = etree.fromstring(xml, xml_parser())
     raw: dict[str, tuple[Any, str]] = {}
     for s in root.iter(qn("w:style")):
         sid = s.get(qn("w:styleId"))
@@ -403,7 +419,7 @@ def _index_numbering(template: WordTemplate) -> None:
     xml = template.parts.get("word/numbering.xml")
     if xml is None:
         return
-    root = etree.fromstring(xml)
+    root = etree.fromstring(xml, xml_parser())
     for num in root.iter(qn("w:num")):
         num_id = int(num.get(qn("w:numId")))
         abstract = num.find(qn("w:abstractNumId"))
