@@ -11,6 +11,7 @@ which the two parsers place differently.)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportgen.load import MAX_DEPTH, MAX_TEXT, MAX_VALUES, _CONTROL, _CORE_TAGS, _LINE_BREAK_MARK
@@ -34,6 +35,21 @@ def _yaml() -> Any:
         yaml = YAML(typ="safe")  # uses libyaml when ruamel.yaml.clib is installed
         _YAML = yaml if getattr(yaml.Parser, "__name__", "") == "CParser" else False
     return _YAML
+
+
+# libyaml composes a file by calling itself once per level of nesting, in C: thousands of nested
+# brackets overflow the C stack and kill the process (and, in a batch, the other reports in its
+# worker); ruamel's pure parser takes time in the square of the depth. Nesting is at most the
+# brackets plus twice the indentation (a block list may sit at its key's column, nothing else nests
+# without indenting), so a file with few of either -- every real report -- is parsed as it is; any
+# other has its depth measured first (load._deepest). libyaml was seen to compose 8,000 levels safely.
+_SAFE = 250
+_DEEP_INDENT = re.compile(r"^[ \-?:]{%d}" % _SAFE, re.MULTILINE)
+
+
+def may_nest_deeply(text: str) -> bool:
+    """Whether `text` could nest deeper than either parser safely composes (a cheap upper bound)."""
+    return text.count("[") + text.count("{") > _SAFE or _DEEP_INDENT.search(text) is not None
 
 
 def parse_fast(text: str) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:

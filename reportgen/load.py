@@ -83,8 +83,14 @@ def parse_text(text: str, name: str, path: Path | None = None,
         raise ContentError.at("the file is empty: expected a report's fields, starting with `kind:`",
                               name, 1, 1)
     warnings = list(warnings or []) + cleaned
-    from reportgen.fastload import parse_fast
+    from reportgen.fastload import may_nest_deeply, parse_fast
 
+    def too_deep() -> ContentError:
+        return ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
+                               "a report needs only a few levels", name, *(_deepest(text) or (1, 1)))
+
+    if may_nest_deeply(text) and _deepest(text) is not None:
+        raise too_deep()  # before either parser composes it: see fastload.may_nest_deeply
     fast = parse_fast(text)  # libyaml, several times faster; None for anything unusual (see fastload.py)
     if fast is not None:
         plain, values, keys = fast
@@ -94,10 +100,6 @@ def parse_text(text: str, name: str, path: Path | None = None,
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
     keys: dict[PathKey, tuple[int, int]] = {}
     problems: list[Problem] = []
-
-    def too_deep() -> ContentError:
-        return ContentError.at(f"lists or mappings are nested more than {MAX_DEPTH} levels deep: "
-                               "a report needs only a few levels", name, *_deepest(text))
 
     try:
         document = yaml.load(text)
@@ -115,6 +117,27 @@ def parse_text(text: str, name: str, path: Path | None = None,
     if problems:
         raise ContentError(problems)
     return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
+
+
+def _deepest(text: str) -> tuple[int, int] | None:
+    """(line, col) where lists or mappings first nest deeper than MAX_DEPTH, from the parser's events:
+    the event parser keeps its own stack, where composing the file calls itself once per level (and
+    libyaml's event parser, used when installed, takes linear time where the pure one takes quadratic)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except Exception:  # a syntax error before any nesting too deep: the parser will say what it is
+        pass
+    return None
 
 
 def _construction_problem(text: str, exc: Exception, name: str) -> Problem:
@@ -304,6 +327,10 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, problems: list[Pr
 
 
 def _place(lookup: Any, key: Any, fallback: tuple[int, int]) -> tuple[int, int]:
-    """A key's or item's (line, col) from 1, or `fallback` where ruamel kept none (e.g. in !!omap)."""
-    found = lookup(key)
+    """A key's or item's (line, col) from 1, or `fallback` where ruamel kept none (e.g. in !!omap, or a
+    key a merge (`<<: *name`) brought in, which is placed at the mapping that merged it)."""
+    try:
+        found = lookup(key)
+    except (KeyError, IndexError):
+        return fallback
     return (found[0] + 1, found[1] + 1) if found else fallback

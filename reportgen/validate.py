@@ -31,7 +31,7 @@ def validate(loaded: LoadedContent) -> Node:
         raise ContentError([Problem(f"expected a mapping of fields starting with `kind:`, got {describe(values)}",
                                     source.position(()))])
     kind = values.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping cannot even be looked up
         known = ", ".join(KINDS)
         if kind is None:
             message = f"expected `kind:` naming the kind of report ({known}), got nothing"

@@ -173,11 +173,22 @@ def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
             if total > MAX_TOTAL_BYTES:
                 raise _refused(name, "", f"its parts inflate to {total / 2**20:,.0f} MB, more than the "
                                          f"{MAX_TOTAL_BYTES // 2**20} MB allowed")
-            return {info.filename: zf.read(info) for info in entries}
+            return {info.filename: _inflated(zf, info) for info in entries}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError,
             RuntimeError, zlib.error) as exc:
         # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted entry
         raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+
+
+def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One entry, inflated a chunk at a time: zipfile stops at the size the directory declares (judged
+    above) and checks the CRC, but asked for all at once it would first inflate everything the
+    compressed stream holds, however much a lying directory understates it."""
+    chunks = []
+    with zf.open(info) as stream:
+        while chunk := stream.read(1024 * 1024):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _plain_document(parts: dict[str, bytes], name: str, warnings: list[Problem]) -> None:
