@@ -9,14 +9,14 @@ from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, mo
 
 from reportgen.errors import Problem
 from reportgen.model import inline
-from reportgen.model.common import (MonthYear, Node, PathKey, Person, RequiredText, ShorthandNode, Text,
+from reportgen.model.common import (Count, MonthYear, count_number, Node, PathKey, Person, RequiredText, ShorthandNode, Text,
                                     describe, format_path, month_year, rule_error)
 from reportgen.model.statistics import NAME, Definition, Statistics, StatisticError, Value
 
 
 def _operand(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return count_number(value)
     if isinstance(value, str) and NAME.match(value.strip()):
         return value.strip()
     raise rule_error(f"expected a number or the name of a statistic, got {describe(value)}")
@@ -61,7 +61,7 @@ def _shape(value: Any) -> str | None:
 
 # The tags are bracketed so that validate.py drops them from error locations: the user never wrote them.
 StatisticDefinition = Annotated[
-    Union[Annotated[float, Tag("[number]")], Annotated[Formula, Tag("[mapping]")]],
+    Union[Annotated[Count, Tag("[number]")], Annotated[Formula, Tag("[mapping]")]],
     Discriminator(_shape, custom_error_type="statistic",
                   custom_error_message="expected a number, or one of {sum: [...]}, {percent: [part, whole]}, "
                                        "{change: [from, to]}"),
@@ -296,11 +296,33 @@ class AnnualReport(Node):
         for s, section in enumerate(self.sections):
             for i, figure in section.figures():
                 for v, value in enumerate(figure.values):
+                    path = ("sections", s, "narrative", i, "figure", "values", v)
                     if isinstance(value, str) and value not in self.book:
-                        path = ("sections", s, "narrative", i, "figure", "values", v)
                         problems.append(self._problem(path, self._unknown(value)))
+                    elif isinstance(value, str) and (charted := self._charted(value)) is not None:
+                        problems.append(self._problem(path, charted))
+                if figure.chart == "pie" and self._all_zero(figure):
+                    problems.append(self._problem(("sections", s, "narrative", i, "figure", "values"),
+                                                  "a pie chart needs at least one value above 0: every value "
+                                                  "is 0, so there is nothing to draw; use a bar chart"))
             problems.extend(self._answer_problems(s, section))
         return problems
+
+    def _charted(self, name: str) -> str | None:
+        """Why the statistic `name` cannot be a bar or slice of a chart (a negative change), if it cannot."""
+        try:
+            value = self.statistic(name)
+        except StatisticError:
+            return None  # said once, at the statistic
+        if value.number < 0:
+            return f"expected a count (0 or more) to chart, got {name} = {value.shown}"
+        return None
+
+    def _all_zero(self, figure: Figure) -> bool:
+        try:
+            return not any(self.figure_values(figure))
+        except (StatisticError, KeyError):
+            return False  # an unknown or broken statistic: said at the value
 
     def _statistic_problems(self) -> list[Problem]:
         problems = []

@@ -6,6 +6,7 @@ import ast
 import datetime as _dt
 import functools
 import inspect
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Iterator
@@ -167,6 +168,31 @@ def describe(value: Any) -> str:
 def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
     """An error from a content rule; `field` points it at one field of the node being checked."""
     return PydanticCustomError("content_rule", message, {"field": field} if field else {})
+
+
+def count_number(value: Any) -> float:
+    """A number that counts something: finite and not negative (a located error otherwise).
+
+    YAML reads `.nan`, `.inf` and `1e999` as numbers, and Python cannot even turn a 400-digit whole
+    number into one: none of them can be printed as a figure or drawn in a chart.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise rule_error(f"expected a number, got {describe(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if math.isnan(number):
+        raise rule_error("expected a finite number, got .nan (not a number)")
+    if math.isinf(number):
+        raise rule_error("expected a finite number, got a number too large to use")
+    if number < 0:
+        raise rule_error(f"expected a count (0 or more), got {number:g}")
+    return number
+
+
+Count = Annotated[float, BeforeValidator(count_number)]
+"""A count written in the content: a finite number, 0 or more."""
 
 
 def _text(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal, Mapping, Sequence
@@ -84,6 +85,8 @@ class Statistics:
         definition = self.definitions[name]
         operands = [self._operand(o, chain + (name,)) for o in definition.operands]
         value = compute(definition.operation, operands)
+        if not math.isfinite(value.number):  # counts near 1e308 add up to infinity: never print 'inf%'
+            raise StatisticError(f"the statistic {name!r} is too large to work out")
         self._values[name] = value
         return value
 

@@ -79,10 +79,15 @@ def _draw(kind: ChartKind, categories: Sequence[str], values: Sequence[float]) -
     return buffer.getvalue()
 
 
+LITERAL = {"parse_math": False}
+"""Text properties for every label drawn from content: printed as typed. matplotlib would otherwise read
+text between two `$` as mathematics ('$5 and $10' loses its dollars) and refuse text it cannot parse."""
+
+
 def _bar(axes, categories: Sequence[str], values: Sequence[float]) -> None:
     bars = axes.bar(range(len(values)), values, color=BAR_COLOUR, width=0.6)
-    axes.set_xticks(range(len(values)), [str(c) for c in categories])
-    axes.bar_label(bars, labels=[format_count(v) for v in values], padding=3)
+    axes.set_xticks(range(len(values)), [str(c) for c in categories], **LITERAL)
+    axes.bar_label(bars, labels=[format_count(v) for v in values], padding=3, **LITERAL)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylim(0, max(max(values), 1) * 1.15)
     axes.yaxis.get_major_locator().set_params(integer=True)
@@ -93,7 +98,7 @@ def _pie(axes, categories: Sequence[str], values: Sequence[float]) -> None:
     labels = [f"{c}\n{format_count(v)} ({100 * v / total:.1f}%)" for c, v in zip(categories, values)]
     colours = [PIE_COLOURS[i % len(PIE_COLOURS)] for i in range(len(values))]
     axes.pie(values, labels=labels, colors=colours, startangle=90, counterclock=False,
-             wedgeprops={"edgecolor": "white", "linewidth": 1.5})
+             wedgeprops={"edgecolor": "white", "linewidth": 1.5}, textprops=LITERAL)
     axes.set_aspect("equal")
 
 
