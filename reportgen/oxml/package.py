@@ -113,10 +113,10 @@ def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         said = re.sub(r", line \d+, column \d+$", "", exc.msg or "")
-        raise _refused(name, part, f"line {line}, column {col}: not well-formed XML ({said}): the file is "
+        raise _refused(name, part, f"line {line}, column {col}: the part is not well-formed XML ({said}): the file is "
                                    "damaged; open it in Word and save it again") from None
     except ValueError as exc:  # e.g. a Unicode string with an encoding declaration
-        raise _refused(name, part, f"not well-formed XML ({exc})") from None
+        raise _refused(name, part, f"the part is not well-formed XML ({exc})") from None
     if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
         line = data[:data.find(b"<!DOCTYPE")].count(b"\n") + 1 if b"<!DOCTYPE" in data else 1
         raise _refused(name, part, f"line {line}: the XML holds a document type declaration (<!DOCTYPE>), "
