@@ -158,11 +158,24 @@ def _unreadable(path: Path) -> str:
 
     from reportgen.oxml.package import NotADocx, read_parts
 
+    from reportgen.scan import scan_parts
+
     try:
         if path.suffix.lower() == ".pdf":
-            pdf_page_count(path)
+            from pypdf import PdfReader
+
+            for number, page in enumerate(PdfReader(str(path)).pages, start=1):
+                box = page.mediabox
+                if not (float(box.width) > 0 and float(box.height) > 0):  # nan too
+                    return f"not a usable PDF: page {number} has no size (its page box is {box.width} x {box.height})"
         else:
-            read_parts(path, path.name)
+            # review comments and tracked changes never go into a pack: what a reviewer wrote is not published
+            unpublishable = [p for p in scan_parts(read_parts(path, path.name), path)
+                             if p.rule in ("comments", "tracked-changes") and p.severity == "error"]
+            if unpublishable:
+                return (f"it holds review comments or tracked changes ({unpublishable[0].path}: "
+                        f"{unpublishable[0].message}); in Word, delete the comments and accept or reject "
+                        "the changes, then save it")
     except NotADocx as exc:
         return "; ".join(f"{p.path + ': ' if p.path else ''}{p.message}" for p in exc.problems)
     except (ContentError, PyPdfError, OSError, ValueError) as exc:
