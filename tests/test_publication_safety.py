@@ -243,3 +243,62 @@ def test_build_warns_when_the_template_would_leak(project: Path) -> None:
     assert run.status == 0, run.err
     assert ("build/committee-cover-2020-02-qa-audits.docx: warning: word/document.xml: hidden text (Font > Hidden) "
             "[hidden-text]") in run.err
+
+
+# -- what a document keeps out of sight (issue 19): each found by the scan, and so refused by `check` -------
+
+def _styled_hidden(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """A paragraph style made hidden (Font > Hidden in the style), and a paragraph in it."""
+    styles = parts["word/styles.xml"]
+    style = (b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="Secret"><w:name w:val="Secret note"/>'
+             b'<w:rPr><w:vanish/></w:rPr></w:style>')
+    derived = (b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="Secret2"><w:name w:val="Secret child"/>'
+               b'<w:basedOn w:val="Secret"/></w:style>')
+    parts = {**parts, "word/styles.xml": styles.replace(b"</w:styles>", style + derived + b"</w:styles>")}
+    return _edit(parts, "word/document.xml", b"<w:body>",
+                 b'<w:body><w:p><w:pPr><w:pStyle w:val="Secret2"/></w:pPr><w:r><w:t>Exempt note</w:t></w:r></w:p>')
+
+
+OUT_OF_SIGHT = {
+    "moved-from text": (lambda p: _edit(p, "word/document.xml", b"<w:r><w:t",
+                                        b'<w:moveFrom w:id="7" w:author="x"><w:r><w:t>old place</w:t></w:r>'
+                                        b"</w:moveFrom><w:r><w:t"), "tracked-changes"),
+    "text hidden through a style": (_styled_hidden, "hidden-text"),
+    "document variables": (lambda p: _edit(p, "word/settings.xml", b"</w:settings>",
+                                           b'<w:docVars><w:docVar w:name="Owner" w:val="J Smith"/></w:docVars>'
+                                           b"</w:settings>"), "hidden-data"),
+    "people.xml": (lambda p: {**p, "word/people.xml": (
+        b'<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">'
+        b'<w15:person w15:author="Jane Reviewer"/></w15:people>')}, "personal-metadata"),
+    "a path in customXml (UTF-16)": (lambda p: {**p, "customXml/item1.xml": (
+        '<?xml version="1.0" encoding="utf-16"?><p>C:\\Users\\jsmith\\Documents\\draft.docx</p>'
+        .encode("utf-16"))}, "machine-path"),
+    "a forward-slash Windows path": (lambda p: {**p, "customXml/item1.xml": b"<p>D:/Reports/x/draft.docx</p>"},
+                                     "machine-path"),
+    "attachedTemplate, not self-closing": (lambda p: _edit(p, "word/settings.xml", b"</w:settings>",
+                                                           b'<w:attachedTemplate r:id="rId9"></w:attachedTemplate>'
+                                                           b"</w:settings>"), "machine-path"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUT_OF_SIGHT))
+def test_scan_finds_what_is_out_of_sight(case: str, clean_parts: dict[str, bytes]) -> None:
+    leak, rule = OUT_OF_SIGHT[case]
+    found = scan_parts(leak(clean_parts), Path("cover.docx"))
+    assert {p.rule for p in found} == {rule}, found
+    assert all(p.severity == "error" for p in found)
+
+
+def test_a_style_that_is_not_hidden_is_not_reported(clean_parts: dict[str, bytes]) -> None:
+    parts = _styled_hidden(clean_parts)
+    parts["word/styles.xml"] = parts["word/styles.xml"].replace(b"<w:vanish/>", b'<w:vanish w:val="0"/>')
+    assert scan_parts(parts, Path("cover.docx")) == []
+
+
+def test_built_outputs_drop_the_attached_template_and_document_variables(clean_parts: dict[str, bytes]) -> None:
+    from reportgen.oxml.properties import set_properties
+
+    leaky = OUT_OF_SIGHT["document variables"][0](OUT_OF_SIGHT["attachedTemplate, not self-closing"][0](clean_parts))
+    props = DocumentProperties("A title", "An author", _dt.date(2020, 2, 10))
+    settings = set_properties(dict(leaky), props)["word/settings.xml"]
+    assert b"attachedTemplate" not in settings and b"docVar" not in settings

@@ -60,7 +60,10 @@ def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[s
     set_custom(parts, props.custom)
     if "word/settings.xml" in parts:
         settings = parts["word/settings.xml"].decode("utf-8")
-        settings = re.sub(r"<w:attachedTemplate [^>]*/>", "", settings)
+        # the template a document was made from (a path on someone's machine), written either way Word may
+        # and document variables (values a macro stored, unseen): neither belongs in a report
+        settings = re.sub(r"<w:attachedTemplate\b[^>]*/>|<w:attachedTemplate\b[^>]*>.*?</w:attachedTemplate>"
+                          r"|<w:docVars\b[^>]*/>|<w:docVars\b[^>]*>.*?</w:docVars>", "", settings, flags=re.DOTALL)
         parts["word/settings.xml"] = settings.encode("utf-8")
     return parts
 
