@@ -108,21 +108,24 @@ def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
     """
     from lxml import etree
 
-    try:
-        root = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (0, 0)
-        said = re.sub(r", line \d+, column \d+$", "", exc.msg or "")
-        raise _refused(name, part, f"line {line}, column {col}: the part is not well-formed XML ({said}): the file is "
-                                   "damaged; open it in Word and save it again") from None
-    except ValueError as exc:  # e.g. a Unicode string with an encoding declaration
-        raise _refused(name, part, f"the part is not well-formed XML ({exc})") from None
-    if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
-        line = data[:data.find(b"<!DOCTYPE")].count(b"\n") + 1 if b"<!DOCTYPE" in data else 1
-        raise _refused(name, part, f"line {line}: the XML holds a document type declaration (<!DOCTYPE>), "
-                                   "which Word never writes: it can define entities that expand without "
-                                   "limit; open the file in Word and save it again")
-    return root
+    dtd = data.find(b"<!DOCTYPE")  # refused before parsing: libxml2 would read the entities it declares
+    if dtd < 0:
+        try:
+            root = etree.fromstring(data, xml_parser())
+        except etree.XMLSyntaxError as exc:
+            line, col = exc.position if exc.position else (0, 0)
+            said = re.sub(r", line \d+, column \d+$", "", exc.msg or "")
+            raise _refused(name, part, f"line {line}, column {col}: the part is not well-formed XML ({said}): the "
+                                       "file is damaged; open it in Word and save it again") from None
+        except ValueError as exc:  # e.g. a Unicode string with an encoding declaration
+            raise _refused(name, part, f"the part is not well-formed XML ({exc})") from None
+        info = root.getroottree().docinfo
+        if not info.doctype and info.internalDTD is None:
+            return root
+    line = data[:dtd].count(b"\n") + 1 if dtd >= 0 else 1  # (a DOCTYPE in UTF-16 is found only by parsing)
+    raise _refused(name, part, f"line {line}: the XML holds a document type declaration (<!DOCTYPE>), which "
+                               "Word never writes: it can define entities that expand without limit; open the "
+                               "file in Word and save it again")
 
 
 _PARSER: Any = None  # one parser: lxml keeps a copy per thread
@@ -148,9 +151,9 @@ def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
     """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
     try:
         if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {MAX_DOCX_BYTES // 2**20} MB")
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
         if isinstance(source, bytes) and len(source) > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {MAX_DOCX_BYTES // 2**20} MB")
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             entries = [info for info in zf.infolist() if not info.is_dir()]
             if len(entries) > MAX_PARTS:
@@ -165,19 +168,23 @@ def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
                 seen.add(info.filename)
                 total += info.file_size
                 if info.file_size > MAX_PART_BYTES:
-                    raise _refused(name, info.filename, f"the part inflates to {info.file_size / 2**20:,.0f} MB, "
-                                                        f"more than the {MAX_PART_BYTES // 2**20} MB allowed")
+                    raise _refused(name, info.filename, f"the part inflates to {_size(info.file_size)}, "
+                                                        f"more than the {_size(MAX_PART_BYTES)} allowed")
                 if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise _refused(name, info.filename, f"the part inflates {info.file_size // max(info.compress_size, 1):,} "
                                                         f"times (more than {MAX_RATIO}): a zip bomb")
             if total > MAX_TOTAL_BYTES:
-                raise _refused(name, "", f"its parts inflate to {total / 2**20:,.0f} MB, more than the "
-                                         f"{MAX_TOTAL_BYTES // 2**20} MB allowed")
+                raise _refused(name, "", f"its parts inflate to {_size(total)}, more than the "
+                                         f"{_size(MAX_TOTAL_BYTES)} allowed")
             return {info.filename: _inflated(zf, info) for info in entries}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError,
             RuntimeError, zlib.error) as exc:
         # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted entry
         raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count / 1024:,.0f} kB"
 
 
 def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
