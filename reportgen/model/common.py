@@ -171,7 +171,7 @@ def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
 
 
 def count_number(value: Any) -> float:
-    """A number that counts something: finite and not negative (a located error otherwise).
+    """A number that counts something: finite, not negative, at most MAX_COUNT (a located error otherwise).
 
     YAML reads `.nan`, `.inf` and `1e999` as numbers, and Python cannot even turn a 400-digit whole
     number into one: none of them can be printed as a figure or drawn in a chart.
@@ -188,7 +188,13 @@ def count_number(value: Any) -> float:
         raise rule_error("expected a finite number, got a number too large to use")
     if number < 0:
         raise rule_error(f"expected a count (0 or more), got {number:g}")
+    if number > MAX_COUNT:  # beyond this, sums lose whole units and a chart's scale overflows
+        raise rule_error(f"expected a count no larger than {MAX_COUNT:,.0f}, got {number:g}")
     return number
+
+
+MAX_COUNT = 1e15
+"""The largest count content may give: a thousand million million (every whole number up to it is exact)."""
 
 
 Count = Annotated[float, BeforeValidator(count_number)]
