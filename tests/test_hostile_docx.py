@@ -6,15 +6,14 @@ with a warning. Through the command line, each refusal is a located exit 2 that 
 from __future__ import annotations
 
 import io
-import struct
 import tracemalloc
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
 
 from conftest import CASES, ROOT, reportgen, snapshot
+from docx_strategies import zipped as raw_zip
 from reportgen.errors import NotADocx
 from reportgen.oxml import package
 from reportgen.oxml.package import MAIN, open_docx, pack, read_parts
@@ -33,25 +32,6 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
 @pytest.fixture(scope="module")
 def factory() -> dict[str, bytes]:
     return read_parts(FACTORY)
-
-
-def raw_zip(entries: dict[str, bytes], declared: dict[str, int] | None = None) -> bytes:
-    """A zip written by hand, so that its directory can state any inflated size (`declared`)."""
-    local, central, offset = [], [], 0
-    for name, data in entries.items():
-        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-        compressed = compressor.compress(data) + compressor.flush()
-        encoded = name.encode()
-        size = (declared or {}).get(name, len(data))
-        fields = (20, 0, 8, 0, 33, zlib.crc32(data), len(compressed), size, len(encoded))
-        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + encoded
-        central.append(struct.pack("<IH", 0x02014B50, 20) + struct.pack("<HHHHHIIIHH", *fields, 0)
-                       + struct.pack("<HHHII", 0, 0, 0, 0, offset) + encoded)
-        local.append(header + compressed)
-        offset += len(header) + len(compressed)
-    directory = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
-    return b"".join(local) + directory + end
 
 
 def _with(parts: dict[str, bytes], **changes: bytes) -> dict[str, bytes]:

@@ -3,7 +3,9 @@ parts read in order, and written back byte-for-byte reproducibly."""
 
 from __future__ import annotations
 
+import html
 import io
+import posixpath
 import re
 import struct
 import zipfile
@@ -11,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
+from urllib.parse import unquote
 
 from reportgen.errors import NotADocx, Position, Problem
 
@@ -96,8 +99,8 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     if any(t in types for t in _CONVERTED_MAIN) or any(m.encode() in types for m in _MACRO_TYPES) or \
             any(m.lower() in p.lower() for p in parts for m in _MACRO_TYPES):
         _plain_document(parts, name, warnings)
-    for part in [p for p in parts if p.endswith(".rels") and b"External" in parts[p]]:
-        _drop_external(parts, part, name, warnings)
+    for part in [p for p in parts if p.endswith(".rels") and _unsafe_targets(parts, p)]:
+        _drop_relationships(parts, part, name, warnings)
     return Package(parts, warnings)
 
 
@@ -233,18 +236,48 @@ def _plain_document(parts: dict[str, bytes], name: str, warnings: list[Problem])
                             "warning", "macros-removed"))
 
 
-def _drop_external(parts: dict[str, bytes], rels_part: str, name: str, warnings: list[Problem]) -> None:
-    """Remove the external relationships of `rels_part` other than web and mail links, and the references
-    to them in the part they belong to, so nothing opening the output can fetch a file from elsewhere."""
+_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _unsafe_targets(parts: dict[str, bytes], rels_part: str) -> bool:
+    """Whether `rels_part` has a relationship _drop_relationships removes (read without an XML parser: this
+    runs on every part of every .docx opened, and almost always finds nothing)."""
+    for found in _RELATIONSHIP.finditer(parts[rels_part]):
+        attributes = {m.group(1): (m.group(2) or m.group(3) or b"").decode("utf-8", "replace")
+                      for m in _ATTRIBUTE.finditer(found.group(1))}
+        if _unsafe(parts, rels_part, html.unescape(attributes.get(b"Type", "")),
+                   html.unescape(attributes.get(b"Target", "")), attributes.get(b"TargetMode", "")):
+            return True
+    return False
+
+
+def _unsafe(parts: dict[str, bytes], rels_part: str, kind: str, target: str, mode: str) -> str:
+    """Why a relationship may not stay ('' when it may): external, other than a web or mail link; or
+    internal, to a part the package does not hold (a path on someone's disk, or a part taken out)."""
+    if mode == "External":
+        return "" if kind == _HYPERLINK and _SAFE_LINK.match(target.strip()) else "external"
+    folder = _owner(rels_part).rpartition("/")[0]
+    part = posixpath.normpath(unquote(target) if target.startswith("/") else
+                              posixpath.join("/" + folder, unquote(target))).lstrip("/")
+    return "" if part in parts else "missing"
+
+
+def _drop_relationships(parts: dict[str, bytes], rels_part: str, name: str, warnings: list[Problem]) -> None:
+    """Remove the relationships of `rels_part` that point outside the package (other than web and mail
+    links) or at parts it does not hold, and the references to them in the part they belong to: nothing
+    opening the output can fetch a file from elsewhere, and no reader trips on a missing part."""
     root = parse_xml(parts[rels_part], name, rels_part)
     dropped: dict[str, str] = {}
+    missing: list[str] = []
     for rel in list(root):
-        if rel.get("TargetMode") != "External":
-            continue
         target = rel.get("Target", "")
-        if rel.get("Type") == _HYPERLINK and _SAFE_LINK.match(target.strip()):
+        why = _unsafe(parts, rels_part, rel.get("Type", ""), target, rel.get("TargetMode", ""))
+        if not why:
             continue
         dropped[rel.get("Id", "")] = f"{rel.get('Type', '').rsplit('/', 1)[-1]} {target[:60]!r}"
+        if why == "missing":
+            missing.append(dropped[rel.get("Id", "")])
         root.remove(rel)
     if not dropped:
         return
@@ -260,9 +293,15 @@ def _drop_external(parts: dict[str, bytes], rels_part: str, name: str, warnings:
                     if not element.attrib and len(element) == 0 and element.getparent() is not None:
                         element.getparent().remove(element)
         parts[owner] = _serialised(document)
-    warnings.append(Problem(f"external link(s) removed ({'; '.join(dropped.values())}): a document may not "
-                            "fetch files from elsewhere when it is opened; embed pictures instead of linking them",
-                            Position(name), rels_part, "warning", "external-removed"))
+    if len(missing) < len(dropped):
+        external = [what for what in dropped.values() if what not in missing]
+        warnings.append(Problem(f"external link(s) removed ({'; '.join(external)}): a document may not fetch "
+                                "files from elsewhere when it is opened; embed pictures instead of linking them",
+                                Position(name), rels_part, "warning", "external-removed"))
+    if missing:
+        warnings.append(Problem(f"link(s) to parts the file does not hold removed ({'; '.join(missing)}): the "
+                                "file is damaged; open it in Word and save it again", Position(name), rels_part,
+                                "warning", "missing-part"))
 
 
 def _owner(rels_part: str) -> str:
