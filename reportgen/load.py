@@ -163,6 +163,11 @@ def _construction_problem(text: str, exc: Exception, name: str) -> Problem:
                     return Problem("expected a field name, got a list or mapping used as a key: "
                                    "write a plain name", Position(name, mark.line + 1, mark.column + 1))
                 stack.append(value)
+        elif isinstance(node, ScalarNode) and len(node.value) > 4000 and node.value.lstrip("+-").isdigit():
+            # Python will not turn more than 4,300 digits into a number (it would take quadratic time)
+            mark = node.start_mark
+            return Problem(f"expected a number of sensible size, got one with {len(node.value):,} digits",
+                           Position(name, mark.line + 1, mark.column + 1))
         elif isinstance(node.value, list):
             stack.extend(node.value)
     return Problem(f"not valid YAML: {exc}", Position(name, 1, 1))

@@ -127,6 +127,11 @@ def test_merge_keys_beside_own_keys_are_located(text: str) -> None:
     assert "given.yaml:" in said
 
 
+def test_a_number_python_will_not_read_is_located() -> None:
+    said = _refused(_annual(("  contacts_other: 6", "  contacts_other: 1" + "0" * 5000)))
+    assert "given.yaml:14:19: error: expected a number of sensible size, got one with 5,001 digits" in said
+
+
 @pytest.mark.parametrize("kind", ["[annual]", "{a: b}", "7", "yes"])
 def test_kind_that_is_not_text(kind: str) -> None:
     said = _refused(f"kind: {kind}\n")

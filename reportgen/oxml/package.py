@@ -84,7 +84,8 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
     parts = _unzipped(source, name)
-    if "[Content_Types].xml" not in parts or "word/document.xml" not in parts:
+    if "[Content_Types].xml" not in parts or "word/document.xml" not in parts or \
+            not re.search(rb"""Target\s*=\s*["']/?word/document\.xml["']""", parts.get("_rels/.rels", b"")):
         raise _refused(name, "", "it has no word/document.xml: not a Word document; save it from Word "
                                  "as 'Word Document (*.docx)'")
     if check_xml:
@@ -289,9 +290,11 @@ def _drop_relationships(parts: dict[str, bytes], rels_part: str, name: str, warn
             for attribute in [a for a in element.attrib if a.startswith("{" + _R_NS + "}")]:
                 if element.get(attribute) in dropped:
                     del element.attrib[attribute]
-                    # an element that only pointed at the target (w:attachedTemplate, w:subDoc) goes too
-                    if not element.attrib and len(element) == 0 and element.getparent() is not None:
+                    # an element that only points (w:attachedTemplate, w:headerReference, a:blip, w:subDoc)
+                    # goes too; one that holds more (w:hyperlink and its text) stays, pointing nowhere
+                    if len(element) == 0 and element.getparent() is not None:
                         element.getparent().remove(element)
+                        break
         parts[owner] = _serialised(document)
     if len(missing) < len(dropped):
         external = [what for what in dropped.values() if what not in missing]
