@@ -304,3 +304,45 @@ def test_every_factory_template_and_seed_opens_unchanged() -> None:
         opened = open_docx(path)
         assert opened.parts == raw and opened.warnings == [], path
     assert CASES.is_dir()
+
+
+def _linked_picture(parts: dict[str, bytes], target: str) -> dict[str, bytes]:
+    """A DrawingML picture linked (a:blip r:link), not embedded: LibreOffice loads such a file when it opens
+    the document."""
+    from reportgen.oxml.xml import picture
+
+    rels = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/officeDocument/'
+                             b'2006/relationships/image" Target="' + target.encode() + b'" TargetMode="External"/>'
+                             b"</Relationships>")
+    drawing = picture("rIdLink", 990, "linked", "A linked picture", 914400 * 3, 914400 * 2).replace(
+        'r:embed="rIdLink"', 'r:link="rIdLink"').replace("<w:drawing>", (
+            '<w:drawing xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'))
+    document = parts["word/document.xml"].replace(b"<w:body>", b"<w:body><w:p>" + drawing.encode() + b"</w:p>", 1)
+    return {**parts, "word/_rels/document.xml.rels": rels, "word/document.xml": document}
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None or __import__("shutil").which("pdfimages") is None,
+                    reason="needs LibreOffice and poppler")
+def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, factory: dict[str, bytes]) -> None:
+    from reportgen.render import charts
+
+    secret = project / "outside" / "secret.png"
+    secret.parent.mkdir()
+    secret.write_bytes(charts._draw("bar", ["Private"], [1]))
+    linked = _linked_picture(factory, secret.as_uri())
+    # the control: LibreOffice, given the template as it is, draws the file from this machine's disk
+    (project / "raw.docx").write_bytes(pack(linked))
+    assert reportgen("pdf", "raw.docx", cwd=project).status == 0
+    images = __import__("subprocess").run(["pdfimages", "-list", str(project / "raw.pdf")], capture_output=True,
+                                          text=True).stdout.splitlines()[2:]
+    assert images, "LibreOffice no longer loads linked pictures: this test shows nothing"
+    _template(project, linked)
+    run = reportgen("build", "--pdf", f"content/{NAME}.yaml", cwd=project)
+    assert run.status == 0, run.err
+    assert "external link(s) removed (image 'file://" in run.err
+    images = __import__("subprocess").run(["pdfimages", "-list", str(project / "build" / f"{NAME}.pdf")],
+                                          capture_output=True, text=True).stdout.splitlines()[2:]
+    assert images == [], images
