@@ -98,7 +98,8 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
         raise _refused(name, "[Content_Types].xml", "the main part is not a Word document's: save it from Word "
                                                    "as 'Word Document (*.docx)'")
     if any(t in types for t in _CONVERTED_MAIN) or any(m.encode() in types for m in _MACRO_TYPES) or \
-            any(m.lower() in p.lower() for p in parts for m in _MACRO_TYPES):
+            any(m.lower() in p.lower() for p in parts for m in _MACRO_TYPES) or \
+            any(m.encode() in parts[p] for p in parts if p.endswith(".rels") for m in _MACRO_TYPES):
         _plain_document(parts, name, warnings)
     for part in [p for p in parts if p.endswith(".rels") and _unsafe_targets(parts, p)]:
         _drop_relationships(parts, part, name, warnings)
@@ -217,10 +218,9 @@ def _plain_document(parts: dict[str, bytes], name: str, warnings: list[Problem])
             if entry.get("Extension") is None:
                 tree.remove(entry)
     parts["[Content_Types].xml"] = _serialised(tree)
-    if not macros:
-        return
     for part in macros:
         parts.pop(part, None)
+    links = 0
     for part in [p for p in parts if p.endswith(".rels")]:
         rels = parts[part]
         if not any(m.encode() in rels for m in _MACRO_TYPES) and not any(
@@ -231,9 +231,12 @@ def _plain_document(parts: dict[str, bytes], name: str, warnings: list[Problem])
             kind, target = rel.get("Type", ""), rel.get("Target", "")
             if any(m in kind for m in _MACRO_TYPES) or any(target.endswith(m.rsplit("/", 1)[-1]) for m in macros):
                 root.remove(rel)
+                links += 1
         parts[part] = _serialised(root)
-    warnings.append(Problem(f"macros removed ({', '.join(macros)}): reportgen never runs or copies macros; "
-                            "save the file as 'Word Document (*.docx)'", Position(name), "",
+    if not macros and not links:
+        return
+    warnings.append(Problem(f"macros removed ({', '.join(macros) or 'a link to them'}): reportgen never runs or "
+                            "copies macros; save the file as 'Word Document (*.docx)'", Position(name), "",
                             "warning", "macros-removed"))
 
 
