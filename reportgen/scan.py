@@ -24,7 +24,9 @@ _ABSOLUTE_PATH = re.compile(
     r"file:/{1,3}\w|\b[A-Za-z]:(?:\\{1,2}|/)[A-Za-z][\w .$-]*[\\/]|\\\\[\w.-]+\\[\w$]"
     rf"|(?<![\w.:/])/(?:{'|'.join(_PATH_FOLDERS)})/")
 # substrings every match contains: finding none (plain substring search is fast) skips the regex
-_PATH_HINTS = ("file:/", ":\\", ":/", "\\\\", *(f"/{folder}/" for folder in _PATH_FOLDERS))
+_PATH_HINTS = ("file:/", ":\\", "\\\\", *(f"/{folder}/" for folder in _PATH_FOLDERS))
+# a drive written with a forward slash (D:/Reports/): ':/' alone is in every namespace ('http://')
+_DRIVE_SLASH = re.compile(r":/[A-Za-z]")
 _STREAM = re.compile(r"stream\r?\n.*?endstream", re.DOTALL)
 _TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#|\}\}|%\}")
 # Every build scans its parts. A part is parsed only when its raw XML holds something a finding
@@ -37,7 +39,7 @@ POPPLER_HINT = "install poppler: `sudo apt-get install poppler-utils` (Debian/Ub
 
 def machine_path(text: str) -> re.Match | None:
     """The first absolute path (or file: URL) in `text`."""
-    if not any(hint in text for hint in _PATH_HINTS):
+    if not any(hint in text for hint in _PATH_HINTS) and not _DRIVE_SLASH.search(text):
         return None
     return _ABSOLUTE_PATH.search(text)
 
