@@ -152,6 +152,25 @@ def test_paths_are_confined_to_the_content_folder(editor: dict, name: str) -> No
     assert (editor["folder"] / "outside.yaml").read_text() == "kind: cover\n"
 
 
+def test_new_build_and_download_from_the_page_api(editor: dict) -> None:
+    status, body, _ = _request(editor, "/api/new", data={"kind": "cover", "name": "budget-2020-03"})
+    assert status == 200, body
+    made = editor["folder"] / "content" / "budget-2020-03.yaml"
+    assert made.read_text().startswith("# yaml-language-server: $schema=")  # the same skeleton as `new`
+    assert _request(editor, "/api/new", data={"kind": "cover", "name": "../escape"})[0] == 400
+    status, body, _ = _request(editor, "/api/build", data={"name": COVER, "pdf": False})
+    assert status == 200, body
+    written = json.loads(body)["written"]
+    assert written == ["committee-cover-2020-02-qa-audits.docx"]
+    assert (editor["folder"] / "build" / written[0]).is_file()
+    # downloads need the page's cookie, and only reach build/
+    assert _request(editor, f"/download?name={written[0]}")[0] == 403
+    cookie = {"Cookie": f"reportgen_token={editor['token']}"}
+    status, data, _ = _request(editor, f"/download?name={written[0]}", headers=cookie)
+    assert status == 200 and data[:2] == b"PK"
+    assert _request(editor, "/download?name=../content/" + COVER, headers=cookie)[0] == 404
+
+
 def test_saving_over_a_file_changed_on_disk_is_refused_with_the_current_version(editor: dict) -> None:
     _, body, _ = _request(editor, f"/api/file?name={COVER}")
     opened = json.loads(body)

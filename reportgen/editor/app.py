@@ -81,6 +81,9 @@ def create_app(workspace: Workspace, token: str, port: int) -> "SecurityHeaders"
                                      "current": _safe_open(workspace, name)}, status_code=409)
             except ReportgenError as exc:
                 return JSONResponse({"problems": [_problem(p) for p in exc.problems]}, status_code=400)
+            except Exception as exc:  # a bug: say so on the page, as the command line does
+                message = f"internal error: {type(exc).__name__}: {exc} (this is a reportgen bug)"
+                return JSONResponse({"problems": [{"message": message}]}, status_code=500)
         return endpoint
 
     async def index(request: Request) -> Response:

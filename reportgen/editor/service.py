@@ -84,8 +84,8 @@ class Workspace:
     """The content folder the editor serves, and the build folder it writes to."""
 
     def __init__(self, content: Path, build: Path, templates: Path | None = None) -> None:
-        self.content = Path(content).resolve()
-        self.build = Path(build).resolve()
+        self.content_dir = Path(content).resolve()
+        self.build_dir = Path(build).resolve()
         self.templates = templates
         self._positions: tuple[tuple, Any] = ((), None)
 
@@ -94,10 +94,10 @@ class Workspace:
     def content_path(self, name: str, *, must_exist: bool = True) -> Path:
         """`name` (relative to the content folder) as a path inside it: no `..`, no absolute path, no link
         leading out, only .yaml files."""
-        return self._inside(self.content, name, CONTENT_SUFFIXES, must_exist)
+        return self._inside(self.content_dir, name, CONTENT_SUFFIXES, must_exist)
 
     def output_path(self, name: str) -> Path:
-        return self._inside(self.build, name, OUTPUT_SUFFIXES, True)
+        return self._inside(self.build_dir, name, OUTPUT_SUFFIXES, True)
 
     @staticmethod
     def _inside(folder: Path, name: str, suffixes: tuple[str, ...], must_exist: bool) -> Path:
@@ -117,14 +117,14 @@ class Workspace:
     def files(self) -> list[dict[str, str]]:
         """Every content file, with its kind when it says one."""
         found = []
-        for path in sorted(self.content.rglob("*")):
+        for path in sorted(self.content_dir.rglob("*")):
             if path.suffix.lower() not in CONTENT_SUFFIXES or not path.is_file():
                 continue
-            if not path.resolve().is_relative_to(self.content):
+            if not path.resolve().is_relative_to(self.content_dir):
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
             kind = re.search(r"^kind:\s*['\"]?(\w+)", text, re.MULTILINE)
-            found.append({"name": path.relative_to(self.content).as_posix(), "kind": kind.group(1) if kind else ""})
+            found.append({"name": path.relative_to(self.content_dir).as_posix(), "kind": kind.group(1) if kind else ""})
         return found
 
     # --- reading -------------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ class Workspace:
             copy = path.with_name(f"{path.stem}.mine-{number}{path.suffix}")
             if not copy.exists():
                 write_bytes(text.encode("utf-8"), copy)
-                return {"name": copy.relative_to(self.content).as_posix()}
+                return {"name": copy.relative_to(self.content_dir).as_posix()}
         raise OutputError.at("too many saved copies beside the file", name)
 
     def new(self, kind: str, name: str) -> dict[str, Any]:
@@ -238,20 +238,20 @@ class Workspace:
 
         if kind not in kind_names():
             raise ContentError.at(f"expected a kind ({', '.join(kind_names())}), got {kind!r}")
-        written = new_content(kind, name, self.content, schemas=self.content.parent / "schemas")
-        return {"name": written[0].relative_to(self.content).as_posix()}
+        written = new_content(kind, name, self.content_dir, schemas=self.content_dir.parent / "schemas")
+        return {"name": written[0].relative_to(self.content_dir).as_posix()}
 
     def build(self, name: str, pdf: bool = False) -> dict[str, Any]:
         """Build the saved file into the build folder (and its PDF): what was written, and warnings."""
         from reportgen.build import build_one
 
-        result = build_one(self.content_path(name), self.build, templates=self.templates, force=False)
+        result = build_one(self.content_path(name), self.build_dir, templates=self.templates, force=False)
         written = [result.output] if result.output else []
         if pdf and result.output is not None:
             from reportgen.publish import convert
 
             written += [c.output for c in convert([result.output])]
-        return {"written": [p.relative_to(self.build).as_posix() for p in written],
+        return {"written": [p.relative_to(self.build_dir).as_posix() for p in written],
                 "findings": [Finding.of(p).__dict__ for p in result.warnings]}
 
     def redline(self, name: str, against: str) -> dict[str, Any]:
@@ -259,11 +259,11 @@ class Workspace:
         from reportgen.redline import redline_files
 
         path = self.content_path(name)
-        out = self.build / f"{path.stem}.redline.docx"
+        out = self.build_dir / f"{path.stem}.redline.docx"
         if against != "committed":
             raise ContentError.at(f"expected 'committed', got {against!r}")
         result = redline_files([path], out, since="HEAD", templates=self.templates)
-        return {"written": [result.output.relative_to(self.build).as_posix()], "changes": result.changes or []}
+        return {"written": [result.output.relative_to(self.build_dir).as_posix()], "changes": result.changes or []}
 
     def download(self, name: str) -> Path:
         return self.output_path(name)
