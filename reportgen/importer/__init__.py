@@ -9,6 +9,7 @@ an `unmapped:` comment block holding what found no field, so nothing is dropped 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from reportgen.errors import ContentError
 from reportgen.importer.common import Import
@@ -44,13 +45,27 @@ def import_blocks(blocks: list[Block], kind: str | None, name: str) -> Import:
     return found
 
 
+def unreadable_as_content(read: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    """The parts `read` gives; a damaged or unsafe file (the safe opener's NotADocx, located by file, part and
+    line) said as a Word document that cannot be read."""
+    from dataclasses import replace
+
+    from reportgen.errors import NotADocx
+
+    try:
+        return read()
+    except NotADocx as exc:
+        raise ContentError([replace(p, message=f"cannot read it as a Word document: {p.message}")
+                            for p in exc.problems]) from None
+
+
 def import_docx(path: Path, kind: str | None = None, *, accept: bool = True) -> Import:
     """Read FILE.docx (from anywhere: opened with the safe opener) into content values."""
     from reportgen.load import display_path
     from reportgen.oxml.package import read_parts
 
     name = display_path(Path(path))
-    parts = read_parts(Path(path), name)  # a damaged or unsafe file: a located NotADocx (file, part, line)
+    parts = unreadable_as_content(lambda: read_parts(Path(path), name))
     if "word/document.xml" not in parts:
         raise ContentError.at("cannot read it as a Word document: it has no main document part", name)
     return import_blocks(read_blocks(parts, accept=accept), kind, name)

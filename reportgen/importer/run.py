@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import ContentError, OutputError, Problem
-from reportgen.importer import import_blocks, import_docx
+from reportgen.importer import import_blocks, import_docx, unreadable_as_content
 from reportgen.importer.common import Import
 
 
@@ -71,7 +71,7 @@ def fold_into(docx: Path, content: Path, *, accept: bool = True) -> Folded:
     report, _ = read_report(content)
     kind = report.kind  # type: ignore[attr-defined]
     built = import_blocks(read_blocks(render(report, template_path(report)), accept=True), kind, name)
-    edited_parts = read_parts(Path(docx), display_path(docx))  # or a located NotADocx (file, part, line)
+    edited_parts = unreadable_as_content(lambda: read_parts(Path(docx), display_path(docx)))
     edited = import_blocks(read_blocks(edited_parts, accept=accept), kind, display_path(docx))
     problems = _unmappable(built, edited, display_path(docx))
     text = content.read_text(encoding="utf-8")
