@@ -133,7 +133,7 @@ def _numbering(doc) -> None:
         for lvl in range(9):
             fmt, text, indent = levels[min(lvl, len(levels) - 1)]
             indent += 720 * max(0, lvl - len(levels) + 1)
-            hanging = 360 if fmt == "bullet" or num_id != PARAGRAPH else 567
+            hanging = 567 if num_id in (PARAGRAPH, LETTER) and fmt != "bullet" else 360  # room for '(a)' 
             font = f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/></w:rPr>' if fmt == "bullet" else ""
             xml.append(f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
                        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
@@ -443,7 +443,7 @@ COVER_FORMATS = [
               *[(label, f"{{{{ {field} or '{N_A}' }}}}", "", "") for field, label in QUESTIONS],
               ("Report of:", "{{ report_of }}", "", "{{ purpose }}"),
               ("Report author:", "{{ report_author }}", "", "")],
-        widths=(6.2, 5.0, 1.6, 3.2),
+        widths=(5.6, 5.1, 2.0, 3.3),
         settings=_city_settings("City of London Corporation (the current template)", CITY_IMPLICATIONS)),
     CoverFormat(
         "example-borough", "Committee report (EXAMPLE: Example Borough Council, a made-up council's format)",
