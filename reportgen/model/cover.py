@@ -71,9 +71,6 @@ class CoverReport(Node):
 
     kind: Literal["cover"]
     """The kind of content: always `cover` for a covering report."""
-    template: Text = ""
-    """Optional: the house format to build with, a folder of templates: 'city-current' or 'example-borough'
-    (looked for in the --templates folder, then report_templates/). Blank: the default format."""
     committee: RequiredText | Annotated[list[RequiredText], Field(min_length=1)]
     """The committee, or a list of committees, the report goes to: 'Safeguarding Sub Committee'."""
     dated: Date
@@ -124,6 +121,9 @@ class CoverReport(Node):
     """Background papers, one per line: 'Quality Assurance Framework December 2019.'"""
     author: Person
     """The author block that ends the report: name, job title, department, telephone, email."""
+    template: Text = ""
+    """Optional: the house format to build with, a folder of templates: 'city-current' or 'example-borough'
+    (looked for in the --templates folder, then report_templates/). Blank: the default format."""
 
     @field_validator("exempt_paragraphs")
     @classmethod
