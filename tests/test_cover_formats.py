@@ -163,7 +163,7 @@ def test_a_lead_in_typed_as_a_recommendation_is_warned_about(example: Path) -> N
           'recommendations:\n  - "Members are asked to:"\n')
     found = [p for p in check_one(source, templates=example / "report_templates")
              if p.rule == "recommendation-lead-in"]
-    assert len(found) == 1 and found[0].position.line == 32 and "recommendations_lead_in" in found[0].message
+    assert len(found) == 1 and found[0].position.line == 31 and "recommendations_lead_in" in found[0].message
 
 
 # 4. the implications block -----------------------------------------------------------------------------
