@@ -61,8 +61,6 @@ class Appendix(Node):
 def _schedule_12a_numbers(value: list[int]) -> list[int]:
     if any(n < 1 for n in value):
         raise rule_error("Schedule 12A paragraph numbers start at 1")
-    if len(set(value)) != len(value):
-        raise rule_error("a Schedule 12A paragraph number is given twice")
     return value
 
 
