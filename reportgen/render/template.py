@@ -56,6 +56,7 @@ class WordTemplate:
     abstract_of_num: dict[int, int] = field(default_factory=dict)
     max_num_id: int = 0
     max_drawing_id: int = 0
+    _variables: set[str] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -85,10 +86,13 @@ class WordTemplate:
 
     def variables(self) -> set[str]:
         """Every name the template's tags use: what of a report it can show."""
-        from jinja2 import meta
+        if self._variables is None:
+            from jinja2 import meta
 
-        env = jinja_environment()
-        return {name for source in self.sources.values() for name in meta.find_undeclared_variables(env.parse(source))}
+            env = jinja_environment()
+            self._variables = {name for source in self.sources.values()
+                               for name in meta.find_undeclared_variables(env.parse(source))}
+        return self._variables
 
     def index(self) -> dict[str, Any]:
         """What preparing the template worked out (Jinja sources, styles, numbering), as JSON values."""
