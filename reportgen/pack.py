@@ -125,13 +125,14 @@ def _report_appendices(report: CoverReport, path: Path, root: Path, packed: Pack
                        problems: list[Problem], warnings: list[Problem]) -> None:
     """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...)."""
     for n, appendix in enumerate(report.appendices, start=1):
-        if not appendix.file:
-            continue
         where = appendix.where("file")
-        if not appendix.public:
-            warnings.append(Problem(f"Appendix {n} is non-public: left out of the public pack", where,
-                                    appendix.key_path + ".file", "warning", "non-public"))
+        if not appendix.public:  # listed on the front sheet whether or not it names a file
             packed.withheld.append(f"Appendix {n} \u2013 {appendix.title} (Non-Public: circulated separately)")
+            if appendix.file:
+                warnings.append(Problem(f"Appendix {n} is non-public: left out of the public pack", where,
+                                        appendix.key_path + ".file", "warning", "non-public"))
+            continue
+        if not appendix.file:
             continue
         found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, appendix.key_path + ".file", problems)
         if found is not None:
