@@ -135,6 +135,16 @@ def test_pack_leaves_the_exempt_appendix_out_and_says_so(example: Path) -> None:
     assert b"EXEMPT-EXAMPLE-MARKER" not in blob
 
 
+def test_pack_leaves_a_non_public_report_out_and_says_so(example: Path) -> None:
+    from reportgen.pack import build_pack
+
+    _edit(_source(example), "access: public", "access: non-public\nexempt_paragraphs: [3]")
+    result = build_pack(example / "content" / f"{AGENDA}.yaml", example / "build", pdf=False)
+    text = document_text(result.docx)
+    assert "Non-Public report: circulated separately" in text
+    assert "This example report asks Members" not in text and "EXAMPLE appendix" not in text
+
+
 # 3. recommendations with a lead-in ---------------------------------------------------------------------
 
 def test_lead_in_then_lettered_items_and_no_stray_number(example: Path) -> None:
