@@ -8,5 +8,6 @@ setup(
     packages=find_packages(include=["reportgen", "reportgen.*"]) + ["reportgen.factory"],
     package_dir={"reportgen.factory": "report_templates"},
     package_data={"reportgen.factory": ["*.docx", "*.yaml", "*.yml", "*.png",
-                                   "*/*.docx", "*/*.yaml"]},  # house formats in subfolders
+                                        "*/*.docx", "*/*.yaml"],  # house formats in subfolders
+                  "reportgen.editor": ["static/*.*", "static/vendor/*.*"]},
 )
