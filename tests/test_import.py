@@ -87,10 +87,19 @@ def test_a_reviewers_edits_fold_back_as_those_values_alone(tmp_path: Path) -> No
 @pytest.mark.parametrize("content, expect", [
     (b"not a zip at all", "cannot read it as a Word document"),
     (b"PK\x03\x04broken", "cannot read it as a Word document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "password-protected Word file or an old .doc"),
+    ("odt", "OpenDocument file (.odt)"),
 ])
-def test_bad_files_are_refused_and_nothing_is_written(tmp_path: Path, content: bytes, expect: str) -> None:
+def test_bad_files_are_refused_and_nothing_is_written(tmp_path: Path, content: bytes | str, expect: str) -> None:
     (tmp_path / "content").mkdir()
-    (tmp_path / "x.docx").write_bytes(content)
+    if content == "odt":
+        import zipfile
+
+        with zipfile.ZipFile(tmp_path / "x.docx", "w") as odt:
+            odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            odt.writestr("content.xml", "<office:document-content/>")
+    else:
+        (tmp_path / "x.docx").write_bytes(content)
     before = snapshot(tmp_path)
     run = reportgen("import", "x.docx", cwd=tmp_path)
     assert run.status == 2 and expect in run.err, run.err
