@@ -92,16 +92,17 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
         return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
                            unchanged=packed.unchanged)
     template = template_path(report, templates)
+    warnings += template_warnings(report, template)
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
     parts = render(report, template, extra_properties, draft.context() if draft else None)
-    warnings += template_warnings(template) + leaks(parts, output_path(source, out_dir))
+    warnings += opening_warnings(template) + leaks(parts, output_path(source, out_dir))
     written = write_docx(parts, output_path(source, out_dir), force=force)
     return BuildResult(source, written.path, time.perf_counter() - started, warnings,
                        written.kept_edited_copy, written.unchanged, template)
 
 
-def template_warnings(template: Path) -> list[Problem]:
+def opening_warnings(template: Path) -> list[Problem]:
     """What opening the template safely removed from it (macros, external links): said on every build."""
     from reportgen.render.template import load_template
 
@@ -133,6 +134,19 @@ def check_one(source: Path, *, templates: Path | None = None, publication: bool 
     from reportgen.render import render, template_path
 
     report, warnings = read_report(source, publication=publication)
+    if report.kind == "agenda":  # type: ignore[attr-defined]  # its papers give titles and warnings
+        from reportgen.pack import read_agenda
+
+        report, _, warnings = read_agenda(source)
     template = template_path(report, templates)
+    warnings += template_warnings(report, template)
     parts = render(report, template)
-    return warnings + template_warnings(template) + accessibility.check_report(report, parts, template)
+    return warnings + opening_warnings(template) + accessibility.check_report(report, parts, template)
+
+
+def template_warnings(report, template: Path) -> list[Problem]:
+    """What the report's template cannot show or requires that the report leaves out, as warnings
+    (its errors stop the render itself)."""
+    from reportgen.render import template_problems
+
+    return [p for p in template_problems(report, template) if p.severity == "warning"]
