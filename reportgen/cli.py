@@ -67,22 +67,67 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
     outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
     if pdf:
-        for written in publish_built(outcomes, timeout=pdf_timeout):
-            click.echo(f"wrote {written}")
+        for done in publish_built(outcomes, timeout=pdf_timeout):
+            report(done.warnings)
+            click.echo(f"wrote {done.output}")
+    else:
+        from reportgen.layout import missing_page_numbers
+        from reportgen.publish import soffice_installed
+
+        if not soffice_installed():
+            report(missing_page_numbers([o.result.output for o in outcomes if o.ok and o.result.template]))
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)
 
 
 @cli.command()
-@click.argument("docx", nargs=-1, required=True)
+@click.argument("docx", nargs=-1)
 @PDF_TIMEOUT_OPTION
-def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
-    """Convert DOCX files to tagged PDF beside them, in one LibreOffice run."""
+@click.option("--server", type=click.Choice(["start", "stop", "status"]), default=None,
+              help="Keep one LibreOffice running for every reportgen command (start), stop it, or show it.")
+def pdf(docx: tuple[str, ...], pdf_timeout: float | None, server: str | None) -> None:
+    """Convert DOCX files to tagged PDF beside them (contents page numbers filled in).
+
+    Conversions go through a LibreOffice kept running: this user's server when one was started with
+    `reportgen pdf --server start`, otherwise one started for this command and stopped at its end.
+    """
+    if server is not None:
+        if docx:
+            raise click.UsageError("--server takes no DOCX files")
+        _pdf_server(server)
+        return
+    if not docx:
+        raise click.UsageError("name the .docx files to convert (or use --server start|stop|status)")
     from reportgen.publish import convert
 
     for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
+        report(done.warnings)
         click.echo(f"wrote {done.output}")
+
+
+def _pdf_server(action: str) -> None:
+    from reportgen import office
+    from reportgen.publish import find_soffice
+
+    try:
+        if action == "start":
+            status = office.start_server(find_soffice())
+            verb = "already running" if status.get("already") else "started"
+        elif action == "stop":
+            status = office.stop_server()
+            verb = "stopped"
+        else:
+            status = office.server_status()
+            verb = "running"
+    except office.Unavailable as exc:
+        raise ReportgenError([Problem(f"the LibreOffice server: {exc}", rule="pdf-server")]) from None
+    if status is None:
+        click.echo("no LibreOffice server is running" + (" (nothing to stop)" if action == "stop" else ""))
+        return
+    click.echo(f"LibreOffice server {verb}: process {status['pid']}, LibreOffice process "
+               f"{status.get('office_pid') or '(none: starts on the next PDF)'}, {status.get('conversions', 0)} "
+               f"document(s) converted, LibreOffice started {status.get('starts', 0)} time(s); socket {status['socket']}")
 
 
 @cli.command()
