@@ -14,7 +14,8 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
 PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
-                                  help="Seconds before a hung LibreOffice is stopped (default: 120 + 30 per extra file).")
+                                  help="Seconds a document may take before a hung LibreOffice is stopped (default 60; "
+                                  "a one-off LibreOffice run, the fallback, gets 120 + 30 per extra file).")
 
 
 def report(problems: list[Problem]) -> None:
@@ -228,11 +229,14 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also write the tagged PDF after each rebuild (LibreOffice is kept running).")
+@PDF_TIMEOUT_OPTION
+def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,
+          pdf_timeout: float | None) -> None:
     """Rebuild CONTENT (default: everything in content/) each time it or its template is saved; Ctrl-C stops."""
     from reportgen.watch import watch as watch_reports
 
-    watch_reports(content, out_dir, templates=templates, force=force)
+    watch_reports(content, out_dir, templates=templates, force=force, pdf=pdf, pdf_timeout=pdf_timeout)
 
 
 @cli.command()

@@ -81,7 +81,12 @@ def uno_python(soffice: str) -> str:
     wanted = os.environ.get("REPORTGEN_UNO_PYTHON")
     # LibreOffice's own Python (Windows, macOS and the libreoffice.org packages ship one beside soffice)
     bundled = [str(Path(os.path.realpath(soffice)).with_name(n)) for n in ("python", "python.exe", "python3")]
-    candidates = [wanted] if wanted else [sys.executable, *bundled, *UNO_PYTHONS]
+    import importlib.util
+
+    if not wanted and importlib.util.find_spec("uno") is not None:  # this Python has it (system site-packages)
+        _uno_python = sys.executable
+        return sys.executable
+    candidates = [wanted] if wanted else [*bundled, *UNO_PYTHONS]
     for candidate in candidates:
         found = shutil.which(candidate) if not os.path.isabs(candidate) else candidate
         if not found or not os.access(found, os.X_OK):

@@ -98,24 +98,26 @@ class Office:
                 time.sleep(0.05)
         self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
-    def healthy(self) -> bool:
-        """Running, and answering over the bridge."""
+    def healthy(self, within: float = 10.0) -> bool:
+        """Running, and answering over the bridge within `within` seconds (a hung one is killed)."""
         if self.process is None or self.process.poll() is not None or self.desktop is None:
             return False
+        watchdog = threading.Timer(within, _kill_group, (self.process.pid,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             self.desktop.getFrames()
             return True
         except Exception:
             return False
+        finally:
+            watchdog.cancel()
 
     def kill(self) -> None:
         process, self.process, self.desktop = self.process, None, None
         if process is None:
             return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_group(process.pid)
         process.wait()
 
     def stop(self) -> None:
@@ -154,7 +156,7 @@ class Office:
             if not self.healthy():
                 self.start()
             try:
-                return self._convert_once(source, output, options, timeout, contents)
+                return self._convert_once(source, output, options, timeout, contents, attempt)
             except Failed as failed:
                 _remove(output)
                 if failed.kind == "timeout":
@@ -165,16 +167,14 @@ class Office:
                 raise
         raise AssertionError("unreachable")
 
-    def _convert_once(self, source: str, output: str, options: dict, timeout: float, contents: bool) -> dict:
+    def _convert_once(self, source: str, output: str, options: dict, timeout: float, contents: bool,
+                      attempt: int) -> dict:
         self.timed_out = False
         process = self.process
 
         def overtime() -> None:
             self.timed_out = True
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # a stuck call on the bridge returns with an error
-            except (ProcessLookupError, PermissionError):
-                pass
+            _kill_group(process.pid)  # a stuck call on the bridge returns with an error
 
         watchdog = threading.Timer(timeout, overtime)
         watchdog.daemon = True
@@ -189,6 +189,7 @@ class Office:
                  _prop("UpdateDocMode", 0)))
             if document is None:
                 raise Failed("document", "LibreOffice could not open it")
+            _injected_fault(process.pid, attempt)
             entries = _update_indexes(document) if contents else []
             data = uno.Any("[]com.sun.star.beans.PropertyValue",
                            tuple(_prop(k, v) for k, v in options.items()))
@@ -232,6 +233,23 @@ def _update_indexes(document) -> list:
             elif entries and line.strip():  # a line break inside a heading
                 entries[-1][0] += " " + line
     return entries
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _injected_fault(pid: int, attempt: int) -> None:
+    """For reportgen's tests only, set in the environment the bridge starts with: REPORTGEN_OFFICE_FAULT=hang
+    stops LibreOffice mid-document (as when it hangs on one), =crash kills it there on the first try."""
+    fault = os.environ.get("REPORTGEN_OFFICE_FAULT")
+    if fault == "hang":
+        os.killpg(pid, signal.SIGSTOP)
+    elif fault == "crash" and attempt == 1:
+        _kill_group(pid)
 
 
 def _remove(path: str) -> None:
