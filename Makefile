@@ -27,13 +27,15 @@ test: $(STAMP) system-deps
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice and poppler for PDF output and its tests (Debian; needs root)
+## system-deps: LibreOffice, its Python bridge (python3-uno: the kept-running converter) and poppler for
+## PDF output and its tests (Debian; needs root)
 system-deps:
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && \
+	  /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null; \
-	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui poppler-utils)"; fi; }
+	      libreoffice-writer-nogui python3-uno poppler-utils fonts-liberation >/dev/null; \
+	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui python3-uno poppler-utils)"; fi; }
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache
