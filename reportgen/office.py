@@ -212,7 +212,7 @@ def close_private() -> None:
 
 # -- the server ---------------------------------------------------------------------------------------
 
-def server_folder() -> Path:
+def server_folder(create: bool = True) -> Path:
     """The folder of this user's server: its socket and log. Made 0700; refused if anyone else can enter."""
     chosen = os.environ.get("REPORTGEN_OFFICE_DIR")
     if chosen:
@@ -223,6 +223,8 @@ def server_folder() -> Path:
         import tempfile
 
         folder = Path(tempfile.gettempdir()) / f"reportgen-{os.getuid()}"
+    if not create and not folder.exists():
+        return folder
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = folder.lstat()
     if info.st_uid != os.getuid() or info.st_mode & 0o077 or not folder.is_dir() or folder.is_symlink():
@@ -232,7 +234,7 @@ def server_folder() -> Path:
 
 
 def _socket_path() -> Path:
-    return server_folder() / "office.sock"
+    return server_folder(create=False) / "office.sock"
 
 
 def _connect(path: Path, timeout: float = 2.0) -> socket.socket | None:

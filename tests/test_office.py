@@ -102,6 +102,15 @@ def test_the_docx_shows_the_same_numbers_and_asks_word_for_nothing(annual: tuple
     assert not edited_since_written(docx)  # reportgen's own: the next build may replace it
 
 
+def test_libreoffice_reading_the_docx_as_it_is_shows_those_numbers(annual: tuple[Path, Path, bytes], tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    docx, pdf, _ = annual
+    copy = Path(shutil.copy(docx, tmp_path / docx.name))
+    monkeypatch.setenv("REPORTGEN_PDF_CONVERTER", "cold")  # LibreOffice's command line: fields shown as saved
+    shown = convert([copy])[0].output
+    assert _contents_in_pdf(shown) == _contents_in_pdf(pdf)
+
+
 def test_a_rebuild_of_unchanged_content_leaves_the_laid_out_docx_alone(annual: tuple[Path, Path, bytes]) -> None:
     from reportgen.build import build_one
 
