@@ -359,6 +359,9 @@ def convert_documents(soffice: str, jobs: list[tuple[Path, Path]], options: dict
             reply = _ask_server(client, request, allowed + START_TIMEOUT)  # it may be serving someone else first
     else:
         reply = _private_bridge(soffice).ask(request, allowed)
+    if reply.get("protocol") != PROTOCOL:  # a server started by another version of reportgen
+        raise Unavailable("the LibreOffice server running is from another version of reportgen: restart it "
+                          "(`reportgen pdf --server stop`, then `--server start`)")
     if not reply.get("ok"):
         raise Unavailable(reply.get("message") or "the LibreOffice bridge refused the request")
     results = [Result(bool(r.get("ok")), r.get("kind", ""), r.get("message", ""),

@@ -279,7 +279,8 @@ def answer(office: Office, request: dict) -> dict:
             except Failed as failed:
                 done = {"ok": False, "kind": failed.kind, "message": str(failed)}
             results.append(done)
-        return {"ok": True, "results": results, "office_pid": office.pid(), "starts": office.starts}
+        return {"ok": True, "protocol": PROTOCOL, "results": results, "office_pid": office.pid(),
+                "starts": office.starts}
     return {"ok": False, "kind": "protocol", "message": f"unknown request {op!r}"}
 
 
