@@ -11,8 +11,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from reportgen import office
+from typing import TYPE_CHECKING
+
 from reportgen.errors import Position, Problem, ToolMissing
+
+if TYPE_CHECKING:
+    from reportgen import office
 
 LAID_OUT_FROM = "reportgen.laid-out-from"
 """Custom property of a .docx given its page numbers: the fingerprint of the build it was filled from."""
@@ -24,6 +28,7 @@ def convert_warm(soffice: str, docx_files: list[Path], options: dict[str, object
 
     Raises office.Unavailable when the warm converter cannot be used (the caller falls back), and
     ToolMissing naming each document that timed out or could not be converted (nothing written)."""
+    from reportgen import office
     from reportgen.publish import Converted, _stage
     from reportgen.write import write_bytes
 
@@ -92,11 +97,14 @@ def write_page_numbers(docx: Path, contents: list[tuple[str, int]]) -> list[Prob
 
 
 def missing_page_numbers(outputs: list[Path]) -> list[Problem]:
-    """For a build without a PDF on a machine without LibreOffice: each built .docx with a contents page,
-    and why its page numbers are missing."""
+    """For a build without a PDF: on a machine without LibreOffice, each built .docx with a contents page,
+    and why its page numbers are missing ([] where LibreOffice is installed)."""
     from reportgen.oxml.contents import has_contents
     from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.publish import soffice_installed
 
+    if soffice_installed():
+        return []
     said = []
     for output in outputs:
         try:
