@@ -190,13 +190,16 @@ class Office:
             if document is None:
                 raise Failed("document", "LibreOffice could not open it")
             _injected_fault(process.pid, attempt)
+            loaded = time.monotonic()
             entries = _update_indexes(document) if contents else []
+            laid_out = time.monotonic()
             data = uno.Any("[]com.sun.star.beans.PropertyValue",
                            tuple(_prop(k, v) for k, v in options.items()))
             uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(output),
                                                 (_prop("FilterName", "writer_pdf_Export"), _prop("FilterData", data))))
             self.conversions += 1
-            return {"ok": True, "contents": entries, "seconds": time.monotonic() - started}
+            return {"ok": True, "contents": entries, "seconds": {
+                "load": loaded - started, "indexes": laid_out - loaded, "export": time.monotonic() - laid_out}}
         except Failed:
             raise
         except Exception as exc:  # UNO's exceptions: a dead bridge, a document LibreOffice cannot read
