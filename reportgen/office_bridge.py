@@ -70,7 +70,9 @@ class Office:
 
     # -- the process ---------------------------------------------------------------------------
     def start(self) -> None:
-        self.stop()
+        self.kill()
+        if self.starts:  # the profile of the LibreOffice that died or hung
+            shutil.rmtree(os.path.join(self.root, f"profile-{self.starts}"), ignore_errors=True)
         self.starts += 1
         # a fresh profile each start: a LibreOffice killed mid-document may leave its profile half-written
         profile = os.path.join(self.root, f"profile-{self.starts}")
@@ -120,30 +122,9 @@ class Office:
         _kill_group(process.pid)
         process.wait()
 
-    def stop(self) -> None:
-        """Ask LibreOffice to quit (it tidies its profile), and make sure within a few seconds."""
-        if self.process is None:
-            return
-        if self.process.poll() is None and self.desktop is not None:
-            done = threading.Event()
-
-            def terminate() -> None:
-                try:
-                    self.desktop.terminate()
-                except Exception:
-                    pass  # it goes away before answering: that is the point
-                done.set()
-
-            threading.Thread(target=terminate, daemon=True).start()
-            done.wait(3)
-            try:
-                self.process.wait(2)
-            except subprocess.TimeoutExpired:
-                pass
-        self.kill()
-
     def close(self) -> None:
-        self.stop()
+        # killed, not asked to quit: its profile is thrown away with it, and reportgen's exit is not held up
+        self.kill()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def pid(self) -> int | None:
