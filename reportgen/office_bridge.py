@@ -67,6 +67,7 @@ class Office:
         self.conversions = 0
         self.lock = threading.Lock()
         self.timed_out = False
+        self.pipe = ""
 
     # -- the process ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -76,7 +77,9 @@ class Office:
         self.starts += 1
         # a fresh profile each start: a LibreOffice killed mid-document may leave its profile half-written
         profile = os.path.join(self.root, f"profile-{self.starts}")
-        pipe = f"reportgen-{os.getuid()}-{secrets.token_hex(12)}"
+        # a name nobody can guess, so nobody can make the socket first; LibreOffice makes it
+        # /tmp/OSL_PIPE_<uid>_<name>, writable (so connectable) by this user only
+        pipe = self.pipe = f"reportgen-{os.getuid()}-{secrets.token_hex(12)}"
         command = [self.soffice, "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless",
                    "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
@@ -249,7 +252,8 @@ def answer(office: Office, request: dict) -> dict:
     op = request.get("op")
     if op == "status":
         return {"ok": True, "protocol": PROTOCOL, "pid": os.getpid(), "office_pid": office.pid(),
-                "starts": office.starts, "conversions": office.conversions, "healthy": office.healthy()}
+                "starts": office.starts, "conversions": office.conversions, "healthy": office.healthy(),
+                "pipe": office.pipe}
     if op == "start":
         if not office.healthy():
             office.start()

@@ -170,6 +170,19 @@ def test_a_killed_libreoffice_is_restarted_and_the_document_tried_again(cover: P
     assert office.office_pid() not in (None, first)
 
 
+def test_libreoffice_listens_on_a_pipe_only_this_user_can_connect_to(cover: Path) -> None:
+    import glob
+    import stat
+
+    convert([cover])
+    status = office._private_bridge("soffice").ask({"op": "status"}, 10)
+    assert re.fullmatch(rf"reportgen-{os.getuid()}-[0-9a-f]{{24}}", status["pipe"])  # unguessable
+    sockets = glob.glob(f"/tmp/OSL_PIPE_{os.getuid()}_{status['pipe']}")
+    assert len(sockets) == 1
+    mode = os.stat(sockets[0]).st_mode
+    assert stat.S_ISSOCK(mode) and mode & 0o022 == 0  # no one else may write to it, so no one else connects
+
+
 def test_a_hung_libreoffice_between_documents_is_replaced(cover: Path) -> None:
     convert([cover])
     hung = office.office_pid()
