@@ -111,6 +111,16 @@ def test_libreoffice_reading_the_docx_as_it_is_shows_those_numbers(annual: tuple
     assert _contents_in_pdf(shown) == _contents_in_pdf(pdf)
 
 
+def test_readers_skip_the_numbered_contents_as_they_skipped_it_unnumbered(annual: tuple[Path, Path, bytes]) -> None:
+    from reportgen.oxml.blocks import read_blocks
+    from reportgen.oxml.text import document_text
+
+    docx, _, before = annual
+    # each numbered entry holds a PAGEREF field of its own: the contents ends at the TOC field's end
+    assert document_text(docx) == document_text(before)
+    assert [str(b) for b in read_blocks(docx)] == [str(b) for b in read_blocks(before)]
+
+
 def test_a_rebuild_of_unchanged_content_leaves_the_laid_out_docx_alone(annual: tuple[Path, Path, bytes]) -> None:
     from reportgen.build import build_one
 

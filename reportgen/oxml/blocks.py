@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportgen.oxml.ns import qn
+from reportgen.oxml.contents import ContentsFollower
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import Numbering, _Styles
 
@@ -62,7 +63,7 @@ class _Reader:
         self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
         self.kept_text = qn("w:t") if accept else qn("w:delText")
         self.accept = accept
-        self.in_toc = False
+        self.contents = ContentsFollower()
 
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
@@ -100,12 +101,7 @@ class _Reader:
         return Table(rows, header, self.styles.name(style_el.get(W_VAL)) if style_el is not None else "")
 
     def paragraph(self, p) -> Paragraph | None:
-        instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
-        if " TOC " in f" {instr} ":
-            self.in_toc = True
-        if self.in_toc:
-            if any(f.get(qn("w:fldCharType")) == "end" for f in p.iter(qn("w:fldChar"))):
-                self.in_toc = False
+        if self.contents.in_contents(p):  # navigation Word fills in, not the report's text
             return None
         ppr = p.find(qn("w:pPr"))
         sid = ""

@@ -54,6 +54,32 @@ def _entries(body) -> list:
     return found
 
 
+class ContentsFollower:
+    """Follows complex fields through a body, paragraph by paragraph, to tell which paragraphs are the table
+    of contents (its TOC field, begin to end). Depth is counted: each entry of a numbered contents holds
+    a PAGEREF field of its own, whose end is not the end of the contents."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.toc_depth: int | None = None
+
+    def in_contents(self, paragraph) -> bool:
+        inside = self.toc_depth is not None
+        for node in paragraph.iter(qn("w:fldChar"), qn("w:instrText")):
+            if node.tag == qn("w:instrText"):
+                if self.toc_depth is None and re.match(r"\s*TOC\b", node.text or ""):
+                    self.toc_depth, inside = self.depth, True
+                continue
+            kind = node.get(qn("w:fldCharType"))
+            if kind == "begin":
+                self.depth += 1
+            elif kind == "end":
+                if self.toc_depth == self.depth:
+                    self.toc_depth = None
+                self.depth = max(0, self.depth - 1)
+        return inside
+
+
 def _page_fields(paragraph) -> list:
     """The runs of PAGEREF fields (begin to end) and lone tab runs in an entry: its page number part."""
     runs = list(paragraph.iter(qn("w:r")))
