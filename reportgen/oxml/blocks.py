@@ -67,14 +67,27 @@ class _Reader:
 
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
+        carry: Paragraph | None = None  # a paragraph whose mark is gone: it joins the next one
         for child in container:
             if child.tag == qn("w:p"):
                 para = self.paragraph(child)
-                if para is not None:
-                    out.append(para)
+                if para is None:
+                    continue
+                if carry is not None:  # the next paragraph's mark survives, and with it its style
+                    para.text, para.plain = carry.text + para.text, carry.plain + para.plain
+                    para.pictures[:0] = carry.pictures
+                    carry = None
+                mark = child.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+                if mark is not None and any(mark.find(t) is not None for t in self.gone):
+                    carry = para
+                    continue
+                out.append(para)
             elif child.tag == qn("w:tbl"):
                 out.append(self.table(child))
             elif child.tag in (qn("w:sdt"),):
+                gallery = child.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+                if gallery is not None and gallery.get(W_VAL) == "Table of Contents":
+                    continue  # navigation a program fills in, not the report's text
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     out.extend(self.blocks(content))
