@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -10,7 +9,7 @@ from reportgen.errors import ContentError, Problem
 from reportgen.linked_files import resolve_paths
 from reportgen.load import LoadedContent
 from reportgen.model import KINDS, Node, attach_source
-from reportgen.model.common import PathKey, describe, format_path
+from reportgen.model.common import PathKey, describe, did_you_mean, format_path
 
 # How pydantic's error types read for someone editing YAML: "expected X".
 _EXPECTED = {
@@ -36,7 +35,7 @@ def validate(loaded: LoadedContent) -> Node:
         if kind is None:
             message = f"expected `kind:` naming the kind of report ({known}), got nothing"
             raise ContentError([Problem(message, source.position(()), "kind")])
-        hint = _did_you_mean(str(kind), list(KINDS))
+        hint = did_you_mean(str(kind), list(KINDS))
         raise ContentError([Problem(f"expected one of {known}, got {describe(kind)}{hint}",
                                     source.position(("kind",)), "kind")])
     return validate_as(KINDS[kind], values, loaded)
@@ -66,7 +65,7 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loaded.values, loc[:-1])
-        hint = _did_you_mean(str(loc[-1]), allowed)
+        hint = did_you_mean(str(loc[-1]), allowed)
         listed = f"; fields here: {', '.join(allowed)}" if allowed and not hint else ""
         return Problem(f"unknown field {loc[-1]!r}{hint}{listed}",
                        loaded.source.position(loc, key=True), format_path(loc))
@@ -81,7 +80,7 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
     elif kind == "literal_error":
         message = f"expected {ctx.get('expected', 'one of the listed values')}, got {describe(got)}"
         options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        message += _did_you_mean(str(got), [o for o in options if o])
+        message += did_you_mean(str(got), [o for o in options if o])
     elif kind == "too_short":
         message = f"expected at least {ctx.get('min_length', 1)} item(s), got {len(got) if got else 'none'}"
     elif kind in _EXPECTED:
@@ -139,11 +138,6 @@ def _model_in(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _drop_misspelt_missing(problems: list[Problem]) -> list[Problem]:

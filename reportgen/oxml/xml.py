@@ -72,15 +72,18 @@ def bookmark(bookmark_id: int, name: str, inner: str) -> str:
 
 
 def table(rows: list[list[str]], style_id: str | None, *, header_rows: int = 1,
-          widths: list[int] | None = None) -> str:
-    """A table whose cells hold paragraph XML; the first `header_rows` rows repeat on each page."""
+          widths: list[int] | None = None, last_row: bool = False, last_column: bool = False) -> str:
+    """A table whose cells hold paragraph XML; the first `header_rows` rows repeat on each page.
+
+    `last_row` / `last_column` switch on the table style's formatting of them (a Total row or column).
+    """
     columns = max((len(r) for r in rows), default=0)
     widths = widths or [int(9000 / max(columns, 1))] * columns
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     style = f'<w:tblStyle w:val="{style_id}"/>' if style_id else ""
     out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:w="0" w:type="auto"/>'
-           f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-           f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+           f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="{int(last_row)}" w:firstColumn="1" '
+           f'w:lastColumn="{int(last_column)}" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
     for i, row in enumerate(rows):
         trpr = "<w:trPr><w:tblHeader/></w:trPr>" if i < header_rows else ""
         cells = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{widths[j]}" w:type="dxa"/></w:tcPr>{cell or "<w:p/>"}</w:tc>'
