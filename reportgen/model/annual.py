@@ -126,7 +126,7 @@ class Chart(Node):
     """Optional: the title of the vertical axis: 'Number of audits'."""
 
     @model_validator(mode="after")
-    def _source(self) -> "Chart":
+    def _data_given(self) -> "Chart":
         inline_series = [s for s in self.series if isinstance(s, Series)]
         if self.from_:
             if inline_series:

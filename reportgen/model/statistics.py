@@ -52,7 +52,7 @@ class Value:
         if self.operation == "change":
             direction = "increase" if self.number >= 0 else "decrease"
             return f"{self.workings} is a {abs(self.number):.1f}% {direction}"
-        if self.operation == "count":
+        if self.operation == "count" or (self.operation == "sum" and " + " not in self.workings):
             return f"{name} is {self.shown}"
         return f"{self.workings} is {self.shown}"
 

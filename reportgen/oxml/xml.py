@@ -81,8 +81,11 @@ def table(rows: list[list[str]], style_id: str | None, *, header_rows: int = 1,
     widths = widths or [int(9000 / max(columns, 1))] * columns
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     style = f'<w:tblStyle w:val="{style_id}"/>' if style_id else ""
+    # the same switches as a bitmask, which some readers (LibreOffice) go by: first row 0x20, last row
+    # 0x40, first column 0x80, last column 0x100, no vertical banding 0x400
+    look = 0x20 | 0x80 | 0x400 | (0x40 if last_row else 0) | (0x100 if last_column else 0)
     out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:w="0" w:type="auto"/>'
-           f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="{int(last_row)}" w:firstColumn="1" '
+           f'<w:tblLook w:val="{look:04X}" w:firstRow="1" w:lastRow="{int(last_row)}" w:firstColumn="1" '
            f'w:lastColumn="{int(last_column)}" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
     for i, row in enumerate(rows):
         trpr = "<w:trPr><w:tblHeader/></w:trPr>" if i < header_rows else ""

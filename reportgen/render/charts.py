@@ -108,10 +108,23 @@ def font_file(font: str) -> str:
     """The font the chart is drawn in: the template's own, its metric twin, or the fallback, by family name."""
     from matplotlib import font_manager
 
-    installed = {f.name.lower(): f.name for f in font_manager.fontManager.ttflist}
-    for wanted in (font, METRIC_TWINS.get(font.lower(), "")):
-        if wanted and wanted.lower() in installed:
-            return installed[wanted.lower()]
+    manager = font_manager.fontManager
+    wanted = [w for w in (font, METRIC_TWINS.get(font.lower(), "")) if w]
+    # matplotlib's list of fonts is cached per user and misses fonts installed after it was made (such
+    # as Liberation Sans, installed with LibreOffice): look for the wanted families' files on the system too
+    squashed = [w.lower().replace(" ", "") for w in wanted]
+    known = {f.fname for f in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        stem = path.rsplit("/", 1)[-1].lower().replace(" ", "").replace("-", "")
+        if path not in known and any(stem.startswith(w) for w in squashed):
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # an unreadable font file is simply not used
+                continue
+    installed = {f.name.lower(): f.name for f in manager.ttflist}
+    for name in wanted:
+        if name.lower() in installed:
+            return installed[name.lower()]
     return FALLBACK_FONT
 
 

@@ -8,6 +8,7 @@ without those two paragraph styles gets Normal.
 
 from __future__ import annotations
 
+from reportgen.model import inline
 from reportgen.model.tables import TOTAL, Table, Tabulated, is_number, slug
 from reportgen.oxml import xml
 from reportgen.render.ooxml import OoxmlWriter
@@ -52,13 +53,38 @@ def table_blocks(w: OoxmlWriter, report: Tabulated, table: Table, number: int) -
         if total_column:
             cells.append(number_cell(f"{key}.total.total"))
         rows.append(cells)
-    columns = table.width + (1 if total_column else 0)
-    first = max(WIDTH_TWIPS // columns, min(WIDTH_TWIPS // 3, 2 * WIDTH_TWIPS // (columns + 1)))
-    rest = (WIDTH_TWIPS - first) // max(columns - 1, 1)
-    widths = [first] + [rest] * (columns - 1) if columns > 1 else [WIDTH_TWIPS]
+    widths = _widths(table, report, key)
     return [xml.paragraph(caption, w.style_id("Caption")),
             xml.table(rows, w.style_id(TABLE_STYLE, "table"), header_rows=len(table.header), widths=widths,
                       last_row=total_row, last_column=total_column)]
+
+
+CHAR_TWIPS = 120
+"""About the width of one character of 11 pt Arial (bold), in twentieths of a point."""
+CELL_MARGINS_TWIPS = 260
+
+
+def _widths(table: Table, report: Tabulated, key: str) -> list[int]:
+    """Column widths from what the columns hold: each wide enough for its longest word, the rest of the
+    page's width shared in proportion to its longest cell (so a column of words is wider than one of figures)."""
+    shown: list[list[str]] = [[inline.plain(h) for h in row] for row in table.header]
+    for r, row in enumerate(table.rows):
+        label = table.row_label(r)
+        shown.append([inline.plain(label)] + [
+            report.statistic_text(f"{key}.{slug(label)}.{slug(table.header[-1][c])}") if is_number(cell)
+            else inline.plain(str(cell)) for c, cell in enumerate(row[1:], start=1)])
+    columns = [list(col) for col in zip(*shown)]
+    if "column" in table.total:
+        columns.append([TOTAL, "00,000"])
+    if "row" in table.total:
+        columns[0].append(TOTAL)
+    least = [max(len(word) for text in col for word in (text.split() or [""])) * CHAR_TWIPS + CELL_MARGINS_TWIPS
+             for col in columns]
+    longest = [max(len(text) for text in col) or 1 for col in columns]
+    spare = WIDTH_TWIPS - sum(least)
+    if spare <= 0:  # the words alone are wider than the page: share it in proportion to them
+        return [int(WIDTH_TWIPS * w / sum(least)) for w in least]
+    return [w + int(spare * n / sum(longest)) for w, n in zip(least, longest)]
 
 
 def _style(w: OoxmlWriter, name: str) -> str:
