@@ -88,12 +88,32 @@ def table(rows: list[list[str]], style_id: str | None, *, header_rows: int = 1,
            f'<w:tblLook w:val="{look:04X}" w:firstRow="1" w:lastRow="{int(last_row)}" w:firstColumn="1" '
            f'w:lastColumn="{int(last_column)}" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
     for i, row in enumerate(rows):
-        trpr = "<w:trPr><w:tblHeader/></w:trPr>" if i < header_rows else ""
+        # a row is never split across pages (a figure must not be parted from its label); header rows repeat
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if i < header_rows else "<w:trPr><w:cantSplit/></w:trPr>"
         cells = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{widths[j]}" w:type="dxa"/></w:tcPr>{cell or "<w:p/>"}</w:tc>'
                         for j, cell in enumerate(row))
         out.append(f"<w:tr>{trpr}{cells}</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+CHAR_TWIPS = 120
+"""About the width of one character of 11 pt Arial (bold), in twentieths of a point."""
+CELL_MARGINS_TWIPS = 260
+TEXT_WIDTH_TWIPS = 9000
+"""The width a table spans: the text width of an A4 page with the house margins."""
+
+
+def fit_widths(columns: list[list[str]], width: int = TEXT_WIDTH_TWIPS) -> list[int]:
+    """Column widths from the text the columns hold: each wide enough for its longest word, the rest of
+    the width shared in proportion to its longest cell (a column of words is wider than one of figures)."""
+    least = [max((len(word) for text in col for word in text.split()), default=1) * CHAR_TWIPS + CELL_MARGINS_TWIPS
+             for col in columns]
+    longest = [max((len(text) for text in col), default=1) or 1 for col in columns]
+    spare = width - sum(least)
+    if spare <= 0:  # the words alone are wider than the page: share it in proportion to them
+        return [int(width * w / sum(least)) for w in least]
+    return [w + int(spare * n / sum(longest)) for w, n in zip(least, longest)]
 
 
 EMU_PER_INCH = 914400

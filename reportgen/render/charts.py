@@ -166,6 +166,14 @@ def _draw(chart: Drawing) -> bytes:
     return buffer.getvalue()
 
 
+def _category_labels(categories: Sequence[str]) -> list[str]:
+    """Labels wrapped to the room each category has along the axis, so neighbours never overlap."""
+    import textwrap
+
+    room = max(6, int(11 * WIDTH_INCHES * 0.75 / max(len(categories), 1)))  # about 11 characters an inch
+    return [literal("\n".join(textwrap.wrap(str(c), room, break_long_words=False)) or str(c)) for c in categories]
+
+
 def _labels(values: Sequence[float]) -> list[str]:
     return [format_count(v) for v in values]
 
@@ -197,7 +205,7 @@ def _bars(axes, chart: Drawing) -> None:
         for x, total in zip(positions, bottoms):
             axes.annotate(format_count(total), (x, total), xytext=(0, 3), textcoords="offset points",
                           ha="center", va="bottom", fontweight="bold")
-    axes.set_xticks(list(positions), [literal(str(c)) for c in chart.categories])
+    axes.set_xticks(list(positions), _category_labels(chart.categories))
     top = max(bottoms) if stacked else max((max(v) for _, v in chart.series if v), default=0)
     axes.set_ylim(0, max(top, 1) * 1.15)
 
@@ -213,9 +221,9 @@ def _lines(axes, chart: Drawing) -> None:
             axes.annotate(format_count(v), (x, v), xytext=(0, 5), textcoords="offset points", ha="center",
                           va="bottom", fontsize=9, color=colour)
         top = max([top, *values])
-    axes.set_xticks(positions, [literal(str(c)) for c in chart.categories])
+    axes.set_xticks(positions, _category_labels(chart.categories))
     axes.set_ylim(0, max(top, 1) * 1.2)
-    axes.margins(x=0.05)
+    axes.margins(x=0.12)  # room for the first and last values' labels
 
 
 def _pie(axes, categories: Sequence[str], values: Sequence[float]) -> None:

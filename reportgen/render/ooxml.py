@@ -97,7 +97,8 @@ class OoxmlWriter:
     def table(self, rows: list[list[str]], style: str = "Table Grid", header_rows: int = 1) -> str:
         """A data table of content texts; its first row is the header, repeated on each page."""
         cells = [[self.paragraph(c) if c else "" for c in row] for row in rows]
-        return xml.table(cells, self.style_id(style, "table"), header_rows=header_rows)
+        widths = xml.fit_widths([[inline.plain(c) for c in column] for column in zip(*rows)])
+        return xml.table(cells, self.style_id(style, "table"), header_rows=header_rows, widths=widths)
 
     def picture(self, data: bytes, alt: str, width_emu: int, height_emu: int, *, ext: str = "png") -> str:
         """An inline picture run; the image is stored as a new part when the document is finished."""

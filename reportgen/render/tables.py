@@ -14,8 +14,6 @@ from reportgen.oxml import xml
 from reportgen.render.ooxml import OoxmlWriter
 
 TABLE_STYLE = "Report Table"
-WIDTH_TWIPS = 9000
-"""The width a table spans: the text width of an A4 page with the house margins."""
 
 
 def table_blocks(w: OoxmlWriter, report: Tabulated, table: Table, number: int) -> list[str]:
@@ -59,14 +57,8 @@ def table_blocks(w: OoxmlWriter, report: Tabulated, table: Table, number: int) -
                       last_row=total_row, last_column=total_column)]
 
 
-CHAR_TWIPS = 120
-"""About the width of one character of 11 pt Arial (bold), in twentieths of a point."""
-CELL_MARGINS_TWIPS = 260
-
-
 def _widths(table: Table, report: Tabulated, key: str) -> list[int]:
-    """Column widths from what the columns hold: each wide enough for its longest word, the rest of the
-    page's width shared in proportion to its longest cell (so a column of words is wider than one of figures)."""
+    """Column widths fitted to the text the columns show (see xml.fit_widths)."""
     shown: list[list[str]] = [[inline.plain(h) for h in row] for row in table.header]
     for r, row in enumerate(table.rows):
         label = table.row_label(r)
@@ -78,13 +70,7 @@ def _widths(table: Table, report: Tabulated, key: str) -> list[int]:
         columns.append([TOTAL, "00,000"])
     if "row" in table.total:
         columns[0].append(TOTAL)
-    least = [max(len(word) for text in col for word in (text.split() or [""])) * CHAR_TWIPS + CELL_MARGINS_TWIPS
-             for col in columns]
-    longest = [max(len(text) for text in col) or 1 for col in columns]
-    spare = WIDTH_TWIPS - sum(least)
-    if spare <= 0:  # the words alone are wider than the page: share it in proportion to them
-        return [int(WIDTH_TWIPS * w / sum(least)) for w in least]
-    return [w + int(spare * n / sum(longest)) for w, n in zip(least, longest)]
+    return xml.fit_widths(columns)
 
 
 def _style(w: OoxmlWriter, name: str) -> str:
