@@ -111,33 +111,38 @@ def _clean_loc(loc: tuple, values: Any, missing: bool = False) -> PathKey:
 
 
 def _fields_at(model: type[Node], values: Any, loc: PathKey) -> list[str]:
-    """The field names the model allows at `loc`, found by following the model's annotations."""
-    from pydantic import BaseModel
-
-    current: Any = model
+    """The field names the model allows at `loc`, found by following the model's annotations (and, where
+    a list holds several kinds of item, the one whose fields the YAML there uses)."""
+    candidates: list[Any] = [model]
+    current_values: Any = values
     for part in loc:
+        if isinstance(current_values, dict):
+            current_values = current_values.get(part)
+        elif isinstance(current_values, list) and isinstance(part, int) and 0 <= part < len(current_values):
+            current_values = current_values[part]
+        else:
+            current_values = None
         if isinstance(part, int):
             continue
-        info = getattr(current, "model_fields", {}).get(part)
-        if info is None:
+        found = next((c for c in candidates if part in getattr(c, "model_fields", {})), None)
+        if found is None:
             return []
-        current = _model_in(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
+        candidates = _models_in(found.model_fields[part].annotation)
+    if not candidates:
+        return []
+    written = set(current_values) if isinstance(current_values, dict) else set()
+    best = max(candidates, key=lambda c: len(written & set(c.model_fields)))
+    return [f.alias or n for n, f in best.model_fields.items()]
 
 
-def _model_in(annotation: Any) -> Any:
+def _models_in(annotation: Any) -> list[Any]:
+    """Every content model an annotation may hold (a list's items, each member of a union)."""
     from pydantic import BaseModel
     from typing import get_args
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _drop_misspelt_missing(problems: list[Problem]) -> list[Problem]:

@@ -14,8 +14,7 @@ from reportgen.model import inline
 from reportgen.model.common import (MonthYear, Node, PathKey, Person, RequiredText, ShorthandNode, Text,
                                     dates_in, describe, did_you_mean, format_path, month_year, rule_error, texts)
 from reportgen.model.statistics import NAME, REFERENCE, Definition, StatisticError
-from reportgen.model.tables import (GradingScale, Table, TableItem, Tabulated, column_of, columns_hint,
-                                    numeric_columns, slug)
+from reportgen.model.tables import GradingScale, Table, TableItem, Tabulated, column_of, columns_hint, slug
 
 _DAY_GIVEN = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 
@@ -421,7 +420,7 @@ class AnnualReport(Tabulated):
             assert table is not None  # reference_problems has checked the name
             key = table.name.lower()
             columns = [column_of(table, s) for s in chart.series if isinstance(s, str)] if chart.series \
-                else [c for c in numeric_columns(table)]
+                else [c for c in self.numeric_columns(table)]
             categories = [inline.plain(table.row_label(r)) for r in range(len(table.rows))]
             series = [(inline.plain(table.header[-1][c]),
                        [self.statistic(f"{key}.{slug(table.row_label(r))}.{slug(table.header[-1][c])}").number
@@ -442,12 +441,13 @@ class AnnualReport(Tabulated):
 
     def reference_problems(self) -> list[Problem]:
         """Names that refer to nothing: statistics, [[references]] in text, recommendations answered."""
-        problems = self.table_problems() + self._statistic_problems() + self.text_reference_problems()
+        table_problems = self.table_problems()
+        problems = table_problems + self._statistic_problems() + self.text_reference_problems()
         for figure in self.figures():
             problems.extend(self._figure_problems(figure))
         for s, section in enumerate(self.sections):
             problems.extend(self._answer_problems(s, section))
-        if not problems:
+        if not table_problems:  # a loop through a table is named at the cell too, where it closes
             problems.extend(self.cycle_problems())
         return problems
 
@@ -474,14 +474,14 @@ class AnnualReport(Tabulated):
                         problems.append(self._problem(chart._path + ("series", n),
                                                       f"the table {table.name} has no column {series!r}"
                                                       f"{columns_hint(table, series)}"))
-                    elif c not in numeric_columns(table):
+                    elif c not in self.numeric_columns(table):
                         problems.append(self._problem(chart._path + ("series", n),
                                                       f"the column {series!r} of the table {table.name} holds "
                                                       "text, not numbers: a chart cannot draw it"))
-            if not chart.series and not numeric_columns(table):
+            if not chart.series and not self.numeric_columns(table):
                 problems.append(self._problem(chart._path + ("from",),
                                               f"the table {table.name} has no column of numbers to draw"))
-            if chart.type == "pie" and (len(chart.series) > 1 or (not chart.series and len(numeric_columns(table)) > 1)):
+            if chart.type == "pie" and (len(chart.series) > 1 or (not chart.series and len(self.numeric_columns(table)) > 1)):
                 problems.append(self._problem(chart._path + ("type",), "a pie chart shows one series: name "
                                               "one column (`series: [Good]`) or use a bar or line chart"))
             return problems

@@ -154,6 +154,16 @@ class Tabulated(Node):
         """The statistics the report defines itself (none, unless a kind has `statistics:`)."""
         return {}
 
+    def statistic_names(self) -> frozenset[str]:
+        """The names of the report's own statistics: a table cell holding one shows its value."""
+        return frozenset(self.own_statistics())
+
+    def is_number(self, cell: Any) -> bool:
+        return is_number(cell, self.statistic_names())
+
+    def numeric_columns(self, table: Table) -> list[int]:
+        return numeric_columns(table, self.statistic_names())
+
     def scale(self) -> GradingScale | None:
         return getattr(self, "grading_scale", None)
 
@@ -169,7 +179,7 @@ class Tabulated(Node):
         if self._book is None:
             definitions = dict(self.own_statistics())
             for n, table in enumerate(self.tables(), start=1):
-                definitions.update(table_definitions(table, n, self.scale()))
+                definitions.update(table_definitions(table, n, self.scale(), self.statistic_names()))
             self._book = Statistics(definitions)
         return self._book
 
@@ -212,13 +222,14 @@ class Tabulated(Node):
                                         f"row has {more} cells than the header"))
             if len(problems) > before:
                 continue
-            problems.extend(_total_problems(table))
+            problems.extend(_total_problems(table, self.statistic_names()))
             problems.extend(_grade_problems(table, scale))
             if table.name:
                 problems.extend(_duplicate_labels(table))
             for r, row in enumerate(table.rows):
                 for c, cell in enumerate(row[1:], start=1):
-                    if isinstance(cell, str) and _looks_like_reference(cell) and cell not in self.book:
+                    if isinstance(cell, str) and _looks_like_reference(cell, self.statistic_names()) \
+                            and cell not in self.book:
                         problems.append(_at(table, ("rows", r, c), self.unknown(cell)))
         return problems
 
@@ -255,11 +266,13 @@ class Tabulated(Node):
             key = self.table_key(table)
             for r, row in enumerate(table.rows):
                 for c, cell in enumerate(row[1:], start=1):
-                    if isinstance(cell, str) and _looks_like_reference(cell) and cell in self.book:
+                    if isinstance(cell, str) and _looks_like_reference(cell, self.statistic_names()) \
+                            and cell in self.book:
                         try:
                             self.statistic(_address(key, table, r, c))
                         except StatisticError as exc:
-                            problems.append(_at(table, ("rows", r, c), str(exc)))
+                            problems.append(_at(table, ("rows", r, c),
+                                                f"the cell names {cell!r}, which cannot be worked out: {exc}"))
         return problems
 
 
@@ -267,45 +280,48 @@ def _at(table: Table, sub: PathKey, message: str) -> Problem:
     return Problem(message, table.where(*sub), format_path(table._path + sub))
 
 
-def _looks_like_reference(text: str) -> bool:
-    """A cell naming a statistic: one word with an underscore or a dot (`survey_responses`, `grades.q1.good`).
+def _looks_like_reference(text: str, known: frozenset[str] = frozenset()) -> bool:
+    """A cell naming a statistic: the name of one the report defines, or one word with an underscore or a
+    dot (`survey_responses`, `grades.q1.good`), so a misspelt name is an error rather than text.
 
-    A cell of one ordinary word ('Good', 'Q1') is text, so a table of words needs no quoting.
+    Any other cell of one ordinary word ('Good', 'Q1') is text, so a table of words needs no quoting.
     """
-    return bool(REFERENCE.match(text)) and ("_" in text or "." in text)
+    return bool(REFERENCE.match(text)) and (text in known or "_" in text or "." in text)
 
 
-def is_number(cell: Any) -> bool:
-    return isinstance(cell, float) or (isinstance(cell, str) and _looks_like_reference(cell))
+def is_number(cell: Any, known: frozenset[str] = frozenset()) -> bool:
+    """Whether a cell holds a figure: a number, or the name of a statistic (`known`: the report's own)."""
+    return isinstance(cell, float) or (isinstance(cell, str) and _looks_like_reference(cell, known))
 
 
 def _address(key: str, table: Table, r: int, c: int) -> str:
     return f"{key}.{slug(table.row_label(r))}.{slug(table.header[-1][c])}"
 
 
-def numeric_columns(table: Table) -> list[int]:
+def numeric_columns(table: Table, known: frozenset[str] = frozenset()) -> list[int]:
     """The columns (after the labels) whose every cell is a number or names a statistic."""
     return [c for c in range(1, table.width)
-            if all(len(row) > c and is_number(row[c]) for row in table.rows)]
+            if all(len(row) > c and is_number(row[c], known) for row in table.rows)]
 
 
-def table_definitions(table: Table, n: int, scale: GradingScale | None) -> dict[str, Definition]:
+def table_definitions(table: Table, n: int, scale: GradingScale | None,
+                      known: frozenset[str] = frozenset()) -> dict[str, Definition]:
     """A table's numeric cells as statistics, with each row's, each column's and the table's totals."""
     key = table.name.lower() if table.name else f"#{n}"
     if any(len(row) != table.width for row in table.rows):
         return {}
     found: dict[str, Definition] = {}
-    columns = numeric_columns(table)
+    columns = numeric_columns(table, known)
     for r, row in enumerate(table.rows):
         for c in range(1, table.width):
             cell = row[c]
             if isinstance(cell, float):
                 found[_address(key, table, r, c)] = Definition("count", (cell,))
-            elif is_number(cell):
+            elif is_number(cell, known):
                 found[_address(key, table, r, c)] = Definition("same", (str(cell),))
     rows = [slug(table.row_label(r)) for r in range(len(table.rows))]
     heads = {c: slug(table.header[-1][c]) for c in columns}
-    numeric_rows = [r for r, row in enumerate(table.rows) if all(is_number(x) for x in row[1:])]
+    numeric_rows = [r for r, row in enumerate(table.rows) if all(is_number(x, known) for x in row[1:])]
     for c in columns:
         found[f"{key}.total.{heads[c]}"] = Definition("sum", tuple(f"{key}.{row}.{heads[c]}" for row in rows))
     for r in numeric_rows:
@@ -327,12 +343,12 @@ def table_definitions(table: Table, n: int, scale: GradingScale | None) -> dict[
     return found
 
 
-def _total_problems(table: Table) -> list[Problem]:
+def _total_problems(table: Table, known: frozenset[str]) -> list[Problem]:
     problems = []
     if "row" in table.total:  # each column is added up: every cell below a heading must be a number
         for c in range(1, table.width):
             for r, row in enumerate(table.rows):
-                if not is_number(row[c]):
+                if not is_number(row[c], known):
                     problems.append(_at(table, ("rows", r, c),
                                         f"expected a number (the table's Total row adds up the column "
                                         f"{inline.plain(table.header[-1][c])!r}), got {describe(row[c])}: a "
@@ -341,7 +357,7 @@ def _total_problems(table: Table) -> list[Problem]:
     if "column" in table.total:
         for r, row in enumerate(table.rows):
             for c in range(1, table.width):
-                if not is_number(row[c]):
+                if not is_number(row[c], known):
                     problems.append(_at(table, ("rows", r, c),
                                         f"expected a number (the table's Total column adds up the row "
                                         f"{table.row_label(r)!r}), got {describe(row[c])}: a total over text "
@@ -374,11 +390,12 @@ def _grade_problems(table: Table, scale: GradingScale | None) -> list[Problem]:
 
 
 def _duplicate_labels(table: Table) -> list[Problem]:
+    computed = ("total", "good_or_better") if table.grades else ("total",)
     problems = []
     seen: dict[str, int] = {}
     for r in range(len(table.rows)):
         key = slug(table.row_label(r))
-        if key in seen or key in ("total", "good_or_better"):
+        if key in seen or key in computed:
             problems.append(_at(table, ("rows", r, 0),
                                 f"the row label {table.row_label(r)!r} is used twice (or is a computed row's): "
                                 f"each row of a named table needs its own label, so its cells can be named"))
@@ -386,7 +403,7 @@ def _duplicate_labels(table: Table) -> list[Problem]:
     heads: set[str] = set()
     for c, heading in enumerate(table.header[-1][1:], start=1):
         key = slug(heading)
-        if key in heads or key in ("total", "good_or_better"):
+        if key in heads or key in computed:
             problems.append(_at(table, ("header", len(table.header) - 1, c),
                                 f"the heading {heading!r} is used twice (or is a computed column's): each "
                                 "column of a named table needs its own heading, so its cells can be named"))

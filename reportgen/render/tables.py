@@ -9,7 +9,7 @@ without those two paragraph styles gets Normal.
 from __future__ import annotations
 
 from reportgen.model import inline
-from reportgen.model.tables import TOTAL, Table, Tabulated, is_number, slug
+from reportgen.model.tables import TOTAL, Table, Tabulated, slug
 from reportgen.oxml import xml
 from reportgen.render.ooxml import OoxmlWriter
 
@@ -38,7 +38,7 @@ def table_blocks(w: OoxmlWriter, report: Tabulated, table: Table, number: int) -
         label = table.row_label(r)
         cells = [xml.paragraph(w.runs(label), text_style)]
         for c, cell in enumerate(row[1:], start=1):
-            if is_number(cell):
+            if report.is_number(cell):
                 cells.append(number_cell(f"{key}.{slug(label)}.{slug(table.header[-1][c])}"))
             else:
                 cells.append(xml.paragraph(w.runs(str(cell)), text_style))
@@ -63,7 +63,7 @@ def _widths(table: Table, report: Tabulated, key: str) -> list[int]:
     for r, row in enumerate(table.rows):
         label = table.row_label(r)
         shown.append([inline.plain(label)] + [
-            report.statistic_text(f"{key}.{slug(label)}.{slug(table.header[-1][c])}") if is_number(cell)
+            report.statistic_text(f"{key}.{slug(label)}.{slug(table.header[-1][c])}") if report.is_number(cell)
             else inline.plain(str(cell)) for c, cell in enumerate(row[1:], start=1)])
     columns = [list(col) for col in zip(*shown)]
     if "column" in table.total:
