@@ -99,31 +99,49 @@ def _cached_draw(chart: Drawing) -> bytes:
     # this module's code (sizes, colours) and matplotlib's version. The caption is printed beside the
     # picture, not in it, so a retitled figure reuses its picture.
     key = key_of("chart", chart.kind, list(chart.categories), [[s, list(v)] for s, v in chart.series],
-                 chart.x_title, chart.y_title, font_file(chart.font), code_version(__file__, "matplotlib"))
+                 chart.x_title, chart.y_title, chart.font, font_files(chart.font), code_version(__file__, "matplotlib"))
     return cached_bytes("charts", key, lambda: _draw(chart))
+
+
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+                "/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
+
+
+@functools.cache
+def font_files(font: str) -> tuple[str, ...]:
+    """The installed files of `font` and of its metric twin, found by file name without importing
+    matplotlib (a rebuild from the cache never does): what a cached picture's key names."""
+    import os
+
+    wanted = [w.lower().replace(" ", "") for w in (font, METRIC_TWINS.get(font.lower(), "")) if w]
+    found = []
+    for folder in FONT_FOLDERS:
+        for root, _, names in os.walk(os.path.expanduser(folder)):
+            for name in names:
+                stem = name.lower().replace(" ", "").replace("-", "").replace("_", "")
+                if name.lower().endswith((".ttf", ".otf")) and any(stem.startswith(w) for w in wanted):
+                    found.append(os.path.join(root, name))
+    return tuple(sorted(found))
 
 
 @functools.cache
 def font_file(font: str) -> str:
-    """The font the chart is drawn in: the template's own, its metric twin, or the fallback, by family name."""
+    """The font family the chart is drawn in: the template's own, its metric twin, or the fallback."""
     from matplotlib import font_manager
 
     manager = font_manager.fontManager
-    wanted = [w for w in (font, METRIC_TWINS.get(font.lower(), "")) if w]
     # matplotlib's list of fonts is cached per user and misses fonts installed after it was made (such
-    # as Liberation Sans, installed with LibreOffice): look for the wanted families' files on the system too
-    squashed = [w.lower().replace(" ", "") for w in wanted]
+    # as Liberation Sans, installed with LibreOffice): add the wanted families' files found on the system
     known = {f.fname for f in manager.ttflist}
-    for path in font_manager.findSystemFonts():
-        stem = path.rsplit("/", 1)[-1].lower().replace(" ", "").replace("-", "")
-        if path not in known and any(stem.startswith(w) for w in squashed):
+    for path in font_files(font):
+        if path not in known:
             try:
                 manager.addfont(path)
             except (OSError, RuntimeError, ValueError):  # an unreadable font file is simply not used
                 continue
     installed = {f.name.lower(): f.name for f in manager.ttflist}
-    for name in wanted:
-        if name.lower() in installed:
+    for name in (font, METRIC_TWINS.get(font.lower(), "")):
+        if name and name.lower() in installed:
             return installed[name.lower()]
     return FALLBACK_FONT
 
