@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, reportgen, snapshot
+from conftest import GOLDEN, ROOT, reportgen, snapshot
 from reportgen.build import BuildResult, build_one
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
-from reportgen.oxml.text import Line, read_lines
+from reportgen.oxml.text import Line, golden_text, read_lines
 
 EXAMPLE = ROOT / "content" / "example-annual-qa-report-2020-21.yaml"
 COVER = ROOT / "content" / "example-cover-2021-09-audit-grades.yaml"
@@ -42,6 +42,14 @@ def cell_texts(table: etree._Element) -> list[list[str]]:
 def content_tables(body: etree._Element) -> list[etree._Element]:
     """The tables written in content (the action plan's table aside)."""
     return [t for t in body.iter(qn("w:tbl")) if cell_texts(t)[0][0] != "ID"]
+
+
+def test_golden(built: BuildResult, update_golden: bool) -> None:
+    golden = GOLDEN / f"{EXAMPLE.stem}.txt"
+    actual = golden_text(built.output)
+    if update_golden:
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
 
 
 def test_tables_are_word_tables_with_repeating_header_rows_in_the_house_style(body: etree._Element) -> None:
