@@ -245,23 +245,17 @@ def test_unknown_table_cells_are_named(tmp_path: Path) -> None:
 
 
 def test_markdown_pasted_into_text_is_a_warning_at_its_line(tmp_path: Path) -> None:
-    text = BASE.replace("  - In all [[grades.total.total]] audits.\n", textwrap.dedent("""\
-          - In all [[grades.total.total]] audits.
-          - |-
-            Grades by quarter:
-            | Quarter | Good |
-            |---|---|
-            | Q1 | 5 |
-          - "## Findings"
-        """).replace("\n", "\n  ").rstrip(" ") if False else """\
-  - In all [[grades.total.total]] audits.
-  - |-
-    Grades by quarter:
-    | Quarter | Good |
-    |---|---|
-    | Q1 | 5 |
-  - "## Findings"
-""")
+    pasted = textwrap.indent(textwrap.dedent("""\
+        - In all [[grades.total.total]] audits.
+        - |-
+          Grades by quarter:
+          | Quarter | Good |
+          |---|---|
+          | Q1 | 5 |
+        - "## Findings"
+    """), "  ")
+    text = BASE.replace("  - In all [[grades.total.total]] audits.\n", pasted)
+    assert text != BASE
     write(tmp_path, text)
     run = reportgen("check", "content/example.yaml", cwd=tmp_path)
     assert run.status == 0, run.err
@@ -295,3 +289,18 @@ def test_a_carried_over_recommendation_keeps_its_id(tmp_path: Path) -> None:
     assert run.status == 2
     assert "sections[1].recommendations[1].id: a recommendation carried over from an earlier report keeps the " \
         "id it had there" in run.err
+
+
+def test_a_changed_table_cell_is_a_tracked_change_in_redline(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    (tmp_path / "content" / "old.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "content" / "new.yaml").write_text(BASE.replace("- [Q2, 6, 0]", "- [Q2, 4, 0]"), encoding="utf-8")
+    run = reportgen("redline", "content/old.yaml", "content/new.yaml", "-o", "out.docx", cwd=tmp_path)
+    assert run.status == 0, run.err
+    body = etree.fromstring(read_parts(tmp_path / "out.docx")["word/document.xml"])
+    table = next(body.iter(qn("w:tbl")))
+    deleted = ["".join(t.text for t in d.iter(qn("w:delText"))) for d in table.iter(qn("w:del"))]
+    inserted = ["".join(t.text for t in i.iter(qn("w:t"))) for i in table.iter(qn("w:ins"))]
+    # the cell itself, and the totals worked out from it
+    assert "6" in deleted and "4" in inserted
+    assert "11" in deleted and "9" in inserted
