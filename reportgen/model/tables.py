@@ -9,6 +9,7 @@ cell) and the column's heading, case and punctuation aside: `[[grades.Q1.Good]]`
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Iterator, Literal, Union
 
@@ -33,6 +34,8 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         raise rule_error(f"expected text, a number or a statistic's name, got {describe(value)}")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise rule_error(f"expected a number a table can show, got {value}: write the figure itself")
         return float(value)
     if isinstance(value, str):
         if not value.strip():
