@@ -89,7 +89,8 @@ def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
 @click.argument("content", nargs=-1)
 @TEMPLATES_OPTION
 @click.option("--publication", is_flag=True,
-              help="Also warn about what a Public build warns about (quotations without recorded consent).")
+              help="Also check as a Public build does: quotations without recorded consent are warned about, "
+                   "and a figure in the text that the data does not give is an error.")
 @click.option("--strict", is_flag=True,
               help="Treat what must not be published as errors: a figure in the text that the data does not give.")
 def check(content: tuple[str, ...], templates: Path | None, publication: bool, strict: bool) -> None:
