@@ -304,3 +304,16 @@ def test_a_changed_table_cell_is_a_tracked_change_in_redline(tmp_path: Path) -> 
     # the cell itself, and the totals worked out from it
     assert "6" in deleted and "4" in inserted
     assert "11" in deleted and "9" in inserted
+
+
+def test_the_schema_offers_known_section_types_and_allows_any_words() -> None:
+    import json
+
+    schema = json.loads((ROOT / "schemas" / "annual.schema.json").read_text(encoding="utf-8"))
+    section_type = schema["$defs"]["Section"]["properties"]["type"]
+    enum = next(option["enum"] for option in section_type["anyOf"] if "enum" in option)
+    assert {"thematic audit", "independent audit", "survey", "recommendations"} <= set(enum)
+    assert {"type": "string", "minLength": 1} in section_type["anyOf"]  # and any other words
+    assert "grading_scale" in schema["properties"] and "Table" in schema["$defs"]
+    recommendation = next(o for o in schema["$defs"]["Recommendation"]["anyOf"] if "properties" in o)  # or a string
+    assert "carried_over_from" in recommendation["properties"]
