@@ -256,8 +256,13 @@ class Tabulated(Node):
         """'x' is not a defined statistic (did you mean ...?)."""
         known = [n for n in self.book.definitions if not n.startswith("#")]
         hint = did_you_mean(name, known)
-        if not hint and not known:
-            hint = "; add it under `statistics:`" if "." not in name else \
+        own = sorted(self.own_statistics())
+        if not hint and "." not in name:
+            hint = f"; the statistics are {', '.join(own)}" if 0 < len(own) <= 12 else \
+                "; add it under `statistics:`" if not own else ""
+        elif not hint:
+            tables = sorted(t.name for t in self.tables() if t.name)
+            hint = f"; the named tables are {', '.join(tables)}" if tables else \
                 "; name the table (`name:`) to refer to its cells"
         what = "a cell of a named table" if "." in name else "a defined statistic"
         return f"{name!r} is not {what}{hint}"
