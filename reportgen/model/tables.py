@@ -246,11 +246,20 @@ class Tabulated(Node):
         problems = []
         for path, text in texts(self):
             for span in inline.statistic_references(text):
-                if span.stat not in self.book:
+                if span.stat not in self.book and self.refers(span.stat or ""):
                     problems.append(Problem(f"[[{span.stat}]] {self.unknown(span.stat)}",
                                             self._source.position(path) if self._source else None,
                                             format_path(path)))
         return problems
+
+    def refers(self, name: str) -> bool:
+        """Whether [[name]] in this kind's text must name something: a table cell (`a.b.c`) always; a bare
+        name only in a kind with `statistics:` (in a covering report `[[x]]` prints `x`, as it always has)."""
+        return "." in name or "statistics" in type(self).model_fields
+
+    def shown(self, name: str) -> str | None:
+        """What [[name]] prints: the statistic or cell's value; None for a name this kind does not refer by."""
+        return self.statistic_text(name) if name in self.book or self.refers(name) else None
 
     def unknown(self, name: str) -> str:
         """'x' is not a defined statistic (did you mean ...?)."""

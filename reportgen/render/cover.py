@@ -28,7 +28,7 @@ def properties(report: CoverReport) -> DocumentProperties:
 
 def context(report: CoverReport, w: OoxmlWriter) -> dict[str, Any]:
     """The values and blocks `committee-cover.docx` uses."""
-    w.resolve_stat = report.statistic_text  # [[table.row.column]] in text: a cell of a named table
+    w.resolve_stat = report.shown  # [[table.row.column]] in text: a cell of a named table
     main = []
     numbered = w.new_list("Numbered Paragraph")  # one run of numbers across every section
     tables = 0

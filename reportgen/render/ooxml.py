@@ -16,7 +16,8 @@ from reportgen.model import inline
 from reportgen.oxml import xml
 from reportgen.render.template import WordTemplate
 
-StatResolver = Callable[[str], str]
+StatResolver = Callable[[str], "str | None"]
+"""What [[name]] prints; None prints the figure as written (or the name)."""
 
 
 @dataclass
@@ -66,7 +67,8 @@ class OoxmlWriter:
         for span in inline.parse(text):
             words = span.text
             if span.stat is not None:
-                words = self.resolve_stat(span.stat) if self.resolve_stat else (span.published or span.stat)
+                shown = self.resolve_stat(span.stat) if self.resolve_stat else None
+                words = span.published or span.stat if shown is None else shown
             out.append(xml.run(words, bold=span.bold, italic=span.italic, superscript=span.superscript))
         return "".join(out)
 
