@@ -169,15 +169,24 @@ def _chart_from_alt(alt: str) -> dict[str, Any] | None:
     match = _ALT.match(alt.strip())
     if not match:
         return _series_from_alt(alt.strip())
-    categories, values = [], []
-    for item in match.group(2).split(", "):
+    items = _alt_items(match.group(2))
+    if items is None:
+        return None
+    return {"chart": match.group(1).lower(), "categories": items[0], "values": items[1]}
+
+
+def _alt_items(text: str) -> tuple[list[str], list[int | float]] | None:
+    """'Q1 5, Q2 6 (40.0%)' -> (['Q1', 'Q2'], [5, 6]); None when an item is not 'category number'."""
+    categories: list[str] = []
+    values: list[int | float] = []
+    for item in text.split(", "):
         parsed = _ALT_ITEM.match(item)
         if not parsed:
             return None
         categories.append(parsed.group(1))
         number = parsed.group(2).replace(",", "")
         values.append(float(number) if "." in number else int(number))
-    return {"chart": match.group(1).lower(), "categories": categories, "values": values}
+    return categories, values
 
 
 _ALT_SERIES = re.compile(r"^(Bar|Stacked bar|Line|Pie) chart of (.+?)\. (.+)\.$", re.S)
@@ -193,18 +202,11 @@ def _series_from_alt(alt: str) -> dict[str, Any] | None:
     series = []
     categories: list[str] | None = None
     for part in _ALT_ONE_SERIES.finditer(match.group(3)):
-        cats, values = [], []
-        for item in part.group(2).split(", "):
-            parsed = _ALT_ITEM.match(item)
-            if not parsed:
-                return None
-            cats.append(parsed.group(1))
-            number = parsed.group(2).replace(",", "")
-            values.append(float(number) if "." in number else int(number))
-        if categories is not None and cats != categories:
+        items = _alt_items(part.group(2))
+        if items is None or (categories is not None and items[0] != categories):
             return None
-        categories = cats
-        series.append({"name": part.group(1), "values": values})
+        categories = items[0]
+        series.append({"name": part.group(1), "values": items[1]})
     names = [s["name"] for s in series]
     if not names:
         return None
