@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema,
 from reportgen.errors import Problem
 from reportgen.model import inline
 from reportgen.model.common import (MonthYear, Node, PathKey, Person, RequiredText, ShorthandNode, Text,
-                                    dates_in, describe, did_you_mean, format_path, month_year, rule_error, texts)
+                                    dates_in, describe, did_you_mean, format_path, month_year, rule_error)
 from reportgen.model.statistics import NAME, REFERENCE, Definition, StatisticError
 from reportgen.model.tables import GradingScale, Table, TableItem, Tabulated, column_of, columns_hint, slug
 
