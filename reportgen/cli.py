@@ -152,6 +152,11 @@ def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pd
 
     result = build_pack(agenda, out_dir, templates=templates, force=force, pdf=not no_pdf)
     report(result.warnings)
+    left_out = list(dict.fromkeys(result.left_out))
+    if left_out:
+        click.echo(f"left out of the public pack as non-public ({len(left_out)} file(s)); circulate separately:")
+        for name in left_out:
+            click.echo(f"  {name}")
     made = f"{result.docx} and {result.pdf}" if result.pdf else str(result.docx)
     click.echo(f"built {made} in {result.seconds:.1f} s")
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import ContentError, Position, Problem, ReportgenError
+from reportgen.linked_files import FileIdentity, identify
 from reportgen.load import display_path
 from reportgen.model import Agenda, CoverReport, Node
 from reportgen.model.agenda import AgendaItem
+from reportgen.safety import is_public
 
 PAPER_SUFFIXES = (".docx", ".pdf")
 PDF_MARK = "PDF appendix:"
@@ -44,6 +46,9 @@ class PackItem:
     report: Node | None = None
     report_source: Path | None = None
     appendices: list[Paper] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    """What the front sheet says was left out of this item as non-public, to be circulated separately."""
+    left_out_files: list[Path] = field(default_factory=list)
 
     @property
     def has_papers(self) -> bool:
@@ -60,10 +65,35 @@ class PackResult:
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
     unchanged: bool = False
+    left_out: list[str] = field(default_factory=list)
+    """Each file left out of the public pack as non-public: 'content/appendices/x.docx (items[4]...)'."""
+
+
+_REPORT = "the report"
+
+
+@dataclass
+class _Named:
+    """One file the agenda names, by one route (an item's report or appendix, a cover's appendix)."""
+
+    path: Path
+    identity: FileIdentity
+    where: Position | None
+    key: str
+    public: bool
+    what: str
+    """How the front sheet and messages call it: 'Appendix 2 – Case summary', 'the report'."""
 
 
 def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
-    """The agenda, its items' papers (read and validated), and warnings; every problem raised at once."""
+    """The agenda, its items' papers (read and validated), and warnings; every problem raised at once.
+
+    Exempt material is recognised by what it is, not by what it is called: every file the agenda
+    names, by any route, is identified by its real path and its content (see FileIdentity). A file
+    that any non-public route names (a non-public report, its appendices, a cover's exempt appendix)
+    is left out of the pack wherever else it is named, under whatever name: a second listing, a
+    symbolic link, a path spelled another way, a copy.
+    """
     from reportgen.build import read_report
 
     agenda, warnings = read_report(source)
@@ -72,12 +102,16 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                               1, 1, "kind")
     root = source.resolve().parent
     problems: list[Problem] = []
-    items = []
+    items: list[PackItem] = []
+    routes: list[list[_Named]] = []  # per item: its report, then its papers, in pack order
     for i, item in enumerate(agenda.items):
         packed = PackItem(item)
+        named: list[_Named] = []
+        public = True
         if item.report:
-            path = _inside(root, source.parent, item.report, (".yaml", ".yml"), agenda.where("items", i, "report"),
-                           f"items[{i + 1}].report", problems)
+            where = agenda.where("items", i, "report")
+            key = f"items[{i + 1}].report"
+            path = _inside(root, source.parent, item.report, (".yaml", ".yml"), where, key, problems)
             if path is not None:
                 try:
                     report, found = read_report(path, publication=True)  # the pack is published
@@ -85,39 +119,92 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     problems.extend(exc.problems)
                 else:
                     warnings.extend(found)
+                    public = is_public(report)
                     packed.report, packed.report_source = report, path
+                    named.append(_Named(path, identify(path), where, key, public, _REPORT))
                     if isinstance(report, CoverReport):
-                        _report_appendices(report, path, root, packed, problems, warnings)
+                        named += _report_appendices(report, path, root, public, problems)
         for j, name in enumerate(item.appendices):
-            path = _inside(root, source.parent, name, PAPER_SUFFIXES, agenda.where("items", i, "appendices", j),
-                           f"items[{i + 1}].appendices[{j + 1}]", problems)
+            where = agenda.where("items", i, "appendices", j)
+            key = f"items[{i + 1}].appendices[{j + 1}]"
+            path = _inside(root, source.parent, name, PAPER_SUFFIXES, where, key, problems)
             if path is not None:
-                packed.appendices.append(Paper(path.stem.replace("-", " ").replace("_", " "), path))
-        if packed.report is not None and getattr(packed.report, "access", "public") != "public":
-            warnings.append(Problem(f"item {item.number}'s report is non-public: left out of the public pack "
-                                    "(circulate it separately)", agenda.where("items", i, "report"),
-                                    f"items[{i + 1}].report", "warning", "non-public"))
-            packed.report, packed.appendices = None, []
+                named.append(_Named(path, identify(path), where, key, public,
+                                    path.stem.replace("-", " ").replace("_", " ")))
         items.append(packed)
+        routes.append(named)
     if problems:
         raise ContentError(problems)
+    exempt = [n for named in routes for n in named if not n.public]
+    for packed, named in zip(items, routes):
+        _select(packed, named, exempt, warnings)
     return agenda, items, warnings
 
 
-def _report_appendices(report: CoverReport, path: Path, root: Path, packed: PackItem,
-                       problems: list[Problem], warnings: list[Problem]) -> None:
-    """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...)."""
+def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool,
+                       problems: list[Problem]) -> list[_Named]:
+    """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...).
+
+    An exempt appendix's file is named too (never packed): it is what the rest of the agenda is
+    checked against. Its path was checked when the report was read (reportgen.linked_files).
+    """
+    named = []
     for n, appendix in enumerate(report.appendices, start=1):
         if not appendix.file:
             continue
-        where = appendix.where("file")
-        if not appendix.public:
-            warnings.append(Problem(f"Appendix {n} is non-public: left out of the public pack", where,
-                                    appendix.key_path + ".file", "warning", "non-public"))
+        where, key = appendix.where("file"), appendix.key_path + ".file"
+        what = f"Appendix {n} \u2013 {appendix.title}"
+        if not (public and appendix.public):
+            found = appendix.file.resolved
+            if found is not None and found.is_file():
+                named.append(_Named(found, identify(found), where, key, False, what))
             continue
-        found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, appendix.key_path + ".file", problems)
+        found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, key, problems)
         if found is not None:
-            packed.appendices.append(Paper(f"Appendix {n} \u2013 {appendix.title}", found))
+            named.append(_Named(found, identify(found), where, key, True, what))
+    return named
+
+
+def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], warnings: list[Problem]) -> None:
+    """Put an item's public papers into the pack; leave out, saying so, everything non-public or the same as it."""
+    from reportgen.render.cover import schedule_12a
+
+    item = packed.item
+    report = packed.report
+    if report is not None and not is_public(report):
+        warnings.append(Problem(f"item {item.number}'s report is non-public: left out of the public pack "
+                                "(circulate it separately)", named[0].where, named[0].key, "warning", "non-public"))
+        ground = schedule_12a(getattr(report, "exempt_paragraphs", []), getattr(report, "exempt_ground", ""))
+        papers = len(named) - 1
+        also = f" and its {papers} appendix document(s)" if papers else ""
+        packed.left_out.append(f"Non-public report{also}, exempt {ground}: circulated separately.")
+        packed.report = None
+        packed.left_out_files.extend(route.path for route in named)
+        return
+    for route in named:
+        if not route.public:  # a Public cover's exempt appendix: listed by the cover, never packed
+            warnings.append(Problem(f"{route.what} is non-public: left out of the public pack", route.where,
+                                    route.key, "warning", "non-public"))
+        elif same := next((e for e in exempt if e.identity.same_as(route.identity)), None):
+            how = "the same file as" if same.identity.real_path == route.identity.real_path else "a copy of"
+            warnings.append(Problem(
+                f"{route.path.name!r} is {how} the non-public file named at {_described(same)}: left out of "
+                "the public pack (exempt material is recognised by what it is, not by its name)",
+                route.where, route.key, "warning", "non-public"))
+            if route.what == _REPORT:
+                packed.report = None
+        elif route.what != _REPORT:
+            packed.appendices.append(Paper(route.what, route.path))
+            continue
+        else:
+            continue
+        packed.left_out.append(f"{route.what[0].upper()}{route.what[1:]}: non-public, circulated separately.")
+        packed.left_out_files.append(route.path)
+
+
+def _described(route: _Named) -> str:
+    """'content/agenda.yaml:31:7 (items[4].appendices[1])': where a route was named, for a message."""
+    return f"{route.where} ({route.key})" if route.where else route.key
 
 
 def _inside(root: Path, base: Path, name: str, suffixes: tuple[str, ...], where: Position | None, key: str,
@@ -220,6 +307,7 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
             purpose = "For Information" if report.purpose == "information" else "For Decision"
             found.append(f"Report of {report.report_of}. {purpose}.")
         found.extend(paper.title for paper in packed.appendices)
+        found.extend(packed.left_out)
         lines[packed.item.number] = found
     return lines
 
@@ -285,7 +373,8 @@ def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, fo
     parts = compose(agenda, items, templates)
     warnings += leaks(parts, pack_path(source, out_dir, ".docx"))
     written = write_docx(parts, pack_path(source, out_dir, ".docx"), force=force)
-    result = PackResult(source, written.path, None, 0.0, warnings, written.unchanged)
+    result = PackResult(source, written.path, None, 0.0, warnings, written.unchanged,
+                        [display_path(path) for packed in items for path in packed.left_out_files])
     if pdf:
         result.pdf = write_pack_pdf(written.path, items)
     result.seconds = time.perf_counter() - started
