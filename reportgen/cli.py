@@ -206,8 +206,10 @@ def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
               help="The tracked changes' date (yyyy-mm-dd); default the new report's own date.")
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite an output edited since it was written, keeping a dated copy.")
+@click.option("--include-exempt", is_flag=True,
+              help="Allow non-public text from OLD in a public NEW's redline; the redline is marked NOT FOR PUBLICATION.")
 def redline(versions: tuple[str, ...], out: Path | None, since: str | None, author: str | None, date,
-            templates: Path | None, force: bool) -> None:
+            templates: Path | None, force: bool, include_exempt: bool) -> None:
     """Write NEW with Word tracked changes from OLD: `redline OLD NEW` or `redline NEW --since REV`.
 
     OLD and NEW are content files or built .docx files.
@@ -215,7 +217,8 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
     from reportgen.redline import redline_files
 
     result = redline_files([Path(v) for v in versions], out, since=since, author=author,
-                           date=date.date() if date else None, templates=templates, force=force)
+                           date=date.date() if date else None, templates=templates, force=force,
+                           include_exempt=include_exempt)
     if result.changes == []:
         click.echo("  no changes to the content")
     for change in result.changes or []:
@@ -225,6 +228,8 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
     click.echo(f"wrote {result.output}: {counts['ins']} insertion(s), {counts['del']} deletion(s), "
                f"{counts['pPrChange']} formatting change(s) from {result.sides[0]} to {result.sides[1]} "
                f"in {result.seconds * 1000:.0f} ms{note}")
+    if result.non_public:
+        click.echo("  marked NOT FOR PUBLICATION: it shows non-public text (--include-exempt)")
 
 
 def main() -> None:

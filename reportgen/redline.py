@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.build import CONTENT_SUFFIXES
-from reportgen.errors import ContentError
+from reportgen.errors import ContentError, Problem
 from reportgen.load import display_path
 from reportgen.model import Node
 from reportgen.oxml.package import NotADocx, read_parts
@@ -31,6 +31,8 @@ class Side:
     name: str
     parts: dict[str, bytes]
     report: Node | None = None
+    exempt: list[Problem] = field(default_factory=list)
+    """Where this version holds non-public text (reportgen.safety.exempt_text); empty when it is all public."""
 
 
 @dataclass
@@ -44,19 +46,24 @@ class RedlineResult:
     unchanged: bool = False
     kept_edited_copy: Path | None = None
     sides: tuple[str, str] = ("", "")
+    non_public: bool = False
+    """The redline was written marked NOT FOR PUBLICATION (--include-exempt let non-public text in)."""
 
 
 def read_side(path: Path, templates: Path | None = None) -> Side:
     """A content file rendered in memory, or a built .docx read as it is."""
     path = Path(path)
+    from reportgen.safety import exempt_document, exempt_text
+
     if path.suffix.lower() in CONTENT_SUFFIXES:
         from reportgen.build import read_report
 
         report, _ = read_report(path)
-        return Side(display_path(path), _render(report, templates), report)
+        return Side(display_path(path), _render(report, templates), report, exempt_text(report))
     if path.suffix.lower() == ".docx":
         try:
-            return Side(display_path(path), read_parts(path))
+            parts = read_parts(path)
+            return Side(display_path(path), parts, exempt=exempt_document(parts, display_path(path)))
         except (NotADocx, FileNotFoundError) as exc:
             raise ContentError.at(f"cannot read it as a Word document: {exc}", display_path(path)) from None
     raise ContentError.at(f"expected a .yaml content file or a .docx, got {path.suffix or 'no extension'}",
@@ -70,8 +77,10 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
     from reportgen.validate import validate
 
     name = f"{display_path(path)}@{revision}"
+    from reportgen.safety import exempt_text
+
     report = validate(parse_text(old_version(path, revision), name, Path(path)))
-    return Side(name, _render(report, templates), report)
+    return Side(name, _render(report, templates), report, exempt_text(report))
 
 
 def _render(report: Node, templates: Path | None) -> dict[str, bytes]:
@@ -108,13 +117,29 @@ def redline_parts(old: Side, new: Side, *, author: str | None = None,
 
 
 def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date: _dt.date | None = None,
-            force: bool = False) -> RedlineResult:
-    """Write the redlined document to `out` (never over an edited one) and say what changed."""
+            force: bool = False, include_exempt: bool = False) -> RedlineResult:
+    """Write the redlined document to `out` (never over an edited one) and say what changed.
+
+    A public NEW against an OLD holding non-public text would publish that text as tracked deletions:
+    refused, unless `include_exempt`, and then the redline is marked as not for publication.
+    """
     from reportgen.oxml.revisions import count_revisions
+    from reportgen.safety import mark_non_public
     from reportgen.write import write_docx
 
     started = time.perf_counter()
+    exposed = [] if new.exempt else old.exempt
+    if exposed and not include_exempt:
+        raise ContentError([Problem(
+            f"{p.message}, and {new.name} is public: the redline would show this non-public text as tracked "
+            "changes in a public document, so nothing was written. Compare two non-public versions, or run "
+            "again with --include-exempt to write it marked NOT FOR PUBLICATION", p.position, p.path,
+            rule="exempt-in-redline") for p in exposed])
     parts = redline_parts(old, new, author=author, date=date)
+    if exposed:
+        parts = mark_non_public(parts, f"NOT FOR PUBLICATION: this redline shows non-public (exempt) text from "
+                                       f"{old.name} as tracked changes. Circulate it only to those entitled to "
+                                       "see exempt information.")
     changes = None
     if old.report is not None and new.report is not None:
         from reportgen.model.changes import describe_changes
@@ -122,14 +147,14 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
         changes = describe_changes(old.report, new.report)
     written = write_docx(parts, Path(out), force=force)
     return RedlineResult(written.path, time.perf_counter() - started, count_revisions(parts), changes,
-                         written.unchanged, written.kept_edited_copy, (old.name, new.name))
+                         written.unchanged, written.kept_edited_copy, (old.name, new.name), bool(exposed))
 
 
 def redline_files(versions: list[Path], out: Path | None = None, *, since: str | None = None,
                   author: str | None = None, date: _dt.date | None = None, templates: Path | None = None,
-                  force: bool = False) -> RedlineResult:
+                  force: bool = False, include_exempt: bool = False) -> RedlineResult:
     """`redline OLD NEW` or `redline NEW --since REV`: read both versions, write the redline, time it all."""
-    from reportgen.errors import ReportgenError, Problem
+    from reportgen.errors import ReportgenError
 
     started = time.perf_counter()
     if len(versions) != (1 if since else 2):
@@ -138,6 +163,6 @@ def redline_files(versions: list[Path], out: Path | None = None, *, since: str |
     new = read_side(versions[-1], templates)
     old = read_earlier(versions[0], since, templates) if since else read_side(versions[0], templates)
     out = out or Path("build") / f"{Path(versions[-1]).stem}.redline.docx"
-    result = redline(old, new, out, author=author, date=date, force=force)
+    result = redline(old, new, out, author=author, date=date, force=force, include_exempt=include_exempt)
     result.seconds = time.perf_counter() - started
     return result
