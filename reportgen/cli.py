@@ -173,6 +173,9 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 
     found, problems = collect(content_files(content))
     report(problems)
+    if output is not None and problems:  # a partial table must not replace a good one
+        raise ReportgenError([Problem(f"some content files could not be read: {output} was not written "
+                                      "(fix the errors above and run again)")])
     if output is not None:
         click.echo(f"wrote {write(found, output, templates)} ({len(found)} recommendation(s))")
     else:
