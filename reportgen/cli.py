@@ -235,14 +235,32 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
         click.echo("  marked NOT FOR PUBLICATION: it shows non-public text (--include-exempt)")
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service stopping, `kill`, a CI timeout) stops reportgen as Ctrl-C does: cleanly."""
+    import signal
+
+    from reportgen.errors import Terminated
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminated)
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
+    from reportgen.errors import Terminated
+
+    _stop_on_sigterm()
     try:
         cli.main(standalone_mode=False)
     except ReportgenError as exc:
         report(exc.problems)
         sys.exit(exc.exit_status)
-    except click.exceptions.Abort:
+    except (Terminated, click.exceptions.Abort) as exc:  # click turns Ctrl-C (and so SIGTERM) into Abort
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo("stopped (SIGTERM)", err=True)
+            sys.exit(143)
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:

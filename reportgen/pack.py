@@ -429,7 +429,17 @@ def pdf_pack(docx: Path, pdf_appendices: list[Path]) -> bytes:
 
 
 def convert_to_pdf(docx: Path) -> bytes:
-    """The tagged PDF of `docx` (reportgen.publish, through LibreOffice): written beside it, and its bytes."""
+    """The tagged PDF of `docx` (reportgen.publish, through LibreOffice), as bytes.
+
+    Converted from a copy in a scratch folder: the PDF beside the pack is written once, whole, with
+    its appendix pages drawn in; a pack stopped part-way never leaves one without them.
+    """
+    import shutil
+    import tempfile
+
     from reportgen.publish import convert
 
-    return convert([docx])[0].output.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="reportgen-pack-") as scratch:
+        staged = Path(scratch) / docx.name
+        shutil.copyfile(docx, staged)
+        return convert([staged])[0].output.read_bytes()

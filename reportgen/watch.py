@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from reportgen.batch import Outcome
-from reportgen.build import build_one, content_files
+from reportgen.build import build_one, content_files, output_clashes
 from reportgen.errors import Problem, ReportgenError
 from reportgen.reload import Reloader
 from reportgen.render import template_folders
@@ -102,6 +102,9 @@ def watch(arguments: list[str] | tuple[str, ...], out_dir: Path, *, templates: P
     sources = content_files(arguments)
     if not sources:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
+    clashes = output_clashes(sources, out_dir)
+    if clashes:
+        raise ReportgenError(clashes)
     watcher = Watcher(sources, out_dir, templates, force, say, on_rebuild)
     for source in sources:
         watcher.build(source, first=True)
