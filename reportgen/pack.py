@@ -46,8 +46,9 @@ class PackItem:
     report: Node | None = None
     report_source: Path | None = None
     appendices: list[Paper] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)
-    """What the front sheet says was left out of this item as non-public, to be circulated separately."""
+    papers: list[str] = field(default_factory=list)
+    """What the front sheet lists under the item, in order: each appendix's title, or what was left out
+    as non-public, to be circulated separately."""
     left_out_files: list[Path] = field(default_factory=list)
 
     @property
@@ -177,7 +178,7 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], warning
         ground = schedule_12a(getattr(report, "exempt_paragraphs", []), getattr(report, "exempt_ground", ""))
         papers = len(named) - 1
         also = f" and its {papers} appendix document(s)" if papers else ""
-        packed.left_out.append(f"Non-public report{also}, exempt {ground}: circulated separately.")
+        packed.papers.append(f"Non-public report{also}, exempt {ground}: circulated separately.")
         packed.report = None
         packed.left_out_files.extend(route.path for route in named)
         return
@@ -195,10 +196,11 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], warning
                 packed.report = None
         elif route.what != _REPORT:
             packed.appendices.append(Paper(route.what, route.path))
+            packed.papers.append(route.what)
             continue
         else:
             continue
-        packed.left_out.append(f"{route.what[0].upper()}{route.what[1:]}: non-public, circulated separately.")
+        packed.papers.append(f"{route.what[0].upper()}{route.what[1:]}: non-public, circulated separately.")
         packed.left_out_files.append(route.path)
 
 
@@ -306,8 +308,7 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
         if isinstance(report, CoverReport):
             purpose = "For Information" if report.purpose == "information" else "For Decision"
             found.append(f"Report of {report.report_of}. {purpose}.")
-        found.extend(paper.title for paper in packed.appendices)
-        found.extend(packed.left_out)
+        found.extend(packed.papers or [paper.title for paper in packed.appendices])
         lines[packed.item.number] = found
     return lines
 
