@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,8 @@ class _Named:
     public: bool
     what: str
     """How the front sheet and messages call it: 'Appendix 2 – Case summary', 'the report'."""
+    model: Node | None = None
+    """For a report: its content, read."""
 
 
 def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
@@ -122,7 +125,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     warnings.extend(found)
                     public = is_public(report)
                     packed.report, packed.report_source = report, path
-                    named.append(_Named(path, identify(path), where, key, public, _REPORT))
+                    named.append(_Named(path, identify(path), where, key, public, _REPORT, report))
                     if isinstance(report, CoverReport):
                         named += _report_appendices(report, path, root, public, problems)
         for j, name in enumerate(item.appendices):
@@ -137,9 +140,77 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
     if problems:
         raise ContentError(problems)
     exempt = [n for named in routes for n in named if not n.public]
+    passages = _Passages(exempt, [agenda] + [p.report for p in items if p.report is not None and is_public(p.report)])
     for packed, named in zip(items, routes):
-        _select(packed, named, exempt, warnings)
+        _select(packed, named, exempt, passages, warnings)
     return agenda, items, warnings
+
+
+PASSAGE_WORDS = 12
+"""A run of this many words shared with a non-public file marks a document as holding its text."""
+
+
+class _Passages:
+    """The runs of PASSAGE_WORDS words in non-public files that no public content says too.
+
+    The last net under identity: a document *rewritten* from an exempt one (saved again by Word,
+    printed to PDF) has other bytes and parts, but still its words. Runs the agenda or a public
+    report says themselves (a heading, a Schedule 12A citation) are not evidence and are ignored.
+    """
+
+    def __init__(self, exempt: list[_Named], public: list[Node]) -> None:
+        self.owner: dict[int, _Named] = {}
+        for route in exempt:
+            texts = _file_texts(route.path) if route.model is None else _strings(route.model.model_dump())
+            for run in _runs(texts):
+                self.owner.setdefault(run, route)
+        if self.owner:
+            for node in public:
+                for run in _runs(_strings(node.model_dump())):
+                    self.owner.pop(run, None)
+
+    def source_of(self, path: Path) -> _Named | None:
+        """The non-public file whose text the document at `path` holds, if any."""
+        if not self.owner:
+            return None
+        return next((self.owner[run] for run in _runs(_file_texts(path)) if run in self.owner), None)
+
+
+def _runs(texts: list[str]) -> set[int]:
+    """Every run of PASSAGE_WORDS words within one of `texts` (a paragraph, a PDF's text), as a hash."""
+    runs = set()
+    for text in texts:
+        words = re.findall(r"\w+", text.casefold())
+        runs.update(hash(tuple(words[i:i + PASSAGE_WORDS])) for i in range(len(words) - PASSAGE_WORDS + 1))
+    return runs
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a dumped model (a report's own text)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _file_texts(path: Path) -> list[str]:
+    """The text of an appendix: a Word document's paragraphs; a PDF's text whole (its lines wrap sentences)."""
+    from reportgen.oxml.package import NotADocx
+    from reportgen.oxml.text import read_lines
+
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+
+            return [" ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)]
+        if path.suffix.lower() == ".docx":
+            return [line.shown() for line in read_lines(path)]
+    except (NotADocx, OSError, ValueError, ContentError):
+        return []  # unreadable: identity alone decides (and the pack refuses an unreadable paper)
+    return []
 
 
 def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool,
@@ -166,7 +237,8 @@ def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool
     return named
 
 
-def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], warnings: list[Problem]) -> None:
+def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passages: _Passages,
+            warnings: list[Problem]) -> None:
     """Put an item's public papers into the pack; leave out, saying so, everything non-public or the same as it."""
     from reportgen.render.cover import schedule_12a
 
@@ -194,6 +266,12 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], warning
                 route.where, route.key, "warning", "non-public"))
             if route.what == _REPORT:
                 packed.report = None
+        elif route.what != _REPORT and (source := passages.source_of(route.path)) is not None:
+            # the words are not shown: this message may end up in a public CI log
+            warnings.append(Problem(
+                f"{route.path.name!r} holds text of the non-public file named at {_described(source)} (a run of "
+                f"{PASSAGE_WORDS} or more words): left out of the public pack", route.where, route.key,
+                "warning", "non-public"))
         elif route.what != _REPORT:
             packed.appendices.append(Paper(route.what, route.path))
             packed.papers.append(route.what)

@@ -19,20 +19,24 @@ def marker(name: str) -> str:
     return "XQZ" + "".join(c for c in name.upper() if c.isalnum())
 
 
-def write_docx(path: Path, word: str) -> Path:
-    """A small Word document (made by python-docx, a real client) holding `word`."""
+def write_docx(path: Path, word: str, *more: str) -> Path:
+    """A small Word document (made by python-docx, a real client) holding `word`, then paragraphs `more`."""
     from docx import Document
 
     path.parent.mkdir(parents=True, exist_ok=True)
     document = Document()
     document.add_paragraph(f"EXAMPLE appendix {word} for the exempt-material tests.")
+    for text in more:
+        document.add_paragraph(text)
     document.save(str(path))
     return path
 
 
-def write_pdf(path: Path, word: str) -> Path:
-    """A one-page PDF (A4, Helvetica) whose text is `word`, written by hand: no PDF library writes text."""
-    stream = f"BT /F1 14 Tf 72 720 Td (EXAMPLE appendix {word}) Tj ET".encode()
+def write_pdf(path: Path, word: str, *more: str) -> Path:
+    """A one-page PDF (A4, Helvetica) whose text is `word`, then lines `more`, written by hand: no PDF
+    library writes text."""
+    lines = "".join(f" 0 -20 Td ({text}) Tj" for text in more)
+    stream = f"BT /F1 10 Tf 72 720 Td (EXAMPLE appendix {word}) Tj{lines} ET".encode()
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "

@@ -127,7 +127,39 @@ def pdf_copy(content: Path) -> Case:
     return Case(path, [SECRET, marker("secret pdf")], [PUBLIC, OPEN], [marker("open pdf")])
 
 
+# fourteen words found nowhere else: the text an exempt document shares with one rewritten from it
+PASSAGE = "EXAMPLE the family moved twice during the review period and the school was not told"
+SHORT = "EXAMPLE the family moved twice during the review"  # eight of them: not evidence
+
+
+def rewritten_by_word(content: Path) -> Case:
+    """Saved again by Word: other bytes, other parts; the same words."""
+    path = _base(content, extra=[{"appendices": ["appendices/retyped.docx", "appendices/quotes-a-little.docx"]}],
+                 cover_appendices=[appendix("Chronology", "appendices/chronology.docx", public=False)])
+    write_docx(content / "appendices" / "chronology.docx", marker("chronology"), PASSAGE)
+    write_docx(content / "appendices" / "retyped.docx", marker("retyped"), "A new first paragraph.", PASSAGE)
+    write_docx(content / "appendices" / "quotes-a-little.docx", marker("quotes a little"), SHORT)
+    return Case(path, [SECRET, marker("chronology"), marker("retyped")],
+                [PUBLIC, OPEN, marker("quotes a little")])
+
+
+def printed_to_pdf(content: Path) -> Case:
+    path = _base(content, extra=[{"appendices": ["appendices/printed.pdf"]}],
+                 cover_appendices=[appendix("Chronology", "appendices/chronology.docx", public=False)])
+    write_docx(content / "appendices" / "chronology.docx", marker("chronology"), PASSAGE)
+    write_pdf(content / "appendices" / "printed.pdf", marker("printed"), PASSAGE)
+    return Case(path, [SECRET, marker("chronology"), marker("printed")], [PUBLIC, OPEN])
+
+
+def non_public_report_text_in_an_appendix(content: Path) -> Case:
+    write_yaml(content / "closed.yaml", cover("closed report", public=False, paragraphs=[PASSAGE]))
+    write_docx(content / "appendices" / "pasted.docx", marker("pasted"), PASSAGE)
+    path = _base(content, extra=[{"report": "closed.yaml"}, {"appendices": ["appendices/pasted.docx"]}])
+    return Case(path, [SECRET, CLOSED, marker("pasted")], [PUBLIC, OPEN])
+
+
 ROUTES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
+    rewritten_by_word, printed_to_pdf, non_public_report_text_in_an_appendix,
     item_appendix, named_by_an_earlier_item, listed_twice_by_the_cover, symbolic_link, linked_folder,
     spelled_differently, byte_identical_copy, zipped_again, other_public_report, non_public_report_appendix,
     non_public_item_appendix, pdf_copy]}
