@@ -3,7 +3,8 @@
 Each item with papers gets its own Word section: its header says "Item N: title" on every page, while
 the footer's "Page N of M" runs on from the front sheet to the end. Paths in an agenda are relative to
 the agenda file and must stay inside its folder (content/). Non-public papers are left out of the pack,
-with a warning: exempt material must never appear in a public document.
+with a warning: exempt material must never appear in a public document. A paper is recognised by what
+it is (real path, content, text), not by its name: see read_agenda.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class PackResult:
     warnings: list[Problem] = field(default_factory=list)
     unchanged: bool = False
     left_out: list[str] = field(default_factory=list)
-    """Each file left out of the public pack as non-public: 'content/appendices/x.docx (items[4]...)'."""
+    """Each file left out of the public pack as non-public, as shown: 'content/appendices/x.docx'."""
 
 
 _REPORT = "the report"
