@@ -2,7 +2,7 @@
 
 Hypothesis builds agendas of random items: covering reports public or non-public, appendices public or
 exempt, each file named by a random route (its own name, a symbolic link, a linked folder, a path spelled
-another way, a byte-identical copy, the same parts zipped again). The expected pack is worked out from
+another way, a byte-identical copy, the same parts zipped again, the same words in a new document). The expected pack is worked out from
 what each file *is* (which of the base documents), and the built pack is read back part by part.
 """
 
@@ -28,6 +28,7 @@ ROUTES = {
     "dots": "appendices/../appendices/./{}.docx",
     "copy": "appendices/copy-{}.docx",
     "zipped": "appendices/zipped-{}.docx",
+    "retyped": "appendices/retyped-{}.docx",
 }
 """How a file can be named: each of these names one of DOCUMENTS, under a name of its own or its own name."""
 
@@ -40,7 +41,10 @@ def _files() -> Path:
     if _library is None:
         folder = Path(tempfile.mkdtemp(prefix="reportgen-exempt-")) / "content"
         for doc in DOCUMENTS:
-            original = write_docx(folder / "appendices" / f"{doc}.docx", marker(doc))
+            passage = f"EXAMPLE passage {marker(doc)} that only this document and its retyped copy hold {doc}"
+            original = write_docx(folder / "appendices" / f"{doc}.docx", marker(doc), passage)
+            write_docx(folder / "appendices" / f"retyped-{doc}.docx", "retyped", "A first paragraph of its own.",
+                       passage)
             (folder / "appendices" / f"link-{doc}.docx").symlink_to(original.name)
             shutil.copy(original, folder / "appendices" / f"copy-{doc}.docx")
             rezip(original, folder / "appendices" / f"zipped-{doc}.docx")
