@@ -176,3 +176,18 @@ def test_sigterm_during_conversion_stops_libreoffice_and_cleans_up(project: Path
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_pack_pdf_is_written_once_whole(tmp_path: Path) -> None:
+    """The pack's PDF is converted from a scratch copy: no PDF without its appendix pages ever sits beside
+    the pack (a pack killed between converting and drawing the appendices in used to leave one)."""
+    from exempt_project import agenda, write_pdf
+    from reportgen.pack import build_pack, convert_to_pdf
+
+    content = tmp_path / "content"
+    write_pdf(content / "appendices" / "scan.pdf", "XQZSCAN")
+    source = write_yaml(content / "agenda.yaml", agenda([{"appendices": ["appendices/scan.pdf"]}]))
+    docx = build_pack(source, tmp_path / "build", pdf=False).docx
+    assert convert_to_pdf(docx)[:5] == b"%PDF-"
+    assert sorted(p.name for p in docx.parent.iterdir()) == ["agenda.docx"], "nothing written beside the pack"
