@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,10 +50,8 @@ def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("
 
 
 def _same_file_key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a loop of links: reading it will say what is wrong
-        return path
+    # spelled out, not resolved: a link with a name of its own builds under that name
+    return Path(os.path.normpath(os.path.abspath(path)))
 
 
 def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
