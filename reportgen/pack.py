@@ -21,7 +21,7 @@ from reportgen.linked_files import FileIdentity, identify
 from reportgen.load import display_path
 from reportgen.model import Agenda, CoverReport, Node
 from reportgen.model.agenda import AgendaItem
-from reportgen.safety import is_public
+from reportgen.safety import ACCESS_PROPERTY, is_public
 
 PAPER_SUFFIXES = (".docx", ".pdf")
 PDF_MARK = "PDF appendix:"
@@ -267,6 +267,11 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
                 route.where, route.key, "warning", "non-public"))
             if route.what == _REPORT:
                 packed.report = None
+        elif route.what != _REPORT and _says_non_public(route.path):
+            warnings.append(Problem(
+                f"{route.path.name!r} is a non-public document (built from a non-public report: its "
+                f"{ACCESS_PROPERTY} property says so): left out of the public pack", route.where, route.key,
+                "warning", "non-public"))
         elif route.what != _REPORT and (source := passages.source_of(route.path)) is not None:
             # the words are not shown: this message may end up in a public CI log
             warnings.append(Problem(
@@ -281,6 +286,19 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
             continue
         packed.papers.append(f"{route.what[0].upper()}{route.what[1:]}: non-public, circulated separately.")
         packed.left_out_files.append(route.path)
+
+
+def _says_non_public(path: Path) -> bool:
+    """Whether a Word appendix is a document reportgen built from a non-public report."""
+    from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.safety import exempt_document
+
+    if path.suffix.lower() != ".docx":
+        return False
+    try:
+        return bool(exempt_document(read_parts(path), str(path)))
+    except (NotADocx, OSError):
+        return False
 
 
 def _described(route: _Named) -> str:

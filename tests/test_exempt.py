@@ -158,8 +158,21 @@ def non_public_report_text_in_an_appendix(content: Path) -> Case:
     return Case(path, [SECRET, CLOSED, marker("pasted")], [PUBLIC, OPEN])
 
 
+def built_non_public_report(content: Path) -> Case:
+    """A non-public report's built .docx, dropped into appendices/ and named as a public appendix."""
+    from reportgen.build import build_one
+
+    write_yaml(content / "closed.yaml", cover("closed report", public=False))
+    built = build_one(content / "closed.yaml", content.parent / "elsewhere").output
+    (content / "appendices").mkdir(parents=True, exist_ok=True)
+    shutil.copy(built, content / "appendices" / "briefing.docx")
+    (content / "closed.yaml").unlink()  # not on the agenda at all: the document says what it is
+    return Case(_base(content, extra=[{"appendices": ["appendices/briefing.docx"]}]), [SECRET, CLOSED],
+                [PUBLIC, OPEN])
+
+
 ROUTES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
-    rewritten_by_word, printed_to_pdf, non_public_report_text_in_an_appendix,
+    built_non_public_report, rewritten_by_word, printed_to_pdf, non_public_report_text_in_an_appendix,
     item_appendix, named_by_an_earlier_item, listed_twice_by_the_cover, symbolic_link, linked_folder,
     spelled_differently, byte_identical_copy, zipped_again, other_public_report, non_public_report_appendix,
     non_public_item_appendix, pdf_copy]}
