@@ -52,9 +52,9 @@ class RedlineResult:
 
 def read_side(path: Path, templates: Path | None = None) -> Side:
     """A content file rendered in memory, or a built .docx read as it is."""
-    path = Path(path)
     from reportgen.safety import exempt_document, exempt_text
 
+    path = Path(path)
     if path.suffix.lower() in CONTENT_SUFFIXES:
         from reportgen.build import read_report
 
@@ -74,11 +74,10 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
     """The content file as it was at git `revision`, rendered in memory."""
     from reportgen.history import old_version
     from reportgen.load import parse_text
+    from reportgen.safety import exempt_text
     from reportgen.validate import validate
 
     name = f"{display_path(path)}@{revision}"
-    from reportgen.safety import exempt_text
-
     report = validate(parse_text(old_version(path, revision), name, Path(path)))
     return Side(name, _render(report, templates), report, exempt_text(report))
 
