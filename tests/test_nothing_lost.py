@@ -130,6 +130,41 @@ def test_a_running_builds_temporary_file_is_not_a_stray(tmp_path: Path) -> None:
     assert mine.exists() and not stray.exists() and not older.exists()
 
 
+def _descendants(root: int) -> dict[int, bytes]:
+    """Every living process under `root` (children, theirs ...) and its command line."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, frontier = {}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in found:
+                try:
+                    found[child] = (Path("/proc") / str(child) / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                frontier.append(child)
+    return found
+
+
+def _still_running(processes: dict[int, bytes]) -> list[int]:
+    alive = []
+    for pid, cmdline in processes.items():
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state != "Z" and (Path("/proc") / str(pid) / "cmdline").read_bytes() == cmdline:
+                alive.append(pid)
+        except (OSError, IndexError):
+            pass
+    return alive
+
+
 def _processes_mentioning(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -152,26 +187,30 @@ def test_sigterm_during_conversion_stops_libreoffice_and_cleans_up(project: Path
     child = subprocess.Popen([sys.executable, "-m", "reportgen", "pdf", f"build/{NAME}.docx"], cwd=project,
                              env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    office: list[int] = []
+    office: dict[int, bytes] = {}
     try:
         deadline = time.monotonic() + 60
-        while not office and time.monotonic() < deadline and child.poll() is None:
-            office = [pid for pid in _processes_mentioning(str(scratch)) if pid != child.pid]
+        while time.monotonic() < deadline and child.poll() is None:
+            office = {pid: line for pid, line in _descendants(child.pid).items() if b"soffice" in line}
+            if any(b"soffice.bin" in line for line in office.values()):
+                break
             time.sleep(0.05)
         assert office, "LibreOffice never started"
-        assert any(scratch.iterdir()), "the temporary copy is there while converting"
+        time.sleep(0.5)  # well into the conversion
+        office.update({pid: line for pid, line in _descendants(child.pid).items() if b"soffice" in line})
         child.send_signal(signal.SIGTERM)
         out, err = child.communicate(timeout=60)
         assert child.returncode == 143, (child.returncode, err)
         assert "stopped (SIGTERM)" in err and "Traceback" not in err
         time.sleep(0.5)
+        assert _still_running(office) == [], "LibreOffice is still running"
         assert _processes_mentioning(str(scratch)) == [], "LibreOffice is still running"
         assert list(scratch.iterdir()) == [], "temporary files were left behind"
         assert snapshot(project) == before, "no PDF (and nothing else) was written"
     finally:
         if child.poll() is None:
             child.kill()
-        for pid in _processes_mentioning(str(scratch)):  # only the LibreOffice this test started
+        for pid in set(_still_running(office)) | set(_processes_mentioning(str(scratch))):  # ours only
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
