@@ -19,7 +19,7 @@ import pytest
 
 from conftest import CASES, ROOT
 
-from reportgen.editor.document import load_document, to_plain, updated_text
+from reportgen.roundtrip import load_document, to_plain, updated_text
 
 COVER = "committee-cover-2020-02-qa-audits.yaml"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

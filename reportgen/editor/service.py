@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.editor.document import digest, load_document, to_plain, updated_text
+from reportgen.roundtrip import digest, load_document, to_plain, updated_text
 from reportgen.errors import ContentError, OutputError, Problem, ReportgenError
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
