@@ -26,6 +26,8 @@ def guess_kind(blocks: list[Block]) -> str | None:
         return "cover"
     if isinstance(first, Paragraph) and first.style in ("Title", "Subtitle"):
         return "annual"
+    if isinstance(first, Paragraph) and first.plain.lower().startswith("committee"):
+        return "cover"  # a header grid some program flattened into paragraphs
     return None
 
 
