@@ -32,7 +32,14 @@ class Side:
     parts: dict[str, bytes]
     report: Node | None = None
     exempt: list[Problem] = field(default_factory=list)
-    """Where this version holds non-public text (reportgen.safety.exempt_text); empty when it is all public."""
+    """Where this version holds non-public text; empty when it is all public. Worked out when not given:
+    from the content (reportgen.safety.exempt_text), or from a .docx's own access property."""
+
+    def __post_init__(self) -> None:
+        from reportgen.safety import exempt_document, exempt_text
+
+        if not self.exempt:
+            self.exempt = exempt_text(self.report) if self.report is not None else exempt_document(self.parts, self.name)
 
 
 @dataclass
@@ -52,18 +59,15 @@ class RedlineResult:
 
 def read_side(path: Path, templates: Path | None = None) -> Side:
     """A content file rendered in memory, or a built .docx read as it is."""
-    from reportgen.safety import exempt_document, exempt_text
-
     path = Path(path)
     if path.suffix.lower() in CONTENT_SUFFIXES:
         from reportgen.build import read_report
 
         report, _ = read_report(path)
-        return Side(display_path(path), _render(report, templates), report, exempt_text(report))
+        return Side(display_path(path), _render(report, templates), report)
     if path.suffix.lower() == ".docx":
         try:
-            parts = read_parts(path)
-            return Side(display_path(path), parts, exempt=exempt_document(parts, display_path(path)))
+            return Side(display_path(path), read_parts(path))
         except (NotADocx, FileNotFoundError) as exc:
             raise ContentError.at(f"cannot read it as a Word document: {exc}", display_path(path)) from None
     raise ContentError.at(f"expected a .yaml content file or a .docx, got {path.suffix or 'no extension'}",
@@ -74,12 +78,11 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
     """The content file as it was at git `revision`, rendered in memory."""
     from reportgen.history import old_version
     from reportgen.load import parse_text
-    from reportgen.safety import exempt_text
     from reportgen.validate import validate
 
     name = f"{display_path(path)}@{revision}"
     report = validate(parse_text(old_version(path, revision), name, Path(path)))
-    return Side(name, _render(report, templates), report, exempt_text(report))
+    return Side(name, _render(report, templates), report)
 
 
 def _render(report: Node, templates: Path | None) -> dict[str, bytes]:

@@ -134,3 +134,21 @@ def test_a_revision_is_passed_after_end_of_options(tmp_path: Path, monkeypatch: 
         assert args.index("--end-of-options") < user, args
     with pytest.raises(ContentError):
         old_version(tmp_path / "report.yaml", "-c")
+
+
+def test_sides_made_in_memory_know_their_access(versions: Path) -> None:
+    """A caller (the editor) that makes a Side from a rendered report gets the same rule without saying so."""
+    from reportgen.build import read_report
+    from reportgen.redline import Side, read_side, redline
+    from reportgen.render import render
+
+    closed, _ = read_report(versions / "closed-later.yaml")
+    unsaved = Side("closed-later.yaml (unsaved)", render(closed), closed)
+    assert unsaved.exempt, "a non-public report is non-public however its Side was made"
+    result = redline(read_side(versions / "draft.yaml"), unsaved, versions / "red.docx")
+    assert not result.non_public  # non-public against non-public: nothing to refuse, nothing to mark
+    public, _ = read_report(versions / "public.yaml")
+    with pytest.raises(ContentError):
+        redline(read_side(versions / "draft.yaml"), Side("public (unsaved)", render(public), public),
+                versions / "red2.docx")
+    assert not (versions / "red2.docx").exists()
