@@ -62,18 +62,31 @@ class _Reader:
         self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
         self.kept_text = qn("w:t") if accept else qn("w:delText")
         self.accept = accept
-        self.in_toc = False
+        self.toc_depth = 0  # open fields while inside a table of contents (its entries hold fields too)
 
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
+        carry: Paragraph | None = None  # a paragraph whose mark is gone: it joins the next one
         for child in container:
             if child.tag == qn("w:p"):
                 para = self.paragraph(child)
-                if para is not None:
-                    out.append(para)
+                if para is None:
+                    continue
+                if carry is not None:  # the next paragraph's mark survives, and with it its style
+                    para.text, para.plain = carry.text + para.text, carry.plain + para.plain
+                    para.pictures[:0] = carry.pictures
+                    carry = None
+                mark = child.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+                if mark is not None and any(mark.find(t) is not None for t in self.gone):
+                    carry = para
+                    continue
+                out.append(para)
             elif child.tag == qn("w:tbl"):
                 out.append(self.table(child))
             elif child.tag in (qn("w:sdt"),):
+                gallery = child.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+                if gallery is not None and gallery.get(W_VAL) == "Table of Contents":
+                    continue  # navigation a program fills in, not the report's text
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     out.extend(self.blocks(content))
@@ -101,11 +114,13 @@ class _Reader:
 
     def paragraph(self, p) -> Paragraph | None:
         instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
+        kinds = [f.get(qn("w:fldCharType")) for f in p.iter(qn("w:fldChar"))]
+        opened = kinds.count("begin") - kinds.count("end")
         if " TOC " in f" {instr} ":
-            self.in_toc = True
-        if self.in_toc:
-            if any(f.get(qn("w:fldCharType")) == "end" for f in p.iter(qn("w:fldChar"))):
-                self.in_toc = False
+            self.toc_depth = max(opened, 0)
+            return None
+        if self.toc_depth:  # skipped until the TOC field (and the fields in its entries) all close
+            self.toc_depth = max(self.toc_depth + opened, 0)
             return None
         ppr = p.find(qn("w:pPr"))
         sid = ""
