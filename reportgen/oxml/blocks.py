@@ -14,7 +14,7 @@ from lxml import etree
 
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
-from reportgen.oxml.text import Numbering, _Styles
+from reportgen.oxml.text import Numbering, _Styles, style_and_numbering
 
 W_VAL = qn("w:val")
 _MARKUP = str.maketrans({c: "\\" + c for c in "\\*^[]"})
@@ -123,18 +123,7 @@ class _Reader:
             self.toc_depth = max(self.toc_depth + opened, 0)
             return None
         ppr = p.find(qn("w:pPr"))
-        sid = ""
-        num = None
-        if ppr is not None:
-            ps = ppr.find(qn("w:pStyle"))
-            sid = ps.get(W_VAL) if ps is not None else ""
-            num_pr = ppr.find(qn("w:numPr"))
-            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-                ilvl = num_pr.find(qn("w:ilvl"))
-                num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
-            # a paragraph mark deleted (accepting) joins this paragraph to the next: read as Word shows it
-        if num is None and sid in self.styles.num:
-            num = self.styles.num[sid]
+        sid, num = style_and_numbering(p, self.styles)
         text, plain, pictures = self.runs(p)
         label = self.numbering.label(*num) if num and num[0] != 0 and plain.strip() else ""
         level = self.levels.get(sid)
