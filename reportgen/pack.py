@@ -77,10 +77,13 @@ _REPORT = "the report"
 
 @dataclass
 class _Named:
-    """One file the agenda names, by one route (an item's report or appendix, a cover's appendix)."""
+    """One file the agenda names, by one route (an item's report or appendix, a cover's appendix).
 
-    path: Path
-    identity: FileIdentity
+    A non-public appendix that names no file is a route too, with no path: the front sheet lists it.
+    """
+
+    path: Path | None
+    identity: FileIdentity | None
     where: Position | None
     key: str
     public: bool
@@ -127,6 +130,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     public = is_public(report)
                     packed.report, packed.report_source = report, path
                     named.append(_Named(path, identify(path), where, key, public, _REPORT, report))
+                    warnings.extend(_title_from_report(item, report, agenda.where("items", i, "title"), i))
                     if isinstance(report, CoverReport):
                         named += _report_appendices(report, path, root, public, problems)
         for j, name in enumerate(item.appendices):
@@ -140,11 +144,24 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
         routes.append(named)
     if problems:
         raise ContentError(problems)
-    exempt = [n for named in routes for n in named if not n.public]
+    exempt = [n for named in routes for n in named if not n.public and n.identity is not None]
     passages = _Passages(exempt, [agenda] + [p.report for p in items if p.report is not None and is_public(p.report)])
     for packed, named in zip(items, routes):
         _select(packed, named, exempt, passages, warnings)
     return agenda, items, warnings
+
+
+def _title_from_report(item: AgendaItem, report: Node, where: Position | None, index: int) -> list[Problem]:
+    """An item without a title takes its report's subject; a title given that differs is warned about."""
+    subject = getattr(report, "subject", None) or getattr(report, "title", "")
+    if not item.title:
+        item.title = subject
+        return []
+    if " ".join(item.title.split()).casefold() != " ".join(subject.split()).casefold():
+        return [Problem(f"the item's title differs from its report's subject ({subject!r}): leave the title out "
+                        "to use the subject, or make them agree", where, f"items[{index + 1}].title", "warning",
+                        "agenda-title")]
+    return []
 
 
 PASSAGE_WORDS = 12
@@ -162,6 +179,8 @@ class _Passages:
     def __init__(self, exempt: list[_Named], public: list[Node]) -> None:
         self.owner: dict[int, _Named] = {}
         for route in exempt:
+            if route.path is None:
+                continue
             texts = _file_texts(route.path) if route.model is None else _strings(route.model.model_dump())
             for run in _runs(texts):
                 self.owner.setdefault(run, route)
@@ -223,10 +242,12 @@ def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool
     """
     named = []
     for n, appendix in enumerate(report.appendices, start=1):
+        what = f"Appendix {n} \u2013 {appendix.title}"
         if not appendix.file:
+            if not appendix.public:  # listed on the front sheet, file or not
+                named.append(_Named(None, None, appendix.where(), appendix.key_path, False, what))
             continue
         where, key = appendix.where("file"), appendix.key_path + ".file"
-        what = f"Appendix {n} \u2013 {appendix.title}"
         if not (public and appendix.public):
             found = appendix.file.resolved
             if found is not None and found.is_file():
@@ -249,16 +270,17 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
         warnings.append(Problem(f"item {item.number}'s report is non-public: left out of the public pack "
                                 "(circulate it separately)", named[0].where, named[0].key, "warning", "non-public"))
         ground = schedule_12a(getattr(report, "exempt_paragraphs", []), getattr(report, "exempt_ground", ""))
-        papers = len(named) - 1
-        also = f" and its {papers} appendix document(s)" if papers else ""
-        packed.papers.append(f"Non-public report{also}, exempt {ground}: circulated separately.")
+        files = [route.path for route in named if route.path is not None]
+        also = f", with its {len(files) - 1} appendix document(s)" if len(files) > 1 else ""
+        packed.papers.append(f"Non-Public report: circulated separately{also} ({ground})")
         packed.report = None
-        packed.left_out_files.extend(route.path for route in named)
+        packed.left_out_files.extend(files)
         return
     for route in named:
         if not route.public:  # a Public cover's exempt appendix: listed by the cover, never packed
-            warnings.append(Problem(f"{route.what} is non-public: left out of the public pack", route.where,
-                                    route.key, "warning", "non-public"))
+            if route.path is not None:
+                warnings.append(Problem(f"{route.what} is non-public: left out of the public pack", route.where,
+                                        route.key, "warning", "non-public"))
         elif same := next((e for e in exempt if e.identity.same_as(route.identity)), None):
             how = "the same file as" if same.identity.real_path == route.identity.real_path else "a copy of"
             warnings.append(Problem(
@@ -284,8 +306,9 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
             continue
         else:
             continue
-        packed.papers.append(f"{route.what[0].upper()}{route.what[1:]}: non-public, circulated separately.")
-        packed.left_out_files.append(route.path)
+        packed.papers.append(f"{route.what[0].upper()}{route.what[1:]} (Non-Public: circulated separately)")
+        if route.path is not None:
+            packed.left_out_files.append(route.path)
 
 
 def _says_non_public(path: Path) -> bool:

@@ -247,12 +247,13 @@ def test_the_pack_says_what_it_left_out(tmp_path: Path) -> None:
     assert line.startswith("content/agenda.yaml:23:5: warning: ")
     assert "the same file as the non-public file named at content/closed.yaml:" in line
     front = all_text(tmp_path / "build" / "agenda.docx")
-    assert "Non-public report and its 1 appendix document(s), exempt by virtue of paragraph(s) 3" in front
-    assert "Appendix 1 \u2013 Case details: non-public, circulated separately." in front
+    assert ("Non-Public report: circulated separately, with its 1 appendix document(s) (by virtue of "
+            "paragraph(s) 3") in front
+    assert "Appendix 1 \u2013 Case details (Non-Public: circulated separately)" in front
     from reportgen.oxml.text import document_text
 
     sheet = document_text(tmp_path / "build" / "agenda.docx")
-    assert sheet.index("Appendix 1 \u2013 Case details: non-public") < sheet.index("Appendix 2 \u2013 Public figures")
+    assert sheet.index("Appendix 1 \u2013 Case details (Non-Public") < sheet.index("Appendix 2 \u2013 Public figures")
     assert case.exempt
 
 
