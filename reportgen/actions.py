@@ -126,13 +126,27 @@ def collect(files: Iterable[Path], as_of: _dt.date | None = None) -> tuple[list[
     return actions, problems
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+"""A cell starting with one of these is run as a formula by Excel, LibreOffice Calc and Google Sheets."""
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` as text a spreadsheet will show, never run: a formula's first character gets a ' before it.
+
+    What OWASP (CSV Injection) and ASVS 1.2.10 recommend: spreadsheets take the leading ' as
+    "this is text" and do not show it. Content is typed by people and pasted from elsewhere, so a
+    recommendation reading `=HYPERLINK(...)` or `-2 weeks` must arrive as those words.
+    """
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def csv_text(actions: list[Action]) -> str:
-    """The actions as CSV, one row each under a header row."""
+    """The actions as CSV, one row each under a header row; no cell can run as a formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for action in actions:
-        writer.writerow(action.cells())
+        writer.writerow([spreadsheet_safe(cell) for cell in action.cells()])
     return out.getvalue()
 
 

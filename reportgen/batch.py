@@ -59,7 +59,16 @@ def default_jobs() -> int:
 
 def build_many(files: list[Path], options: BuildOptions, *, jobs: int | None = None,
                progress: bool = False, on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build every file; call `on_outcome` for each in the order given; the outcomes in that order."""
+    """Build every file; call `on_outcome` for each in the order given; the outcomes in that order.
+
+    Raises ContentError, having built nothing, when two files would be built to one output.
+    """
+    from reportgen.build import output_clashes
+    from reportgen.errors import ContentError
+
+    clashes = output_clashes(files, options.out_dir)
+    if clashes:
+        raise ContentError(clashes)
     jobs = max(1, min(jobs or default_jobs(), len(files)))
     outcomes: list[Outcome] = []
     # the pool's workers are started (forked) here, before the progress bar starts its thread

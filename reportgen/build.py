@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,14 +43,38 @@ def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("
             found.extend(sorted(Path(p) for p in glob.glob(argument, recursive=True)))
         else:
             found.append(path)
-    unique: dict[Path, None] = {}
-    for path in found:
-        unique.setdefault(path, None)
-    return list(unique)
+    unique: dict[Path, Path] = {}
+    for path in found:  # `content/x.yaml` and `./content//x.yaml` are one file, built once
+        unique.setdefault(_same_file_key(path), path)
+    return list(unique.values())
+
+
+def _same_file_key(path: Path) -> Path:
+    # spelled out, not resolved: a link with a name of its own builds under that name
+    return Path(os.path.normpath(os.path.abspath(path)))
 
 
 def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
     return out_dir / f"{source.stem}{suffix}"
+
+
+def output_clashes(files: list[Path], out_dir: Path) -> list[Problem]:
+    """An error for each output two content files would both be built to (`a/x.yaml`, `b/x.yaml`): one
+    would be lost. Names that differ only in case clash too: Windows, macOS and SharePoint fold case."""
+    from reportgen.errors import Position
+    from reportgen.load import display_path
+
+    first: dict[str, Path] = {}
+    problems = []
+    for source in files:
+        output = output_path(source, out_dir)
+        other = first.setdefault(output.name.casefold(), source)
+        if other is not source:
+            problems.append(Problem(
+                f"this file and {display_path(other)} would both be built to {display_path(output)}, and one "
+                "would be lost: rename one of them (a report's output is named after its content file)",
+                Position(display_path(source)), rule="output-clash"))
+    return problems
 
 
 def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None, *, publication: bool = False,

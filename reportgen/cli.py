@@ -201,6 +201,11 @@ def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pd
 
     result = build_pack(agenda, out_dir, templates=templates, force=force, pdf=not no_pdf)
     report(result.warnings)
+    left_out = list(dict.fromkeys(result.left_out))
+    if left_out:
+        click.echo(f"left out of the public pack as non-public ({len(left_out)} file(s)); circulate separately:")
+        for name in left_out:
+            click.echo(f"  {name}")
     made = f"{result.docx} and {result.pdf}" if result.pdf else str(result.docx)
     click.echo(f"built {made} in {result.seconds:.1f} s")
 
@@ -221,6 +226,9 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
     found, problems = collect(content_files(content), as_of.date() if as_of else None)
     report(problems)
     problems = [p for p in problems if p.severity == "error"]
+    if output is not None and problems:  # a partial table must not replace a good one
+        raise ReportgenError([Problem(f"some content files could not be read: {output} was not written "
+                                      "(fix the errors above and run again)")])
     if output is not None:
         click.echo(f"wrote {write(found, output, templates)} ({len(found)} recommendation(s))")
     else:
@@ -257,8 +265,10 @@ def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
               help="The tracked changes' date (yyyy-mm-dd); default the new report's own date.")
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite an output edited since it was written, keeping a dated copy.")
+@click.option("--include-exempt", is_flag=True,
+              help="Allow non-public text from OLD in a public NEW's redline; the redline is marked NOT FOR PUBLICATION.")
 def redline(versions: tuple[str, ...], out: Path | None, since: str | None, author: str | None, date,
-            templates: Path | None, force: bool) -> None:
+            templates: Path | None, force: bool, include_exempt: bool) -> None:
     """Write NEW with Word tracked changes from OLD: `redline OLD NEW` or `redline NEW --since REV`.
 
     OLD and NEW are content files or built .docx files.
@@ -266,7 +276,8 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
     from reportgen.redline import redline_files
 
     result = redline_files([Path(v) for v in versions], out, since=since, author=author,
-                           date=date.date() if date else None, templates=templates, force=force)
+                           date=date.date() if date else None, templates=templates, force=force,
+                           include_exempt=include_exempt)
     if result.changes == []:
         click.echo("  no changes to the content")
     for change in result.changes or []:
@@ -276,6 +287,20 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
     click.echo(f"wrote {result.output}: {counts['ins']} insertion(s), {counts['del']} deletion(s), "
                f"{counts['pPrChange']} formatting change(s) from {result.sides[0]} to {result.sides[1]} "
                f"in {result.seconds * 1000:.0f} ms{note}")
+    if result.non_public:
+        click.echo("  marked NOT FOR PUBLICATION: it shows non-public text (--include-exempt)")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service stopping, `kill`, a CI timeout) stops reportgen as Ctrl-C does: cleanly."""
+    import signal
+
+    from reportgen.errors import Terminated
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminated)
 
 
 @cli.command()
@@ -339,12 +364,18 @@ def import_(docx: Path, kind: str | None, out: Path | None, into: Path | None, r
 
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
+    from reportgen.errors import Terminated
+
+    _stop_on_sigterm()
     try:
         cli.main(standalone_mode=False)
     except ReportgenError as exc:
         report(exc.problems)
         sys.exit(exc.exit_status)
-    except click.exceptions.Abort:
+    except (Terminated, click.exceptions.Abort) as exc:  # click turns Ctrl-C (and so SIGTERM) into Abort
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo("stopped (SIGTERM)", err=True)
+            sys.exit(143)
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:

@@ -78,3 +78,8 @@ class OutputError(ReportgenError):
 
 class ToolMissing(ReportgenError):
     """An outside program reportgen needs (LibreOffice, git) is not installed or failed."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM): raised like Ctrl-C, so every `finally` runs (temporary
+    files removed, LibreOffice stopped) before the command exits with status 143."""

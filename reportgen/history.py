@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from reportgen.errors import ContentError, ToolMissing
+from reportgen.errors import ContentError, Problem, ToolMissing
 
 
 def _git(args: list[str], folder: Path) -> subprocess.CompletedProcess[str] | None:
@@ -16,10 +16,43 @@ def _git(args: list[str], folder: Path) -> subprocess.CompletedProcess[str] | No
         return None
 
 
+MAX_REVISION = 256
+"""Longest revision accepted (a full hash is 40 characters; HEAD~2 and tags are short)."""
+
+
+def checked_revision(revision: str) -> str:
+    """`revision` if it can only be read by git as a revision; a ContentError otherwise.
+
+    A value starting with '-' would be read as an option (`--output=FILE` writes a file), so it is
+    refused; and it is handed to git after --end-of-options all the same.
+    """
+    why = ""
+    if not revision.strip():
+        why = "it is blank"
+    elif revision.startswith("-"):
+        why = "a revision cannot start with '-' (git would read it as an option)"
+    elif len(revision) > MAX_REVISION:
+        why = f"it is longer than {MAX_REVISION} characters"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in revision) or ":" in revision:
+        why = "it holds a control character or ':'"
+    if why:
+        raise ContentError([Problem(f"expected a git revision (a commit, a tag, HEAD~2), got {revision[:80]!r}: "
+                                    f"{why}", None, "--since", rule="git-revision")])
+    return revision
+
+
 def old_version(path: Path, revision: str) -> str:
     """The text of `path` as it was at `revision` (a commit, tag, or HEAD~2)."""
     path = Path(path)
-    done = _git(["show", f"{revision}:./{path.name}"], path.resolve().parent)
+    revision = checked_revision(revision)
+    folder = path.resolve().parent
+    found = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], folder)
+    if found is None:
+        raise ToolMissing.at("git is not installed: --since needs it to read the earlier version", path)
+    if found.returncode != 0:
+        raise ContentError.at(f"cannot read this file as it was at {revision!r}: git knows no commit by that name",
+                              path)
+    done = _git(["show", "--end-of-options", f"{found.stdout.strip()}:./{path.name}"], folder)
     if done is None:
         raise ToolMissing.at("git is not installed: --since needs it to read the earlier version", path)
     if done.returncode != 0:

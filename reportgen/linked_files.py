@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 from reportgen.errors import ContentError, Problem
@@ -58,3 +61,41 @@ def _refusal(path: ContentPath, folder: Path) -> str | None:
         return f"cannot read {shown}: {exc.strerror or exc}"
     path.resolved = target
     return None
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a file *is*, whatever it is called: its real path (links and `./a//b` resolved) and its content hash.
+
+    Two names are the same file when either matches: the same real path (a symbolic link, a path
+    spelled another way), or the same content (a copy). A Word document's content is its parts, so a
+    copy that was only zipped again is still the same document.
+    """
+
+    real_path: Path
+    content: str
+
+    def same_as(self, other: "FileIdentity") -> bool:
+        return self.real_path == other.real_path or self.content == other.content
+
+
+def identify(path: Path) -> FileIdentity:
+    """The identity of the file at `path` (which must exist)."""
+    real = Path(os.path.realpath(path))
+    return FileIdentity(real, content_hash(real))
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a Word document's parts (name and bytes, in name order), or of any other file's bytes."""
+    from reportgen.oxml.package import NotADocx, read_parts
+
+    data = path.read_bytes()
+    digest = hashlib.sha256()
+    try:
+        parts = read_parts(data)
+    except NotADocx:
+        digest.update(b"file\0" + data)
+    else:
+        for name in sorted(parts):
+            digest.update(b"part\0" + name.encode("utf-8") + b"\0" + hashlib.sha256(parts[name]).digest())
+    return digest.hexdigest()

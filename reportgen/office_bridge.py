@@ -85,8 +85,13 @@ class Office:
                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
         # a session of its own: soffice is a script that starts oosplash and soffice.bin; the whole
         # group is killed at once, and a Ctrl-C in reportgen's terminal does not reach it mid-document
+        # LibreOffice's own temporary files (copies of documents) go in the private folder too, so they
+        # are removed with it even when LibreOffice is killed (its UNO pipe stays in /tmp: fixed there)
+        scratch = os.path.join(self.root, "tmp")
+        os.makedirs(scratch, exist_ok=True)
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, cwd=self.root, start_new_session=True)
+                                        stderr=subprocess.DEVNULL, cwd=self.root, start_new_session=True,
+                                        env={**os.environ, "TMPDIR": scratch})
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         deadline = time.monotonic() + self.start_timeout

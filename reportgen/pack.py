@@ -3,21 +3,25 @@
 Each item with papers gets its own Word section: its header says "Item N: title" on every page, while
 the footer's "Page N of M" runs on from the front sheet to the end. Paths in an agenda are relative to
 the agenda file and must stay inside its folder (content/). Non-public papers are left out of the pack,
-with a warning: exempt material must never appear in a public document.
+with a warning: exempt material must never appear in a public document. A paper is recognised by what
+it is (real path, content, text), not by its name: see read_agenda.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import ContentError, Position, Problem, ReportgenError
+from reportgen.linked_files import FileIdentity, identify
 from reportgen.load import display_path
 from reportgen.model import Agenda, CoverReport, Node
 from reportgen.model.agenda import AgendaItem
+from reportgen.safety import ACCESS_PROPERTY, is_public
 
 PAPER_SUFFIXES = (".docx", ".pdf")
 PDF_MARK = "PDF appendix:"
@@ -44,8 +48,10 @@ class PackItem:
     report: Node | None = None
     report_source: Path | None = None
     appendices: list[Paper] = field(default_factory=list)
-    withheld: list[str] = field(default_factory=list)
-    """Non-public papers left out of the pack, as the front sheet lists them."""
+    papers: list[str] = field(default_factory=list)
+    """What the front sheet lists under the item, in order: each appendix's title, or what was left out
+    as non-public, to be circulated separately."""
+    left_out_files: list[Path] = field(default_factory=list)
 
     @property
     def has_papers(self) -> bool:
@@ -62,10 +68,40 @@ class PackResult:
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
     unchanged: bool = False
+    left_out: list[str] = field(default_factory=list)
+    """Each file left out of the public pack as non-public, as shown: 'content/appendices/x.docx'."""
+
+
+_REPORT = "the report"
+
+
+@dataclass
+class _Named:
+    """One file the agenda names, by one route (an item's report or appendix, a cover's appendix).
+
+    A non-public appendix that names no file is a route too, with no path: the front sheet lists it.
+    """
+
+    path: Path | None
+    identity: FileIdentity | None
+    where: Position | None
+    key: str
+    public: bool
+    what: str
+    """How the front sheet and messages call it: 'Appendix 2 – Case summary', 'the report'."""
+    model: Node | None = None
+    """For a report: its content, read."""
 
 
 def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
-    """The agenda, its items' papers (read and validated), and warnings; every problem raised at once."""
+    """The agenda, its items' papers (read and validated), and warnings; every problem raised at once.
+
+    Exempt material is recognised by what it is, not by what it is called: every file the agenda
+    names, by any route, is identified by its real path and its content (see FileIdentity). A file
+    that any non-public route names (a non-public report, its appendices, a cover's exempt appendix)
+    is left out of the pack wherever else it is named, under whatever name: a second listing, a
+    symbolic link, a path spelled another way, a copy.
+    """
     from reportgen.build import read_report
 
     agenda, warnings = read_report(source)
@@ -74,12 +110,16 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                               1, 1, "kind")
     root = source.resolve().parent
     problems: list[Problem] = []
-    items = []
+    items: list[PackItem] = []
+    routes: list[list[_Named]] = []  # per item: its report, then its papers, in pack order
     for i, item in enumerate(agenda.items):
         packed = PackItem(item)
+        named: list[_Named] = []
+        public = True
         if item.report:
-            path = _inside(root, source.parent, item.report, (".yaml", ".yml"), agenda.where("items", i, "report"),
-                           f"items[{i + 1}].report", problems)
+            where = agenda.where("items", i, "report")
+            key = f"items[{i + 1}].report"
+            path = _inside(root, source.parent, item.report, (".yaml", ".yml"), where, key, problems)
             if path is not None:
                 try:
                     report, found = read_report(path, publication=True)  # the pack is published
@@ -87,25 +127,28 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     problems.extend(exc.problems)
                 else:
                     warnings.extend(found)
+                    public = is_public(report)
                     packed.report, packed.report_source = report, path
+                    named.append(_Named(path, identify(path), where, key, public, _REPORT, report))
                     warnings.extend(_title_from_report(item, report, agenda.where("items", i, "title"), i))
                     if isinstance(report, CoverReport):
-                        _report_appendices(report, path, root, packed, problems, warnings)
+                        named += _report_appendices(report, path, root, public, problems)
         for j, name in enumerate(item.appendices):
-            path = _inside(root, source.parent, name, PAPER_SUFFIXES, agenda.where("items", i, "appendices", j),
-                           f"items[{i + 1}].appendices[{j + 1}]", problems)
+            where = agenda.where("items", i, "appendices", j)
+            key = f"items[{i + 1}].appendices[{j + 1}]"
+            path = _inside(root, source.parent, name, PAPER_SUFFIXES, where, key, problems)
             if path is not None:
-                packed.appendices.append(Paper(path.stem.replace("-", " ").replace("_", " "), path))
-        if packed.report is not None and getattr(packed.report, "access", "public") != "public":
-            warnings.append(Problem(f"item {item.number}'s report is non-public: left out of the public pack "
-                                    "(circulate it separately)", agenda.where("items", i, "report"),
-                                    f"items[{i + 1}].report", "warning", "non-public"))
-            packed.report, packed.appendices = None, []
-            packed.withheld = ["Non-Public report: circulated separately"]
+                named.append(_Named(path, identify(path), where, key, public,
+                                    path.stem.replace("-", " ").replace("_", " ")))
         items.append(packed)
+        routes.append(named)
     if problems:
         raise ContentError(problems)
-    warnings.extend(_opening_warnings(items))
+    exempt = [n for named in routes for n in named if not n.public and n.identity is not None]
+    passages = _Passages(exempt, [agenda] + [p.report for p in items if p.report is not None and is_public(p.report)])
+    for packed, named in zip(items, routes):
+        _select(packed, named, exempt, passages, warnings)
+    warnings.extend(_opening_warnings(items))  # of the appendices the pack will hold
     return agenda, items, warnings
 
 
@@ -130,22 +173,169 @@ def _title_from_report(item: AgendaItem, report: Node, where: Position | None, i
     return []
 
 
-def _report_appendices(report: CoverReport, path: Path, root: Path, packed: PackItem,
-                       problems: list[Problem], warnings: list[Problem]) -> None:
-    """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...)."""
+PASSAGE_WORDS = 12
+"""A run of this many words shared with a non-public file marks a document as holding its text."""
+
+
+class _Passages:
+    """The runs of PASSAGE_WORDS words in non-public files that no public content says too.
+
+    The last net under identity: a document *rewritten* from an exempt one (saved again by Word,
+    printed to PDF) has other bytes and parts, but still its words. Runs the agenda or a public
+    report says themselves (a heading, a Schedule 12A citation) are not evidence and are ignored.
+    """
+
+    def __init__(self, exempt: list[_Named], public: list[Node]) -> None:
+        self.owner: dict[int, _Named] = {}
+        for route in exempt:
+            if route.path is None:
+                continue
+            texts = _file_texts(route.path) if route.model is None else _strings(route.model.model_dump())
+            for run in _runs(texts):
+                self.owner.setdefault(run, route)
+        if self.owner:
+            for node in public:
+                for run in _runs(_strings(node.model_dump())):
+                    self.owner.pop(run, None)
+
+    def source_of(self, path: Path) -> _Named | None:
+        """The non-public file whose text the document at `path` holds, if any."""
+        if not self.owner:
+            return None
+        return next((self.owner[run] for run in _runs(_file_texts(path)) if run in self.owner), None)
+
+
+def _runs(texts: list[str]) -> set[int]:
+    """Every run of PASSAGE_WORDS words within one of `texts` (a paragraph, a PDF's text), as a hash."""
+    runs = set()
+    for text in texts:
+        words = re.findall(r"\w+", text.casefold())
+        runs.update(hash(tuple(words[i:i + PASSAGE_WORDS])) for i in range(len(words) - PASSAGE_WORDS + 1))
+    return runs
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a dumped model (a report's own text)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _file_texts(path: Path) -> list[str]:
+    """The text of an appendix: a Word document's paragraphs; a PDF's text whole (its lines wrap sentences)."""
+    from reportgen.oxml.package import NotADocx
+    from reportgen.oxml.text import read_lines
+
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+
+            return [" ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)]
+        if path.suffix.lower() == ".docx":
+            return [line.shown() for line in read_lines(path)]
+    except (NotADocx, OSError, ValueError, ContentError):
+        return []  # unreadable: identity alone decides (and the pack refuses an unreadable paper)
+    return []
+
+
+def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool,
+                       problems: list[Problem]) -> list[_Named]:
+    """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...).
+
+    An exempt appendix's file is named too (never packed): it is what the rest of the agenda is
+    checked against. Its path was checked when the report was read (reportgen.linked_files).
+    """
+    named = []
     for n, appendix in enumerate(report.appendices, start=1):
-        where = appendix.where("file")
-        if not appendix.public:  # listed on the front sheet whether or not it names a file
-            packed.withheld.append(f"Appendix {n} \u2013 {appendix.title} (Non-Public: circulated separately)")
-            if appendix.file:
-                warnings.append(Problem(f"Appendix {n} is non-public: left out of the public pack", where,
-                                        appendix.key_path + ".file", "warning", "non-public"))
-            continue
+        what = f"Appendix {n} \u2013 {appendix.title}"
         if not appendix.file:
+            if not appendix.public:  # listed on the front sheet, file or not
+                named.append(_Named(None, None, appendix.where(), appendix.key_path, False, what))
             continue
-        found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, appendix.key_path + ".file", problems)
+        where, key = appendix.where("file"), appendix.key_path + ".file"
+        if not (public and appendix.public):
+            found = appendix.file.resolved
+            if found is not None and found.is_file():
+                named.append(_Named(found, identify(found), where, key, False, what))
+            continue
+        found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, key, problems)
         if found is not None:
-            packed.appendices.append(Paper(f"Appendix {n} \u2013 {appendix.title}", found))
+            named.append(_Named(found, identify(found), where, key, True, what))
+    return named
+
+
+def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passages: _Passages,
+            warnings: list[Problem]) -> None:
+    """Put an item's public papers into the pack; leave out, saying so, everything non-public or the same as it."""
+    from reportgen.render.cover import schedule_12a
+
+    item = packed.item
+    report = packed.report
+    if report is not None and not is_public(report):
+        warnings.append(Problem(f"item {item.number}'s report is non-public: left out of the public pack "
+                                "(circulate it separately)", named[0].where, named[0].key, "warning", "non-public"))
+        ground = schedule_12a(getattr(report, "exempt_paragraphs", []), getattr(report, "exempt_ground", ""))
+        files = [route.path for route in named if route.path is not None]
+        also = f", with its {len(files) - 1} appendix document(s)" if len(files) > 1 else ""
+        packed.papers.append(f"Non-Public report: circulated separately{also} ({ground})")
+        packed.report = None
+        packed.left_out_files.extend(files)
+        return
+    for route in named:
+        if not route.public:  # a Public cover's exempt appendix: listed by the cover, never packed
+            if route.path is not None:
+                warnings.append(Problem(f"{route.what} is non-public: left out of the public pack", route.where,
+                                        route.key, "warning", "non-public"))
+        elif same := next((e for e in exempt if e.identity.same_as(route.identity)), None):
+            how = "the same file as" if same.identity.real_path == route.identity.real_path else "a copy of"
+            warnings.append(Problem(
+                f"{route.path.name!r} is {how} the non-public file named at {_described(same)}: left out of "
+                "the public pack (exempt material is recognised by what it is, not by its name)",
+                route.where, route.key, "warning", "non-public"))
+            if route.what == _REPORT:
+                packed.report = None
+        elif route.what != _REPORT and _says_non_public(route.path):
+            warnings.append(Problem(
+                f"{route.path.name!r} is a non-public document (built from a non-public report: its "
+                f"{ACCESS_PROPERTY} property says so): left out of the public pack", route.where, route.key,
+                "warning", "non-public"))
+        elif route.what != _REPORT and (source := passages.source_of(route.path)) is not None:
+            # the words are not shown: this message may end up in a public CI log
+            warnings.append(Problem(
+                f"{route.path.name!r} holds text of the non-public file named at {_described(source)} (a run of "
+                f"{PASSAGE_WORDS} or more words): left out of the public pack", route.where, route.key,
+                "warning", "non-public"))
+        elif route.what != _REPORT:
+            packed.appendices.append(Paper(route.what, route.path))
+            packed.papers.append(route.what)
+            continue
+        else:
+            continue
+        packed.papers.append(f"{route.what[0].upper()}{route.what[1:]} (Non-Public: circulated separately)")
+        if route.path is not None:
+            packed.left_out_files.append(route.path)
+
+
+def _says_non_public(path: Path) -> bool:
+    """Whether a Word appendix is a document reportgen built from a non-public report."""
+    from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.safety import exempt_document
+
+    if path.suffix.lower() != ".docx":
+        return False
+    try:
+        return bool(exempt_document(read_parts(path), str(path)))
+    except (NotADocx, OSError):
+        return False
+
+
+def _described(route: _Named) -> str:
+    """'content/agenda.yaml:31:7 (items[4].appendices[1])': where a route was named, for a message."""
+    return f"{route.where} ({route.key})" if route.where else route.key
 
 
 def _inside(root: Path, base: Path, name: str, suffixes: tuple[str, ...], where: Position | None, key: str,
@@ -260,8 +450,7 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
         if isinstance(report, CoverReport):
             purpose = "For Information" if report.purpose == "information" else "For Decision"
             found.append(f"Report of {report.report_of}. {purpose}.")
-        found.extend(paper.title for paper in packed.appendices)
-        found.extend(packed.withheld)
+        found.extend(packed.papers or [paper.title for paper in packed.appendices])
         lines[packed.item.number] = found
     return lines
 
@@ -327,7 +516,8 @@ def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, fo
     parts = compose(agenda, items, templates)
     warnings += leaks(parts, pack_path(source, out_dir, ".docx"))
     written = write_docx(parts, pack_path(source, out_dir, ".docx"), force=force)
-    result = PackResult(source, written.path, None, 0.0, warnings, written.unchanged)
+    result = PackResult(source, written.path, None, 0.0, warnings, written.unchanged,
+                        [display_path(path) for packed in items for path in packed.left_out_files])
     if pdf:
         result.pdf = write_pack_pdf(written.path, items)
     result.seconds = time.perf_counter() - started
@@ -382,7 +572,17 @@ def pdf_pack(docx: Path, pdf_appendices: list[Path]) -> bytes:
 
 
 def convert_to_pdf(docx: Path) -> bytes:
-    """The tagged PDF of `docx` (reportgen.publish, through LibreOffice): written beside it, and its bytes."""
+    """The tagged PDF of `docx` (reportgen.publish, through LibreOffice), as bytes.
+
+    Converted from a copy in a scratch folder: the PDF beside the pack is written once, whole, with
+    its appendix pages drawn in; a pack stopped part-way never leaves one without them.
+    """
+    import shutil
+    import tempfile
+
     from reportgen.publish import convert
 
-    return convert([docx])[0].output.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="reportgen-pack-") as scratch:
+        staged = Path(scratch) / docx.name
+        shutil.copyfile(docx, staged)
+        return convert([staged])[0].output.read_bytes()

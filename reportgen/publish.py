@@ -176,11 +176,14 @@ def _run_soffice(soffice: str, inputs: list[Path], work: Path, timeout: float) -
     command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
                "--nodefault", "--nolockcheck", "--convert-to", filter_spec(), "--outdir", str(work / "out"),
                *(str(p) for p in inputs)]
+    # LibreOffice's own temporary files (copies of the document) go in the scratch folder too, so
+    # they are removed with it even when LibreOffice has to be killed
+    (work / "tmp").mkdir(exist_ok=True)
     try:
         # a session of its own: soffice is a script that starts oosplash and soffice.bin; on a
         # timeout the whole group is killed, not just the script
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=work,
-                                   start_new_session=True)
+                                   start_new_session=True, env={**os.environ, "TMPDIR": str(work / "tmp")})
     except OSError as exc:
         raise ToolMissing([Problem(f"cannot start LibreOffice ({soffice}): {exc.strerror or exc}; "
                                    f"{INSTALL_HINT}", rule="tool-missing")]) from None

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.build import CONTENT_SUFFIXES
-from reportgen.errors import ContentError
+from reportgen.errors import ContentError, Problem
 from reportgen.load import display_path
 from reportgen.model import Node
 from reportgen.oxml.package import read_parts
@@ -31,6 +31,15 @@ class Side:
     name: str
     parts: dict[str, bytes]
     report: Node | None = None
+    exempt: list[Problem] = field(default_factory=list)
+    """Where this version holds non-public text; empty when it is all public. Worked out when not given:
+    from the content (reportgen.safety.exempt_text), or from a .docx's own access property."""
+
+    def __post_init__(self) -> None:
+        from reportgen.safety import exempt_document, exempt_text
+
+        if not self.exempt:
+            self.exempt = exempt_text(self.report) if self.report is not None else exempt_document(self.parts, self.name)
 
 
 @dataclass
@@ -44,6 +53,8 @@ class RedlineResult:
     unchanged: bool = False
     kept_edited_copy: Path | None = None
     sides: tuple[str, str] = ("", "")
+    non_public: bool = False
+    """The redline was written marked NOT FOR PUBLICATION (--include-exempt let non-public text in)."""
 
 
 def read_side(path: Path, templates: Path | None = None) -> Side:
@@ -107,13 +118,29 @@ def redline_parts(old: Side, new: Side, *, author: str | None = None,
 
 
 def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date: _dt.date | None = None,
-            force: bool = False) -> RedlineResult:
-    """Write the redlined document to `out` (never over an edited one) and say what changed."""
+            force: bool = False, include_exempt: bool = False) -> RedlineResult:
+    """Write the redlined document to `out` (never over an edited one) and say what changed.
+
+    A public NEW against an OLD holding non-public text would publish that text as tracked deletions:
+    refused, unless `include_exempt`, and then the redline is marked as not for publication.
+    """
     from reportgen.oxml.revisions import count_revisions
+    from reportgen.safety import mark_non_public
     from reportgen.write import write_docx
 
     started = time.perf_counter()
+    exposed = [] if new.exempt else old.exempt
+    if exposed and not include_exempt:
+        raise ContentError([Problem(
+            f"{p.message}, and {new.name} is public: the redline would show this non-public text as tracked "
+            "changes in a public document, so nothing was written. Compare two non-public versions, or run "
+            "again with --include-exempt to write it marked NOT FOR PUBLICATION", p.position, p.path,
+            rule="exempt-in-redline") for p in exposed])
     parts = redline_parts(old, new, author=author, date=date)
+    if exposed:
+        parts = mark_non_public(parts, f"NOT FOR PUBLICATION: this redline shows non-public (exempt) text from "
+                                       f"{old.name} as tracked changes. Circulate it only to those entitled to "
+                                       "see exempt information.")
     changes = None
     if old.report is not None and new.report is not None:
         from reportgen.model.changes import describe_changes
@@ -121,14 +148,14 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
         changes = describe_changes(old.report, new.report)
     written = write_docx(parts, Path(out), force=force)
     return RedlineResult(written.path, time.perf_counter() - started, count_revisions(parts), changes,
-                         written.unchanged, written.kept_edited_copy, (old.name, new.name))
+                         written.unchanged, written.kept_edited_copy, (old.name, new.name), bool(exposed))
 
 
 def redline_files(versions: list[Path], out: Path | None = None, *, since: str | None = None,
                   author: str | None = None, date: _dt.date | None = None, templates: Path | None = None,
-                  force: bool = False) -> RedlineResult:
+                  force: bool = False, include_exempt: bool = False) -> RedlineResult:
     """`redline OLD NEW` or `redline NEW --since REV`: read both versions, write the redline, time it all."""
-    from reportgen.errors import ReportgenError, Problem
+    from reportgen.errors import ReportgenError
 
     started = time.perf_counter()
     if len(versions) != (1 if since else 2):
@@ -137,6 +164,6 @@ def redline_files(versions: list[Path], out: Path | None = None, *, since: str |
     new = read_side(versions[-1], templates)
     old = read_earlier(versions[0], since, templates) if since else read_side(versions[0], templates)
     out = out or Path("build") / f"{Path(versions[-1]).stem}.redline.docx"
-    result = redline(old, new, out, author=author, date=date, force=force)
+    result = redline(old, new, out, author=author, date=date, force=force, include_exempt=include_exempt)
     result.seconds = time.perf_counter() - started
     return result

@@ -12,8 +12,12 @@ warned about, so that a child or family cannot be quoted on a public website unk
 
 from __future__ import annotations
 
-from reportgen.errors import Problem
+from reportgen.errors import Position, Problem
 from reportgen.model import Node
+
+ACCESS_PROPERTY = "reportgen.access"
+"""The custom document property a non-public document carries ('non-public'), so that tools given the
+.docx alone (redline, a later pack) know it holds exempt text."""
 
 
 def is_public(report: Node) -> bool:
@@ -60,3 +64,31 @@ def publication_problems(report: Node, *, consent: bool) -> tuple[list[Problem],
     """(errors, warnings) that stop or caution a build of `report`; `consent` adds the quotation checks."""
     found = confidential_content(report) + (quotation_consent(report) if consent else [])
     return [p for p in found if p.severity == "error"], [p for p in found if p.severity == "warning"]
+
+
+def exempt_text(report: Node) -> list[Problem]:
+    """Where `report` holds text that must not be published: all of it when it is non-public (located at
+    its `access`), else each part marked `public: false` (found in an earlier version, say)."""
+    if not is_public(report):
+        return [Problem("the report is non-public (access: non-public)", report.where("access"), "access",
+                        rule="non-public")]
+    return confidential_content(report)
+
+
+def exempt_document(parts: dict[str, bytes], name: str) -> list[Problem]:
+    """For a .docx: a problem when it says (ACCESS_PROPERTY) it holds non-public text."""
+    from reportgen.oxml.properties import custom_properties
+
+    if custom_properties(parts).get(ACCESS_PROPERTY) == "non-public":
+        return [Problem(f"the document is non-public (its {ACCESS_PROPERTY} property says so)", Position(name),
+                        rule="non-public")]
+    return []
+
+
+def mark_non_public(parts: dict[str, bytes], line: str) -> dict[str, bytes]:
+    """`parts` marked as holding exempt text: `line` first in the body, in bold, and ACCESS_PROPERTY set."""
+    from reportgen.oxml.properties import custom_properties, set_custom
+    from reportgen.oxml.xml import paragraph, prepend_to_body, run
+
+    marked = prepend_to_body(parts, paragraph(run(line, bold=True)))
+    return set_custom(marked, {**custom_properties(marked), ACCESS_PROPERTY: "non-public"})

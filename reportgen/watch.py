@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from reportgen.batch import Outcome
-from reportgen.build import build_one, content_files
+from reportgen.build import build_one, content_files, output_clashes
 from reportgen.errors import Problem, ReportgenError
 from reportgen.reload import Reloader
 from reportgen.render import template_folders
@@ -146,6 +146,9 @@ def watch(arguments: list[str] | tuple[str, ...], out_dir: Path, *, templates: P
     sources = content_files(arguments)
     if not sources:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
+    clashes = output_clashes(sources, out_dir)
+    if clashes:
+        raise ReportgenError(clashes)
     if pdf:
         from reportgen.publish import find_soffice
 

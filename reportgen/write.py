@@ -32,8 +32,26 @@ class Written:
     unchanged: bool = False
 
 
+_VERSION = "v2-"
+"""Marks a fingerprint that covers the document properties too. Files written before it have a bare
+hash over every part but the custom properties; those are still recognised (see `edited_since_written`)."""
+_FINGERPRINT_VALUE = re.compile(rb'(name="' + re.escape(FINGERPRINT.encode()) + rb'"><vt:lpwstr>)[^<]*(</vt:lpwstr>)')
+
+
 def fingerprint(parts: dict[str, bytes]) -> str:
-    """A hash of every part but the custom properties (where the hash itself is kept)."""
+    """A hash of every part, the document properties included (an edit there is an edit too); in the
+    custom properties, where the fingerprint itself is kept, its own value is left out."""
+    digest = hashlib.sha256()
+    for name in sorted(parts):
+        data = parts[name]
+        if name == _CUSTOM:
+            data = _FINGERPRINT_VALUE.sub(rb"\1\2", data)
+        digest.update(name.encode() + b"\0" + _part_digest(data))
+    return _VERSION + digest.hexdigest()[:32]
+
+
+def _legacy_fingerprint(parts: dict[str, bytes]) -> str:
+    """The fingerprint of files written before custom properties were covered."""
     digest = hashlib.sha256()
     for name in sorted(parts):
         if name != _CUSTOM:
@@ -73,7 +91,11 @@ def edited_since_written(path: Path) -> bool:
     except NotADocx:
         return True
     recorded = recorded_fingerprint(parts)
-    return recorded is None or recorded != fingerprint(parts)
+    if recorded is None:
+        return True
+    if not recorded.startswith(_VERSION):
+        return recorded != _legacy_fingerprint(parts)
+    return recorded != fingerprint(parts)
 
 
 def write_docx(parts: dict[str, bytes], path: Path, *, force: bool = False) -> Written:
@@ -122,7 +144,8 @@ def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> 
                                  "Word, or the folder read-only?)", path) from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # the process id in the name: a build running at the same time never takes it for a stray
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
     except OSError as exc:
         raise OutputError.at(f"cannot write to the folder {path.parent}: {exc.strerror or exc}", path) from None
     try:
@@ -136,8 +159,10 @@ def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> 
             _pending.append((tmp, path))
         else:
             os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, or Ctrl-C / SIGTERM part-way: leave no temporary file
         Path(tmp).unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         raise OutputError.at(f"cannot write the output: {exc.strerror or exc} (is it open in Word, "
                              "or the folder read-only?)", path) from None
     return Written(path, kept)
@@ -175,7 +200,7 @@ def one_sync_for_many() -> Iterator[dict[Path, Problem]]:
 
 
 def remove_stray_temporaries(path: Path) -> None:
-    """Temporary files left by a build that was killed part-way."""
+    """Temporary files left by a build that was killed part-way; never those of a build still running."""
     # plain name tests rather than glob(): glob compiles a new pattern for every file written, which
     # was a tenth of a batch's time
     prefix = f".{path.name}."
@@ -185,10 +210,26 @@ def remove_stray_temporaries(path: Path) -> None:
         return
     for entry in entries:
         if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            if _writer_running(entry.name[len(prefix):]):
+                continue
             try:
                 Path(entry.path).unlink(missing_ok=True)
             except OSError:
                 pass  # a read-only folder: the write that follows fails and says so
+
+
+def _writer_running(rest: str) -> bool:
+    """Whether the process named in a temporary file's name ('{pid}-{random}.tmp') is still running here."""
+    pid, dash, _ = rest.partition("-")
+    if not dash or not pid.isdigit():
+        return False  # an older build's name, with no process in it: stray
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a number this system cannot hold: leave it be
+    return True
 
 
 def _keep_edited(path: Path) -> Path:

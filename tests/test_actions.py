@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, reportgen
+from conftest import ROOT, reportgen, snapshot
 from reportgen.actions import COLUMNS, collect, csv_text
 from reportgen.oxml.text import read_lines
 
@@ -63,10 +64,42 @@ def test_terminal_table(reports: Path) -> None:
 
 def test_unreadable_content_is_reported_and_the_rest_listed(reports: Path) -> None:
     (reports / "content" / "broken.yaml").write_text("kind: cover\n")
-    run = reportgen("actions", "-o", "actions.csv", cwd=reports)
+    run = reportgen("actions", cwd=reports, env={"COLUMNS": "200"})
     assert run.status == 2
     assert "content/broken.yaml:1:1: error" in run.err
-    assert len((reports / "actions.csv").read_text(encoding="utf-8-sig").splitlines()) == 5
+    assert "4 recommendation(s)" in run.out  # the terminal shows what could be read
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".docx"])
+@pytest.mark.parametrize("broken", ["kind: cover\n", "a: [unclosed\n"])
+def test_bad_input_never_replaces_the_existing_table(reports: Path, suffix: str, broken: str) -> None:
+    """Issue 19: `actions -o` with a bad input used to replace a good table with a header row."""
+    assert reportgen("actions", "-o", f"actions{suffix}", cwd=reports).status == 0
+    good = (reports / f"actions{suffix}").read_bytes()
+    (reports / "content" / "broken.yaml").write_text(broken)
+    before = snapshot(reports)
+    run = reportgen("actions", "-o", f"actions{suffix}", cwd=reports)
+    assert run.status == 2 and "content/broken.yaml:" in run.err and ": error: " in run.err
+    assert f"actions{suffix} was not written" in run.err
+    assert snapshot(reports) == before and (reports / f"actions{suffix}").read_bytes() == good
+
+
+@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://example.org/x\",\"click\")", "+1+2", "-2+3", "@SUM(A1)",
+                                   "\t=1+1", "=cmd|' /C calc'!A0"])
+def test_csv_cells_never_run_as_formulas(reports: Path, typed: str) -> None:
+    """A recommendation that starts like a formula is text in the spreadsheet (OWASP: a leading ')."""
+    path = reports / "content" / COVERS[0]
+    text = path.read_text(encoding="utf-8")
+    assert "  - Members are asked to note the report." in text
+    path.write_text(text.replace("  - Members are asked to note the report.", f"  - {json.dumps(typed)}", 1),
+                    encoding="utf-8")
+    run = reportgen("actions", "-o", "actions.csv", cwd=reports)
+    assert run.status == 0, run.err
+    rows = list(csv.reader(io.StringIO((reports / "actions.csv").read_text(encoding="utf-8-sig"))))
+    cell = rows[1][1]
+    assert cell.startswith("'") and cell[1:] == typed.strip(), cell
+    for row in rows:
+        assert not any(value[:1] in ("=", "+", "-", "@", "\t", "\r") for value in row), row
 
 
 def test_unknown_output_type_refused(reports: Path) -> None:

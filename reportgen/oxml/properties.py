@@ -86,6 +86,15 @@ def set_custom(parts: dict[str, bytes], custom: dict[str, str]) -> dict[str, byt
     return parts
 
 
+def custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
+    """The custom properties' text values (name -> value), as File > Properties > Custom shows them."""
+    from html import unescape
+
+    xml = parts.get(_CUSTOM, b"").decode("utf-8", "replace")
+    return {unescape(name): unescape(value) for name, value in
+            re.findall(r'<property [^>]*name="([^"]*)"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', xml)}
+
+
 def _register(parts: dict[str, bytes], present: list[str], absent: str | None) -> None:
     """Make the package's relationships and content types list exactly the property parts present."""
     rels = parts["_rels/.rels"].decode("utf-8")

@@ -47,6 +47,17 @@ def run(text: str, *, bold: bool = False, italic: bool = False, superscript: boo
     return f"<w:r>{rpr}{text_runs(text)}</w:r>"
 
 
+def prepend_to_body(parts: dict[str, bytes], fragment: str) -> dict[str, bytes]:
+    """`parts` with `fragment` (paragraphs) put first in the document's body."""
+    document = parts["word/document.xml"].decode("utf-8")
+    found = re.search(r"<w:body(?:\s[^>]*)?>", document)
+    if found is None:
+        raise ValueError("the document has no body")
+    parts = dict(parts)
+    parts["word/document.xml"] = (document[:found.end()] + fragment + document[found.end():]).encode("utf-8")
+    return parts
+
+
 def num_pr(num_id: int, level: int = 0) -> str:
     return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
 

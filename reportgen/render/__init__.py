@@ -18,6 +18,7 @@ from reportgen.model import Node
 from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.render.ooxml import OoxmlWriter
 from reportgen.render.template import WordTemplate, load_template
+from reportgen.safety import ACCESS_PROPERTY, is_public
 
 RENDERERS = {"cover": "reportgen.render.cover", "annual": "reportgen.render.annual",
              "agenda": "reportgen.render.agenda", "actions": "reportgen.render.actions"}
@@ -98,6 +99,8 @@ def render(report: Node, template: Path | WordTemplate | None = None,
     rendered = template.render_parts(context)
     parts = writer.finish(template.parts, rendered)
     properties: DocumentProperties = module.properties(report)
+    if not is_public(report):  # so that a tool given the .docx alone knows (reportgen.safety)
+        properties.custom[ACCESS_PROPERTY] = "non-public"
     if extra_properties:
         properties.custom.update(extra_properties)
     return set_properties(parts, properties)
