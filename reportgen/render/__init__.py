@@ -58,6 +58,8 @@ def render(report: Node, template: Path | WordTemplate | None = None,
     rendered = template.render_parts(context)
     parts = writer.finish(template.parts, rendered)
     properties: DocumentProperties = module.properties(report)
+    for name, value in template.render_properties(context).items():  # the template's tagged properties win
+        setattr(properties, name, value)
     if extra_properties:
         properties.custom.update(extra_properties)
     return set_properties(parts, properties)
