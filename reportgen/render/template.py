@@ -41,6 +41,7 @@ _OPENERS = re.compile(r"\{_\{|\{_%|\{\{|\{%|\{#")
 # content that happens to hold them; here they become Jinja tags printing the braces, so content stays data.
 _LITERAL = re.compile(r"\{_([{%])(.*?)([}%])_\}", re.DOTALL)
 # tags after which docxtpl fixes the table grid (cells added, removed or spanned)
+_MERGE_TAG = re.compile(r"\{%-?\s*(?:vm|hm)\s*-?%\}")
 _CELL_TAGS = re.compile(r"\{[%#]-?tc\s|\{%-?\s*(?:colspan|hm)\b")
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -276,8 +277,8 @@ def _prepare(path: Path) -> WordTemplate:
                 found = len(problems)
                 source = _jinja_source(parts[part], path, part, problems)
                 if source is not None and len(problems) == found:  # an unclosed tag: compiling adds only noise
-                    template.sources[part] = source
-                    if _CELL_TAGS.search(source):
+                    template.sources[part], cells_change = source
+                    if cells_change:
                         template.table_parts.append(part)
         template.property_sources = {name: _clean_tags(text) for name, text in core_properties(parts).items()
                                      if name in TEMPLATED_PROPERTIES and _OPENERS.search(text)}
@@ -313,8 +314,9 @@ def _near(source: str, line: int | None) -> str:
     return f" near {nearby!r}" if nearby else ""
 
 
-def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) -> str | None:
-    """The part's XML turned into Jinja source by docxtpl's preparation, or None when it has no tags at all."""
+def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) -> tuple[str, bool] | None:
+    """The part's XML turned into Jinja source by docxtpl's preparation (None when it has no tags at all),
+    and whether its tags add, remove or span table cells (so the rendered tables' grids need fixing)."""
     from lxml import etree  # only when the template is not in the cache (see _prepare)
 
     if b"{" not in xml:
@@ -330,13 +332,14 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
     if not found:
         return None
     source = etree.tostring(root, encoding="unicode")
+    cells_change = bool(_CELL_TAGS.search(source))
     source = _LITERAL.sub(lambda m: f"{{{{ '{{{m.group(1)}' }}}}{m.group(2)}{{{{ '{m.group(3)}}}' }}}}", source)
     source = _docxtpl().patch_xml(source)
     source = _TAG.sub(lambda m: _clean_tags(m.group()), source)
     source = _declare_namespaces(source)
     # one paragraph or row per line, so Jinja's line numbers point at the paragraph with the problem
     source = re.sub(r"\n?<w:(p|tr)(?=[ >])", r"\n<w:\1", source)
-    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + source
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + source, cells_change
 
 
 def _clean_tags(text: str) -> str:
@@ -368,7 +371,12 @@ def _text(element: Any) -> str:
 
 
 def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) -> bool:
-    """Move each tag's text into the run where it starts (Word splits tags across runs)."""
+    """Move each tag's text into the run where it starts (Word splits tags across runs).
+
+    Runs left empty, and Word's spelling marks between them, are removed, so the XML docxtpl's
+    preparation reads is what a template typed in one go would give (`{%- -%}` joins the next
+    paragraph's text, not an empty run). A cell's `{% vm %}` / `{% hm %}` takes the whole paragraph
+    into its run, as docxtpl's merge applies to the text beside the tag."""
     ts = list(p.iter(qn("w:t")))
     full = "".join(t.text or "" for t in ts)
     if not _OPENERS.search(full):
@@ -390,13 +398,22 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
     for s, e in spans:
         for i in range(s, e):
             owner[i] = owner[s]
-    texts = [""] * len(ts)
+    merge = next((s for s, e in spans if _MERGE_TAG.fullmatch(full[s:e])), None)
+    if merge is not None:
+        owner = [owner[merge]] * len(full)
+    texts: list[list[str]] = [[] for _ in ts]
     for i, char in enumerate(full):
-        texts[owner[i]] += char
-    for t, text in zip(ts, texts):
+        texts[owner[i]].append(char)
+    for t, chars in zip(ts, texts):
+        text = "".join(chars)
         if t.text != text:
             t.text = text
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run = t.getparent()
+            if not text and run.tag == qn("w:r") and all(c.tag in (qn("w:rPr"), qn("w:t")) for c in run):
+                run.getparent().remove(run)
+    for mark in list(p.iter(qn("w:proofErr"))):
+        mark.getparent().remove(mark)
     return bool(spans)
 
 
