@@ -31,8 +31,8 @@ MAX_WIDTH = 10_000
 MAX_TEXT = 5_000_000
 """The longest text a template may build by joining, concatenating or replacing (`~`, `+`, `join`, `replace`)."""
 
-MAX_OUTPUT = 50_000_000
-"""The most characters one rendered part may hold: a long annual report's body is well under 1 MB."""
+MAX_OUTPUT = 20_000_000
+"""The most characters one rendered part may hold: the annual report's body is 75 kB."""
 
 MAX_INT_BITS = 4_096
 """The largest number (in bits, about 1,200 digits) a template's `*` or `**` may make."""
@@ -50,20 +50,31 @@ class RenderTimeout(BaseException):
 
 
 # -- sizes --------------------------------------------------------------------------------------------------
-def _size(value: Any, budget: int = MAX_TEXT) -> int:
+def _size(value: Any, budget: int = MAX_TEXT, seen: dict[int, int] | None = None) -> int:
     """Roughly how many characters `value` prints as: its length for text, its items' sizes for lists.
 
-    Stops counting past `budget`, so measuring a huge value costs no more than the bound."""
+    Stops counting past `budget`, so measuring a huge value costs no more than the bound; a list held
+    twice (`[l, l]`) is measured once (`seen`: the sandbox makes lists read-only, so it cannot change)."""
     if isinstance(value, str):
         return len(value)
-    if isinstance(value, (list, tuple)):
-        total = len(value)
-        for item in value:
-            total += _size(item, budget - total)
-            if total > budget:
-                break
-        return total
-    return 8
+    if _is_int(value):
+        return value.bit_length() // 3 + 1  # about the digits it prints as
+    if not isinstance(value, (list, tuple, dict)) and type(value).__name__ != "Namespace":
+        return 8
+    seen = {} if seen is None else seen
+    if id(value) in seen:
+        return seen[id(value)]
+    items: Any = value
+    if isinstance(value, dict) or type(value).__name__ == "Namespace":
+        attrs = value if isinstance(value, dict) else object.__getattribute__(value, "_Namespace__attrs")
+        items = [*attrs.keys(), *attrs.values()]
+    total = len(items)
+    for item in items:
+        total += _size(item, budget - total, seen)
+        if total > budget:
+            break
+    seen[id(value)] = total
+    return total
 
 
 def _check_text(size: int, what: str, limit: int = MAX_TEXT) -> None:
@@ -240,6 +251,25 @@ def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
+def bounded_items(value: Any) -> Any:
+    """A list, tuple or dict a template writes (`[a, a]`), refused when what it holds is too large to print.
+
+    Without this, `{% set ns.l = [ns.l, ns.l] %}` in a loop doubles what `ns.l` prints at each turn,
+    and printing it would build gigabytes in one step the time limit cannot interrupt."""
+    _check_text(_size(value), "a list in the template")
+    return value
+
+
+def _bounded_constructor(make: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """`dict()` or `namespace()`, refused like a list literal when what it holds is too large to print."""
+    def construct(*args: Any, **kwargs: Any) -> Any:
+        value = make(*args, **kwargs)
+        _check_text(_size(value), f"{name}()")
+        return value
+    construct.__name__ = name
+    return construct
+
+
 def bounded_join(join: Callable[[Iterable[Any]], str], values: tuple[Any, ...]) -> str:
     """The `~` operator (Jinja's Concat), after checking the size of what it joins."""
     _check_text(sum(_size(v) if isinstance(v, (str, list, tuple)) else 8 for v in values), "joining text with '~'")
@@ -276,7 +306,25 @@ def jinja_environment(xml: bool = True) -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class BoundedCodeGenerator(CodeGenerator):
-        """Jinja's code generator, with `~` going through `bounded_join`."""
+        """Jinja's code generator, with `~` going through `bounded_join` and list, tuple and dict
+        literals through `bounded_items`."""
+
+        def _bounded(self, visit: Callable[[Any, Any], None], node: Any, frame: Any) -> None:
+            if getattr(node, "ctx", "load") != "load":  # `{% for a, b in ... %}`: a target, not a value
+                visit(node, frame)
+                return
+            self.write("environment.bounded_items(")
+            visit(node, frame)
+            self.write(")")
+
+        def visit_List(self, node: Any, frame: Any) -> None:
+            self._bounded(super().visit_List, node, frame)
+
+        def visit_Tuple(self, node: Any, frame: Any) -> None:
+            self._bounded(super().visit_Tuple, node, frame)
+
+        def visit_Dict(self, node: Any, frame: Any) -> None:
+            self._bounded(super().visit_Dict, node, frame)
 
         def visit_Concat(self, node: Any, frame: Any) -> None:
             self.write("environment.bounded_join(")
@@ -318,10 +366,18 @@ def jinja_environment(xml: bool = True) -> Any:
         def bounded_join(join: Callable[[Iterable[Any]], str], values: tuple[Any, ...]) -> str:
             return bounded_join(join, values)
 
+        @staticmethod
+        def bounded_items(value: Any) -> Any:
+            return bounded_items(value)
+
     env = BoundedSandbox(autoescape=xml, undefined=StrictUndefined,
                          finalize=_xml_finalize if xml else _plain_finalize, keep_trailing_newline=True)
     env.filters.update(_bounded_filters(env))
     env.globals["lipsum"] = _bounded_lipsum
+    from jinja2.utils import Namespace
+
+    env.globals["dict"] = _bounded_constructor(dict, "dict")
+    env.globals["namespace"] = _bounded_constructor(Namespace, "namespace")
     return env
 
 
@@ -338,7 +394,7 @@ def within_time(action: Callable[[], Any], seconds: float | None = None) -> Any:
     it stops template code in any thread, not only the main one as a signal would. Rendering runs
     Jinja's compiled Python, where the exception lands; the C-level operations that could run long
     (repeating, padding, joining, powers) are bounded before they start."""
-    limit = RENDER_SECONDS if seconds is None else seconds
+    limit = RENDER_SECONDS if seconds is None else seconds  # read here, so a test may lower it
     lock = threading.Lock()
     state = {"done": False, "fired": False}
     thread_id = threading.get_ident()
@@ -360,8 +416,12 @@ def within_time(action: Callable[[], Any], seconds: float | None = None) -> Any:
                 state["done"] = True
             timer.cancel()
     except RenderTimeout:
-        raise TemplateBoundError(f"the template took longer than {limit:g} seconds to render (a report takes "
-                                 "well under one): a loop in it runs too long") from None
+        raise TemplateBoundError(timeout_message(limit)) from None
+
+
+def timeout_message(limit: float | None = None) -> str:
+    return (f"the template took longer than {RENDER_SECONDS if limit is None else limit:g} seconds to render "
+            "(a report takes well under one): a loop in it runs too long")
 
 
 def bounded_output(chunks: Iterable[str], limit: int = MAX_OUTPUT) -> str:

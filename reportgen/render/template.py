@@ -31,7 +31,7 @@ from reportgen.oxml.package import NotADocx, read_parts
 from reportgen.oxml.properties import TEMPLATED_PROPERTIES, core_properties
 from reportgen.render.sandbox import (FILTERS_FILE, MAX_REPEAT, FilterDefinitionError, RenderTimeout,
                                       TemplateBoundError, bounded_output, custom_filters, jinja_environment,
-                                      within_time)
+                                      timeout_message, within_time)
 
 __all__ = ["MAX_REPEAT", "WordTemplate", "jinja_environment", "load_template"]
 
@@ -125,22 +125,34 @@ class WordTemplate:
 
     def render_properties(self, context: dict[str, Any]) -> dict[str, str]:
         """The document properties the template sets with tags (title, subject ...), rendered as plain text."""
+        if not self.compiled_properties:
+            return {}
         return within_time(lambda: {name: self._render(f"docProps/core.xml {name}", template, context)
                                     for name, template in self.compiled_properties.items()})
 
     def _render(self, part: str, template: Any, context: dict[str, Any]) -> str:
         from jinja2 import TemplateError as JinjaError, UndefinedError
 
+        chunks = template.generate(context)
         try:
-            out = bounded_output(template.generate(context))
+            out = bounded_output(chunks)
         except UndefinedError as exc:
             raise TemplateError([self._tag_problem(part, exc, _undefined_name(str(exc)))]) from None
         except JinjaError as exc:
             raise TemplateError([self._tag_problem(part, exc, None)]) from None
         except RenderTimeout as exc:
-            timeout = TemplateBoundError("the template took too long to render (a report takes well under a "
-                                         "second): a loop in it runs too long")
-            raise TemplateError([self._tag_problem(part, timeout, None, _template_line(exc))]) from None
+            # not an Exception, so Jinja has not rewritten its traceback: map the compiled code's line back
+            raw = _template_line(exc) or _suspended_line(chunks)
+            line = template.get_corresponding_lineno(raw) if raw else None
+            raise TemplateError([self._tag_problem(part, TemplateBoundError(timeout_message()), None, line)]) from None
+        except TemplateBoundError as exc:  # raised here between chunks (output too long), or by a filter in it
+            raw = None if _template_line(exc) else _suspended_line(chunks)
+            line = template.get_corresponding_lineno(raw) if raw else None
+            raise TemplateError([self._tag_problem(part, exc, None, line)]) from None
+        except RecursionError as exc:
+            raise TemplateError([self._tag_problem(part, TemplateBoundError(
+                "the template recurses too deeply: a macro calls itself without end"), None,
+                _template_line(exc))]) from None
         except Exception as exc:  # {{ 1/0 }}, a bound broken: the context holds only text, so it is the template's
             raise TemplateError([self._tag_problem(part, exc, None)]) from None
         if part in self.table_parts:
@@ -167,6 +179,17 @@ def _template_line(exc: BaseException) -> int | None:
         if tb.tb_frame.f_code.co_filename == "<template>":
             line = tb.tb_lineno
         tb = tb.tb_next
+    return line
+
+
+def _suspended_line(generator: Any) -> int | None:
+    """The template line a render's generator is paused at (the time limit may land between its chunks)."""
+    line = None
+    while generator is not None:
+        frame = getattr(generator, "gi_frame", None)
+        if frame is not None and frame.f_code.co_filename == "<template>":
+            line = frame.f_lineno
+        generator = getattr(generator, "gi_yieldfrom", None)
     return line
 
 
