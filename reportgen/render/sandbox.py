@@ -11,7 +11,6 @@ template error.
 
 from __future__ import annotations
 
-import ctypes
 import re
 import string
 import threading
@@ -384,6 +383,8 @@ def jinja_environment(xml: bool = True) -> Any:
 # -- the time limit -----------------------------------------------------------------------------------------
 def _interrupt(thread_id: int) -> None:
     """Raise RenderTimeout in the thread `thread_id` at its next Python instruction."""
+    import ctypes  # only when a render runs out of time
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(RenderTimeout))
 
 
