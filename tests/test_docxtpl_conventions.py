@@ -457,3 +457,25 @@ def test_custom_filter_in_a_real_build(project: Path) -> None:
     report_of = re.search(r"report_of: (.*)", (project / "content" / "committee-cover-2020-02-qa-audits.yaml")
                           .read_text(encoding="utf-8")).group(1).strip().strip("'\"")
     assert report_of.upper() + "!" in text
+
+
+@pytest.mark.parametrize("bad, expect", [
+    ("Dear {{ nmae }}, welcome", "undefined variable 'nmae'"),
+    ("Dear {{ name | }}, welcome", "template syntax: expected token 'name'"),
+    ("Dear {{ name , welcome", "a tag is not closed"),
+    ("Dear {{ 'x'.center(10 ** 9) }}, welcome", "pads to a width"),
+])
+def test_error_names_the_paragraph_the_author_sees(tmp_path: Path, bad: str, expect: str) -> None:
+    """Paragraphs are counted as in Word, table cells and the paragraphs docxtpl's tags replace included."""
+    doc = Document()
+    for text in ("Intro", "{%p if flag %}", "Shown", "{%p endif %}"):  # paragraphs 1-4
+        doc.add_paragraph(text)
+    _table(doc, [["{{ ref }}", "cell"]])  # paragraphs 5 and 6
+    doc.add_paragraph("Between")  # 7
+    doc.add_paragraph(bad)  # 8
+    doc.save(str(tmp_path / "counted.docx"))
+    with pytest.raises(TemplateError) as caught:
+        with_reportgen(word_saved(tmp_path / "counted.docx", tmp_path / "counted-word.docx"), CONTEXT)
+    message = str(caught.value)
+    assert "counted-word.docx: error: word/document.xml, paragraph 8: " in message, message
+    assert expect in message and "Dear" in message, message

@@ -168,7 +168,8 @@ class WordTemplate:
         nearby = _nearby(source, line, tag)
         what = f"undefined variable {name!r}" if name else str(exc)
         return Problem(f"{what}{f' in tag {tag}' if tag else ''}{f' near {nearby!r}' if nearby else ''}",
-                       Position(display_path(self.path)), _where(part, source, line, tag), rule="template-tag")
+                       Position(display_path(self.path)), _where(self.parts, part, source, line, tag),
+                       rule="template-tag")
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -214,15 +215,38 @@ def _nearby(source: str, line: int | None, tag: str) -> str:
     return ("..." if start else "") + text[start:start + 100] + "..."
 
 
-def _where(part: str, source: str, line: int | None, tag: str) -> str:
-    """'word/document.xml, paragraph 12': the part, and which of its paragraphs (counted from the top) holds the tag."""
+def _where(parts: dict[str, bytes], part: str, source: str, line: int | None, tag: str) -> str:
+    """'word/document.xml, paragraph 12': the part, and which of the template's paragraphs (counted from
+    the top, table cells included, as the author sees them) holds the tag or the line's tags or words."""
+    from lxml import etree  # only for an error's message
+
     lines = source.split("\n")
     if tag:
         line = next((i + 1 for i, text in enumerate(lines) if tag in text), line)
-    if not line or not part.startswith("word/") or line > len(lines):
+    if not part.startswith("word/") or part not in parts:
         return part
-    number = sum(1 for text in lines[:line] if text.startswith("<w:p") and not text.startswith("<w:pPr"))
-    return f"{part}, paragraph {number}" if number else part
+    wanted = [tag] if tag else []
+    if line and line <= len(lines):
+        wanted += _TAG.findall(lines[line - 1])
+        wanted += [_words(lines[line - 1])[:40]] if not wanted else []
+    keys = [key for key in (_tag_key(w) for w in wanted) if key]
+    if not keys:
+        return part
+    try:
+        texts = [_tag_key(_text(p)) for p in etree.fromstring(parts[part]).iter(qn("w:p"))]
+    except etree.XMLSyntaxError:
+        return part
+    for key in keys:
+        number = next((i + 1 for i, text in enumerate(texts) if key in text), None)
+        if number:
+            return f"{part}, paragraph {number}"
+    return part
+
+
+def _tag_key(text: str) -> str:
+    """Text as a tag is searched for: docxtpl's p/tr/tc/r markers dropped, quotes plain, no spaces."""
+    text = html.unescape(text).translate(_CURLY)
+    return re.sub(r"\s+", "", re.sub(r"(\{[{%#]-?)(?:p|tr|tc|r)(?=\s)", r"\1", text))
 
 
 def _words(xml_line: str) -> str:
@@ -313,7 +337,7 @@ def _prepare(path: Path) -> WordTemplate:
             line = getattr(exc, "lineno", None)
             problems.append(Problem(f"template syntax: {getattr(exc, 'message', exc)}"
                                     f"{_near(source, line)}", Position(display_path(path)),
-                                    _where(part, source, line, ""), rule="template-tag"))
+                                    _where(parts, part, source, line, ""), rule="template-tag"))
     for name, source in template.property_sources.items():
         try:
             template.compiled_properties[name] = plain_env.from_string(source)
@@ -414,10 +438,12 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
             row = next(p.iterancestors(qn("w:tr")), None)
             around = " ".join(_text(q) for q in row.iter(qn("w:p"))) if row is not None else full
             around = re.sub(r"\s+", " ", around).strip()
+            number = next((i for i, q in enumerate(p.getroottree().getroot().iter(qn("w:p")), 1) if q is p), 0)
             problems.append(Problem(f"a tag is not closed: {full[m.start():m.start() + 40]!r} "
                                     f"(in {'the table row' if row is not None else 'the paragraph'} "
                                     f"{around[:80]!r})",
-                                    Position(display_path(path)), part, rule="template-tag"))
+                                    Position(display_path(path)), f"{part}, paragraph {number}",
+                                    rule="template-tag"))
     for s, e in spans:
         for i in range(s, e):
             owner[i] = owner[s]
