@@ -403,6 +403,7 @@ def test_unknown_name_is_a_located_error(folder: Path) -> None:
 # -- custom filters -----------------------------------------------------------------------------------------
 FILTERS = """\
 # this council's own filters: name (and parameters): a Jinja expression over `value`
+price: 'value|money ~ " (estimate)"'
 money: '"£{:,.2f}".format(value)'
 ordinal: 'value ~ ({1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th") if value % 100 not in (11, 12, 13) else "th")'
 initials(sep="."): 'value.split()|map("first")|join(sep) ~ sep'
@@ -413,11 +414,11 @@ def test_custom_filters_from_the_file_beside_the_templates(folder: Path, tmp_pat
     (tmp_path / "filters.yaml").write_text(FILTERS, encoding="utf-8")
     doc = Document()
     doc.add_paragraph("{{ amount|money }}; {{ 1|ordinal }} {{ 2|ordinal }} {{ 12|ordinal }} {{ 23|ordinal }}; "
-                      "{{ name|initials }} {{ name|initials('') }}")
+                      "{{ name|initials }} {{ name|initials('') }}; {{ amount|price }}")
     doc.core_properties.title = "{{ amount|money }}"
     doc.save(str(tmp_path / "filtered.docx"))
     said = says(with_reportgen(tmp_path / "filtered.docx", CONTEXT))
-    assert "£1,234.50; 1st 2nd 12th 23rd; E.P. EP" in said["body"]
+    assert "£1,234.50; 1st 2nd 12th 23rd; E.P. EP; £1,234.50 (estimate)" in said["body"]
     assert said["property title"] == "£1,234.50"
 
 

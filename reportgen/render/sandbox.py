@@ -473,9 +473,9 @@ def custom_filters(text: str, envs: list[Any]) -> None:
     if not isinstance(document, dict):
         raise FilterDefinitionError("expected a mapping of filter names to expressions, e.g. "
                                     "`money: '\"£{:,.2f}\".format(value)'`")
-    definitions = document.get("filters", document) if "filters" in document else document
-    for key, expression in definitions.items():
-        line, column = (definitions.lc.key(key) if hasattr(definitions, "lc") else (0, 0))
+    entries = []
+    for key, expression in document.items():
+        line, column = document.lc.key(key) if hasattr(document, "lc") else (0, 0)
         line, column = line + 1, column + 1
         m = _SIGNATURE.match(str(key))
         if m is None:
@@ -484,30 +484,36 @@ def custom_filters(text: str, envs: list[Any]) -> None:
         if not isinstance(expression, str):
             raise FilterDefinitionError(f"{m.group(1)}: expected a Jinja expression (text), got "
                                         f"{type(expression).__name__}", line, column)
-        for env in envs:
-            env.filters[m.group(1)] = _filter(env, m.group(1), m.group(2) or "", expression, line, column)
+        entries.append((m.group(1), m.group(2) or "", expression, line, column))
+    for env in envs:
+        macros: dict[str, Any] = {}
+        for name, *_ in entries:  # every name first, so a filter may use one defined below it
+            env.filters[name] = _applier(name, macros)
+        for name, params, expression, line, column in entries:
+            macros[name] = _macro(env, name, params, expression, line, column)
 
 
-def _filter(env: Any, name: str, params: str, expression: str, line: int, column: int) -> Callable[..., Any]:
-    """One custom filter: a sandboxed Jinja macro taking `value` and `params`, returning the expression's value.
+def _macro(env: Any, name: str, params: str, expression: str, line: int, column: int) -> Any:
+    """One custom filter as a sandboxed Jinja macro taking `value` and `params`.
 
     A macro returns text; to keep the expression's value (a number stays a number for the next filter)
     the macro hands the value out through a namespace instead of printing it."""
     source = (f"{{% macro reportgen_filter(reportgen_ns, value{', ' + params if params.strip() else ''}) %}}"
               f"{{% set reportgen_ns.result = ({expression}) %}}{{% endmacro %}}")
     try:
-        macro = env.from_string(source).module.reportgen_filter
+        return env.from_string(source).module.reportgen_filter
     except Exception as exc:  # jinja2.TemplateSyntaxError: the expression or the parameters are not Jinja
         raise FilterDefinitionError(f"{name}: {getattr(exc, 'message', exc)}", line, column) from None
 
+
+def _applier(name: str, macros: dict[str, Any]) -> Callable[..., Any]:
     from jinja2 import pass_context
+    from jinja2.utils import Namespace
 
     @pass_context  # never run while compiling (Jinja folds constants): only inside a timed render
     def apply(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
-        from jinja2.utils import Namespace
-
         ns = Namespace(result=None)
-        macro(ns, value, *args, **kwargs)
+        macros[name](ns, value, *args, **kwargs)
         return ns.result
 
     apply.__name__ = name

@@ -382,7 +382,7 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
     cells_change = bool(_CELL_TAGS.search(source))
     source = _LITERAL.sub(lambda m: f"{{{{ '{{{m.group(1)}' }}}}{m.group(2)}{{{{ '{m.group(3)}}}' }}}}", source)
     source = _docxtpl().patch_xml(source)
-    source = _TAG.sub(lambda m: _clean_tags(m.group()), source)
+    source = _clean_tags(source)
     source = _declare_namespaces(source)
     # one paragraph or row per line, so Jinja's line numbers point at the paragraph with the problem
     source = re.sub(r"\n?<w:(p|tr)(?=[ >])", r"\n<w:\1", source)
