@@ -100,6 +100,30 @@ def test_a_render_in_time_is_untouched(tmp_path: Path, monkeypatch: pytest.Monke
     time.sleep(0.4)  # past the limit: a stray timer would raise here
 
 
+def test_time_limit_stops_a_render_in_any_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Watch mode and the editor render outside the main thread, where no signal could stop them."""
+    import threading
+
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.5)
+    template = load_template(_template(tmp_path, HOSTILE["nested loops, silent"][0]))
+    caught: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            fill(template, {}, DocumentProperties(title="", author="", date=dt.date(2020, 2, 10)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            caught.append(exc)
+
+    threads = [threading.Thread(target=render) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(caught) == 2 and all(isinstance(exc, TemplateError) for exc in caught), caught
+    assert all("took longer than 0.5 seconds" in str(exc) for exc in caught)
+
+
 def _limited() -> None:
     limit = 2 * 1024 ** 3
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -114,10 +138,14 @@ def test_hostile_template_in_a_build_is_exit_2(project: Path, case: str) -> None
     doc = open_docx(str(template))
     doc.add_paragraph(f"Hostile {HOSTILE[case][0]} tag")
     doc.save(str(template))
-    done = subprocess.run([sys.executable, "-m", "reportgen", "build", "-o", "out",
-                           "content/committee-cover-2020-02-qa-audits.yaml"], cwd=project, capture_output=True,
+    # two reports, two worker processes (forked): each has its own watchdog
+    seed = project / "content" / "committee-cover-2020-02-qa-audits.yaml"
+    (project / "content" / "second-cover.yaml").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reportgen", "build", "--jobs", "2", "-o", "out", "content"],
+                          cwd=project, capture_output=True,
                           text=True, timeout=120, preexec_fn=_limited)
     assert done.returncode == 2, (done.returncode, done.stderr[-3000:])
     assert "report_templates/committee-cover.docx: error: word/document.xml, paragraph" in done.stderr
     assert HOSTILE[case][1] in done.stderr and "Hostile" in done.stderr, done.stderr
+    assert "second-cover" in done.stderr and "committee-cover-2020-02-qa-audits" in done.stderr, done.stderr
     assert not (project / "out").exists() or not any((project / "out").iterdir())

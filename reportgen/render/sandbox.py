@@ -11,9 +11,12 @@ template error.
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import string
 import threading
+import time
 from typing import Any, Callable, Iterable
 
 from reportgen.oxml.xml import escape
@@ -381,6 +384,61 @@ def jinja_environment(xml: bool = True) -> Any:
 
 
 # -- the time limit -----------------------------------------------------------------------------------------
+WATCH_INTERVAL = 0.1
+"""How often the watchdog looks at the renders in progress (seconds): the time limit's granularity."""
+
+
+class _Watchdog:
+    """One thread per process that interrupts renders past their deadline.
+
+    It raises RenderTimeout inside the rendering thread (Python's asynchronous exception), so it stops
+    template code in any thread, not only the main one as a signal would. One thread for the process,
+    not one per render: starting a thread costs milliseconds on a busy machine, more than a render."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.renders: dict[int, tuple[int, float, list[bool]]] = {}  # key -> (thread, deadline, fired)
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def watch(self) -> None:
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                for thread_id, deadline, fired in self.renders.values():
+                    if now >= deadline and not fired[0]:
+                        fired[0] = True
+                        _interrupt(thread_id)
+                if not self.renders:
+                    self.wake.clear()
+            self.wake.wait()  # returns at once while renders are in progress
+            time.sleep(WATCH_INTERVAL)
+
+    def add(self, key: int, deadline: float) -> None:
+        with self.lock:
+            self.renders[key] = (threading.get_ident(), deadline, [False])
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.watch, name="reportgen-render-watchdog", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def remove(self, key: int) -> None:
+        with self.lock:
+            self.renders.pop(key, None)
+
+
+_WATCHDOG = _Watchdog()
+_KEYS = itertools.count()
+
+
+def _after_fork() -> None:
+    global _WATCHDOG  # a forked batch worker has none of its parent's threads: it starts its own
+    _WATCHDOG = _Watchdog()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def _interrupt(thread_id: int) -> None:
     """Raise RenderTimeout in the thread `thread_id` at its next Python instruction."""
     import ctypes  # only when a render runs out of time
@@ -391,31 +449,17 @@ def _interrupt(thread_id: int) -> None:
 def within_time(action: Callable[[], Any], seconds: float | None = None) -> Any:
     """`action()`, interrupted with TemplateBoundError after `seconds` (default RENDER_SECONDS).
 
-    A watchdog thread raises RenderTimeout inside this thread (Python's asynchronous exception), so
-    it stops template code in any thread, not only the main one as a signal would. Rendering runs
-    Jinja's compiled Python, where the exception lands; the C-level operations that could run long
-    (repeating, padding, joining, powers) are bounded before they start."""
+    Rendering runs Jinja's compiled Python, where the watchdog's exception lands; the C-level
+    operations that could run long (repeating, padding, joining, powers) are bounded before they start."""
     limit = RENDER_SECONDS if seconds is None else seconds  # read here, so a test may lower it
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-    thread_id = threading.get_ident()
-
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                _interrupt(thread_id)
-
-    timer = threading.Timer(limit, fire)
-    timer.daemon = True
+    watchdog = _WATCHDOG
+    key = next(_KEYS)
     try:
         try:
-            timer.start()
+            watchdog.add(key, time.monotonic() + limit)
             return action()
         finally:
-            with lock:
-                state["done"] = True
-            timer.cancel()
+            watchdog.remove(key)  # the watchdog fires only while the key is there, so never after this
     except RenderTimeout:
         raise TemplateBoundError(timeout_message(limit)) from None
 
