@@ -73,3 +73,20 @@ class OutputError(ReportgenError):
 
 class ToolMissing(ReportgenError):
     """An outside program reportgen needs (LibreOffice, git) is not installed or failed."""
+
+
+# -- raised inside template rendering, and turned there into located TemplateErrors ----------------------------
+class TemplateBoundError(Exception):
+    """A template broke one of the sandbox's bounds (render/sandbox.py), or ran out of time."""
+
+
+class RenderTimeout(BaseException):
+    """Raised inside a render that ran past its time limit (a BaseException, so no template code catches it)."""
+
+
+class FilterDefinitionError(Exception):
+    """A custom filter's definition is wrong: `line`/`column` point into the filters file."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column

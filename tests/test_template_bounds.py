@@ -24,7 +24,7 @@ from reportgen.oxml.properties import DocumentProperties
 from reportgen.render import fill, sandbox
 from reportgen.render.template import load_template
 
-# name: (the tag, words the error must use)
+# name: (the tag, words the error must use; a|b: either, as the bound met first depends on the machine)
 HOSTILE = {
     "chained **": ("{{ 9 ** 99 ** 99 }}", "too large for a template"),
     "power of a power": ("{{ ((10 ** 64) ** 64) ** 64 }}", "too large for a template"),
@@ -33,7 +33,7 @@ HOSTILE = {
     "nested loops, silent": ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
                              "took longer than"),
     "nested loops, printing": ("{% for a in range(100000) %}{% for b in range(100000) %}xxxxxxxxxxxxxxxxxxxx"
-                               "{% endfor %}{% endfor %}", "characters into one part"),
+                               "{% endfor %}{% endfor %}", "characters into one part|took longer than"),
     "lipsum": ("{{ lipsum(100000, max=100000) }}", "lipsum() would write"),
     "lipsum in a loop": ("{% for i in range(100000) %}{{ lipsum(100) }}{% endfor %}", "took longer than"),
     "center filter": ("{{ 'x'|center(10 ** 9) }}", "pads to a width of 1,000,000,000"),
@@ -84,7 +84,7 @@ def test_hostile_template_stops_at_a_bound(tmp_path: Path, monkeypatch: pytest.M
         fill(template, {}, DocumentProperties(title="", author="", date=dt.date(2020, 2, 10)))
     message = str(caught.value)
     assert "hostile.docx: error: word/document.xml, paragraph 2: " in message, message
-    assert expect in message, message
+    assert any(words in message for words in expect.split("|")), message
     assert "Before the tag" in message or "An introduction" in message, message
 
 
@@ -146,6 +146,7 @@ def test_hostile_template_in_a_build_is_exit_2(project: Path, case: str) -> None
                           text=True, timeout=120, preexec_fn=_limited)
     assert done.returncode == 2, (done.returncode, done.stderr[-3000:])
     assert "report_templates/committee-cover.docx: error: word/document.xml, paragraph" in done.stderr
-    assert HOSTILE[case][1] in done.stderr and "Hostile" in done.stderr, done.stderr
+    assert any(words in done.stderr for words in HOSTILE[case][1].split("|")), done.stderr
+    assert "Hostile" in done.stderr, done.stderr
     assert "second-cover" in done.stderr and "committee-cover-2020-02-qa-audits" in done.stderr, done.stderr
     assert not (project / "out").exists() or not any((project / "out").iterdir())

@@ -19,6 +19,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
+from reportgen.errors import FilterDefinitionError, RenderTimeout, TemplateBoundError
 from reportgen.oxml.xml import escape
 
 RENDER_SECONDS = 10.0
@@ -41,14 +42,6 @@ MAX_INT_BITS = 4_096
 
 MAX_LIPSUM_WORDS = 10_000
 """The most placeholder words `lipsum()` may write (paragraphs times words per paragraph)."""
-
-
-class TemplateBoundError(Exception):
-    """A template broke one of the bounds above, or ran out of time."""
-
-
-class RenderTimeout(BaseException):
-    """Raised inside a render that ran past its time limit (a BaseException, so no template code catches it)."""
 
 
 # -- sizes --------------------------------------------------------------------------------------------------
@@ -487,14 +480,6 @@ FILTERS_FILE = "filters.yaml"
 """The file beside the templates that defines a council's own filters."""
 
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.DOTALL)
-
-
-class FilterDefinitionError(Exception):
-    """A custom filter's definition is wrong: `line`/`column` point into the filters file."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.line, self.column = line, column
 
 
 def custom_filters(text: str, envs: list[Any]) -> None:

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.cache import code_version, key_of, lookup, store
-from reportgen.errors import Problem, Position, TemplateError
+from reportgen.errors import (FilterDefinitionError, Problem, Position, RenderTimeout, TemplateBoundError,
+                              TemplateError)
 from reportgen.load import display_path
 from reportgen.oxml.ns import NS, qn
 from reportgen.oxml.package import NotADocx, read_parts
 from reportgen.oxml.properties import TEMPLATED_PROPERTIES, core_properties
-from reportgen.render.sandbox import (FILTERS_FILE, MAX_REPEAT, FilterDefinitionError, RenderTimeout,
-                                      TemplateBoundError, bounded_output, custom_filters, jinja_environment,
-                                      timeout_message, within_time)
+from reportgen.render.sandbox import (FILTERS_FILE, MAX_REPEAT, bounded_output, custom_filters,
+                                      jinja_environment, timeout_message, within_time)
 
 __all__ = ["MAX_REPEAT", "WordTemplate", "jinja_environment", "load_template"]
 
