@@ -150,3 +150,17 @@ def test_hostile_template_in_a_build_is_exit_2(project: Path, case: str) -> None
     assert "Hostile" in done.stderr, done.stderr
     assert "second-cover" in done.stderr and "committee-cover-2020-02-qa-audits" in done.stderr, done.stderr
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+
+
+def test_a_part_full_of_unclosed_tags_is_refused_briefly(tmp_path: Path) -> None:
+    """Openers without closers cost a bounded look ahead each, and the message names the first few."""
+    doc = Document()
+    for _ in range(40):
+        doc.add_paragraph("{{ {% {# " * 5_000)
+    doc.save(str(tmp_path / "unclosed.docx"))
+    with pytest.raises(TemplateError) as caught:
+        load_template(tmp_path / "unclosed.docx")
+    problems = caught.value.problems
+    assert 1 <= len(problems) <= 20
+    assert all("a tag is not closed" in p.message for p in problems)
+    assert problems[0].path == "word/document.xml, paragraph 1"

@@ -35,8 +35,13 @@ from reportgen.render.sandbox import (FILTERS_FILE, MAX_REPEAT, bounded_output, 
 
 __all__ = ["MAX_REPEAT", "WordTemplate", "jinja_environment", "load_template"]
 
-_TAG = re.compile(r"\{_\{.*?\}_\}|\{_%.*?%_\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _OPENERS = re.compile(r"\{_\{|\{_%|\{\{|\{%|\{#")
+_CLOSERS = {"{_{": "}_}", "{_%": "%_}", "{{": "}}", "{%": "%}", "{#": "#}"}
+MAX_TAG = 1_000
+"""The longest tag (characters between its braces): a report's are a line at most. An opener without its
+closer then costs a bounded look ahead, not a scan to the end of a hostile part for each opener."""
+MAX_UNCLOSED = 20
+"""Unclosed tags reported per part: the first few say what is wrong; thousands would bury it."""
 # docxtpl prints {_{ }_} and {_% %_} as braces by replacing them in its output, which would also change
 # content that happens to hold them; here they become Jinja tags printing the braces, so content stays data.
 _LITERAL = re.compile(r"\{_([{%])(.*?)([}%])_\}", re.DOTALL)
@@ -164,7 +169,7 @@ class WordTemplate:
         line = line or getattr(exc, "lineno", None) or _template_line(exc)
         tag = ""
         if name:
-            tag = next((t for t in _TAG.findall(source) if re.search(rf"\b{re.escape(name)}\b", t)), "")
+            tag = next((t for t in _tags(source) if re.search(rf"\b{re.escape(name)}\b", t)), "")
         nearby = _nearby(source, line, tag)
         what = f"undefined variable {name!r}" if name else str(exc)
         return Problem(f"{what}{f' in tag {tag}' if tag else ''}{f' near {nearby!r}' if nearby else ''}",
@@ -227,7 +232,7 @@ def _where(parts: dict[str, bytes], part: str, source: str, line: int | None, ta
         return part
     wanted = [tag] if tag else []
     if line and line <= len(lines):
-        wanted += _TAG.findall(lines[line - 1])
+        wanted += _tags(lines[line - 1])
         wanted += [_words(lines[line - 1])[:40]] if not wanted else []
     keys = [key for key in (_tag_key(w) for w in wanted) if key]
     if not keys:
@@ -373,10 +378,12 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(f"the part is not well-formed XML: {exc}", Position(display_path(path)), part))
         return None
-    found = False
+    found, known = False, len(problems)
     for p in root.iter(qn("w:p")):
         found |= _repair_paragraph(p, path, part, problems)
-    if not found:
+        if len(problems) - known >= MAX_UNCLOSED:
+            break
+    if not found or len(problems) > known:  # an unclosed tag: docxtpl's preparation would scan past it
         return None
     source = etree.tostring(root, encoding="unicode")
     cells_change = bool(_CELL_TAGS.search(source))
@@ -391,7 +398,11 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
 
 def _clean_tags(text: str) -> str:
     """A tag as Jinja reads it: XML escapes undone, Word's curled quotes and hard spaces made plain."""
-    return _TAG.sub(lambda m: html.unescape(m.group()).translate(_CURLY), text)
+    out, last = [], 0
+    for start, end in _tag_spans(text):
+        out += [text[last:start], html.unescape(text[start:end]).translate(_CURLY)]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _docxtpl() -> Any:
@@ -413,6 +424,31 @@ def _fix_tables(xml: str) -> str:
     return (head + "?>" if head else "") + etree.tostring(tree, encoding="unicode")
 
 
+def _tag_spans(text: str) -> list[tuple[int, int]]:
+    """Where the tags in `text` are: each opener with the first closer of its kind after it, left to right."""
+    from bisect import bisect_left
+
+    closers: dict[str, list[int]] = {}  # each closer's positions, found once: linear however hostile the text
+    spans = []
+    pos = 0
+    while (m := _OPENERS.search(text, pos)) is not None:
+        closer = _CLOSERS[m.group()]
+        if closer not in closers:
+            closers[closer] = [c.start() for c in re.finditer(re.escape(closer), text)]
+        found = closers[closer]
+        at = bisect_left(found, m.end())
+        if at == len(found) or found[at] > m.end() + MAX_TAG:
+            pos = m.start() + 1
+            continue
+        spans.append((m.start(), found[at] + len(closer)))
+        pos = found[at] + len(closer)
+    return spans
+
+
+def _tags(text: str) -> list[str]:
+    return [text[s:e] for s, e in _tag_spans(text)]
+
+
 def _text(element: Any) -> str:
     return "".join(t.text or "" for t in element.iter(qn("w:t")))
 
@@ -431,10 +467,10 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
     owner: list[int] = []
     for i, t in enumerate(ts):
         owner.extend([i] * len(t.text or ""))
-    spans = [(m.start(), m.end()) for m in _TAG.finditer(full)]
+    spans = _tag_spans(full)
     covered = {i for s, e in spans for i in range(s, e)}
     for m in _OPENERS.finditer(full):
-        if m.start() not in covered:
+        if m.start() not in covered:  # the first unclosed tag of the paragraph: the rest follow from it
             row = next(p.iterancestors(qn("w:tr")), None)
             around = " ".join(_text(q) for q in row.iter(qn("w:p"))) if row is not None else full
             around = re.sub(r"\s+", " ", around).strip()
@@ -444,6 +480,7 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
                                     f"{around[:80]!r})",
                                     Position(display_path(path)), f"{part}, paragraph {number}",
                                     rule="template-tag"))
+            break
     for s, e in spans:
         for i in range(s, e):
             owner[i] = owner[s]
