@@ -19,7 +19,7 @@ import pytest
 
 from conftest import CASES, ROOT
 
-from reportgen.editor.document import load_document, to_plain, updated_text
+from reportgen.roundtrip import load_document, to_plain, updated_text
 
 COVER = "committee-cover-2020-02-qa-audits.yaml"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -169,6 +169,21 @@ def test_new_build_and_download_from_the_page_api(editor: dict) -> None:
     status, data, _ = _request(editor, f"/download?name={written[0]}", headers=cookie)
     assert status == 200 and data[:2] == b"PK"
     assert _request(editor, "/download?name=../content/" + COVER, headers=cookie)[0] == 404
+
+
+def test_redline_of_unsaved_changes_against_the_saved_file(editor: dict) -> None:
+    _, body, _ = _request(editor, f"/api/file?name={COVER}")
+    data = json.loads(body)["data"]
+    data["subject"] = "An Unsaved Subject"
+    status, body, _ = _request(editor, "/api/redline", data={"name": COVER, "against": "saved", "data": data})
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer["changes"] and "ubject" in " ".join(answer["changes"])
+    from reportgen.oxml.package import read_parts
+
+    document = read_parts(editor["folder"] / "build" / answer["written"][0])["word/document.xml"].decode()
+    assert "<w:ins " in document and "An Unsaved Subject" in document
+    assert "An Unsaved Subject" not in (editor["folder"] / "content" / COVER).read_text()
 
 
 def test_saving_over_a_file_changed_on_disk_is_refused_with_the_current_version(editor: dict) -> None:

@@ -1,5 +1,5 @@
-"""A content file as the editor sees it: plain JSON values for the form, and saving that rewrites only
-what changed.
+"""A content file edited in place (by the editor, or by import --into): plain JSON values, and saving
+that rewrites only what changed.
 
 Saving goes through ruamel's round-trip document: the form's new values are applied to the loaded
 document value by value (a value equal to the old one is not touched, so it keeps its quoting and
@@ -81,9 +81,32 @@ def _same(old: Any, new: Any) -> bool:
 
 def _scalar(old: Any, new: Any) -> Any:
     """The new value, in the old value's quoting or block style when both are text."""
+    if isinstance(new, str) and isinstance(old, FoldedScalarString):
+        return _refolded(old, new)
     if isinstance(new, str) and isinstance(old, _STYLED):
         return type(old)(new)
     return _container(new)
+
+
+def _refolded(old: FoldedScalarString, text: str) -> FoldedScalarString:
+    """New text for a folded (`>-`) value, folded at spaces to the old value's widest line."""
+    folds = list(getattr(old, "fold_pos", []) or [])
+    new = FoldedScalarString(text)
+    if not folds:
+        return new
+    bounds = [0, *folds, len(old)]
+    width = max(b - a for a, b in zip(bounds, bounds[1:]))
+    positions, start = [], 0
+    while len(text) - start > width:
+        cut = text.rfind(" ", start + 1, start + width + 1)
+        if cut <= start:
+            cut = text.find(" ", start + width)
+        if cut == -1:
+            break
+        positions.append(cut)
+        start = cut + 1
+    new.fold_pos = positions  # type: ignore[attr-defined]
+    return new
 
 
 def _container(value: Any) -> Any:
