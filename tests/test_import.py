@@ -87,10 +87,19 @@ def test_a_reviewers_edits_fold_back_as_those_values_alone(tmp_path: Path) -> No
 @pytest.mark.parametrize("content, expect", [
     (b"not a zip at all", "cannot read it as a Word document"),
     (b"PK\x03\x04broken", "cannot read it as a Word document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "password-protected Word file or an old .doc"),
+    ("odt", "OpenDocument file (.odt)"),
 ])
-def test_bad_files_are_refused_and_nothing_is_written(tmp_path: Path, content: bytes, expect: str) -> None:
+def test_bad_files_are_refused_and_nothing_is_written(tmp_path: Path, content: bytes | str, expect: str) -> None:
     (tmp_path / "content").mkdir()
-    (tmp_path / "x.docx").write_bytes(content)
+    if content == "odt":
+        import zipfile
+
+        with zipfile.ZipFile(tmp_path / "x.docx", "w") as odt:
+            odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            odt.writestr("content.xml", "<office:document-content/>")
+    else:
+        (tmp_path / "x.docx").write_bytes(content)
     before = snapshot(tmp_path)
     run = reportgen("import", "x.docx", cwd=tmp_path)
     assert run.status == 2 and expect in run.err, run.err
@@ -211,3 +220,47 @@ def test_documents_made_by_other_programs_import_to_the_seed_text(
             if line.style.startswith("Heading")]
     theirs = [line.text for line in read_lines(built) if line.style.startswith("Heading")]
     assert theirs == ours  # every heading in place
+
+
+def test_edits_made_in_libreoffice_with_tracking_fold_back_as_those_values(tmp_path: Path) -> None:
+    """Through LibreOffice itself (UNO, change tracking on): a word changed, a bullet deleted, a
+    recommendation added; folded back, the YAML differs by exactly those values."""
+    import difflib
+    import json
+    import subprocess
+
+    if not shutil.which("soffice") or subprocess.run(["/usr/bin/python3", "-c", "import uno"],
+                                                     capture_output=True).returncode:
+        if __import__("os").environ.get("CI"):
+            pytest.fail("LibreOffice and python3-uno are installed by make test")
+        pytest.skip("needs LibreOffice and Debian's python3-uno")
+    name = "annual-qa-report-2018-19.yaml"
+    project = _project(tmp_path, name)
+    assert reportgen("build", cwd=project).status == 0
+    edits = [{"replace": ["Introduce case-mapping in group supervision",
+                          "Introduce case-mapping in monthly group supervision"]},
+             {"delete": "Supervision notes are not always uploaded promptly."},
+             {"add_after": ["Ensure supervision policy is fit for purpose",
+                            "Review the supervision policy again in March."]}]
+    (tmp_path / "edits.json").write_text(json.dumps(edits))
+    done = subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_edit.py"),
+                           str(project / "build" / name.replace(".yaml", ".docx")), str(tmp_path / "edited.docx"),
+                           str(tmp_path / "edits.json")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    from reportgen.oxml.package import read_parts
+
+    assert b"<w:ins " in read_parts(tmp_path / "edited.docx")["word/document.xml"]  # really tracked
+    before = (project / "content" / name).read_text()
+    run = reportgen("import", str(tmp_path / "edited.docx"), "--into", f"content/{name}", "--yes", cwd=project)
+    assert run.status == 0, run.err
+    after = (project / "content" / name).read_text()
+    changes = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changes == [
+        "-            - Supervision notes are not always uploaded promptly.",
+        "-        Introduce case-mapping in group supervision sessions to focus on complex case work",
+        "-        to foster effective shared understanding of risks and needs.",
+        "+        Introduce case-mapping in monthly group supervision sessions to focus on complex",
+        "+        case work to foster effective shared understanding of risks and needs.",
+        "+      - Review the supervision policy again in March.",
+    ], changes

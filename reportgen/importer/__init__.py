@@ -53,6 +53,25 @@ def import_docx(path: Path, kind: str | None = None, *, accept: bool = True) -> 
 
     name = display_path(Path(path))
     try:
+        with open(path, "rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise ContentError.at(f"cannot read the file: {exc.strerror or exc}", name) from None
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: Word 97-2003, or an encrypted .docx
+        raise ContentError.at("this is not a .docx: it is a password-protected Word file or an old .doc; open "
+                              "it in Word and save it as a Word Document (.docx) without a password", name)
+    if magic.startswith(b"PK"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as package:
+                mimetype = package.read("mimetype")[:64] if "mimetype" in package.namelist() else b""
+        except (zipfile.BadZipFile, OSError, EOFError):
+            mimetype = b""
+        if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+            raise ContentError.at("this is an OpenDocument file (.odt), not a .docx: open it in LibreOffice and "
+                                  "save it as Word 2007-365 (.docx)", name)
+    try:
         parts = read_parts(Path(path))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's bad input, said plainly
         raise ContentError.at(f"cannot read it as a Word document: {exc}", name) from None
