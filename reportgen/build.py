@@ -92,6 +92,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
         return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
                            unchanged=packed.unchanged)
     template = template_path(report, templates)
+    warnings += template_warnings(report, template)
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
     parts = render(report, template, extra_properties, draft.context() if draft else None)
@@ -126,5 +127,18 @@ def check_one(source: Path, *, templates: Path | None = None, publication: bool 
     from reportgen.render import render, template_path
 
     report, warnings = read_report(source, publication=publication)
+    if report.kind == "agenda":  # type: ignore[attr-defined]  # its papers give titles and warnings
+        from reportgen.pack import read_agenda
+
+        report, _, warnings = read_agenda(source)
     template = template_path(report, templates)
+    warnings += template_warnings(report, template)
     return warnings + accessibility.check_report(report, render(report, template), template)
+
+
+def template_warnings(report, template: Path) -> list[Problem]:
+    """What the report's template cannot show or requires that the report leaves out, as warnings
+    (its errors stop the render itself)."""
+    from reportgen.render import template_problems
+
+    return [p for p in template_problems(report, template) if p.severity == "warning"]

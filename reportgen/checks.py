@@ -42,6 +42,16 @@ def cover_dates(report: CoverReport) -> list[Problem]:
     return problems
 
 
+def recommendation_lead_in(report: CoverReport) -> list[Problem]:
+    """'Members are asked to:' typed as the first recommendation would be numbered (a) like the others."""
+    first = report.recommendations[0]
+    if report.recommendations_lead_in or len(report.recommendations) < 2 or not first.text.rstrip().endswith(":"):
+        return []
+    return [Problem(f"{first.text!r} reads as a lead-in, but as the first recommendation it gets a number: "
+                    "move it to `recommendations_lead_in:`", report.where("recommendations", 0),
+                    "recommendations[1]", "warning", "recommendation-lead-in")]
+
+
 def published_figures(report: AnnualReport) -> list[Problem]:
     """A figure printed in the text ([[statistic|as published]]) that the data does not give."""
     problems = []
@@ -74,7 +84,7 @@ def missing_figure_data(report: AnnualReport) -> list[Problem]:
     return problems
 
 
-CHECKS: dict[str, list[Check]] = {"cover": [cover_dates],  # type: ignore[list-item]
+CHECKS: dict[str, list[Check]] = {"cover": [cover_dates, recommendation_lead_in],  # type: ignore[list-item]
                                   "annual": [published_figures, missing_figure_data]}
 """Each kind's checks, run by `reportgen check` and reported as warnings by `reportgen build`."""
 

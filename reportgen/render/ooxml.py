@@ -25,6 +25,7 @@ class ListInstance:
 
     num_id: int
     style_id: str
+    level: int = 0
 
 
 @dataclass
@@ -78,8 +79,14 @@ class OoxmlWriter:
         return self.paragraph(text, f"Heading {level}")
 
     def new_list(self, style: str) -> ListInstance:
-        """A fresh list in `style`: a new w:num over the style's numbering, restarting at 1."""
+        """A fresh list in `style`: a new w:num over the style's numbering, restarting at 1.
+
+        A style whose numbering sits below the top level of its list (a template numbering paragraphs
+        1.1, 1.2 under headings numbered 1., 2.) continues that list instead, at its own level."""
         abstract = self.template.abstract_for_style(style)
+        own = self.template.style(style)
+        if own.num_level:
+            return ListInstance(own.num_id or 0, self.style_id(style), own.num_level)
         num_id = self._next_num
         self._next_num += 1
         overrides = "".join(f'<w:lvlOverride w:ilvl="{lvl}"><w:startOverride w:val="1"/></w:lvlOverride>'
@@ -87,8 +94,10 @@ class OoxmlWriter:
         self._nums.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>{overrides}</w:num>')
         return ListInstance(num_id, self.style_id(style))
 
-    def list_item(self, text: str, in_list: ListInstance, level: int = 0) -> str:
-        return xml.paragraph(self.runs(text), in_list.style_id, extra_ppr=xml.num_pr(in_list.num_id, level))
+    def list_item(self, text: str, in_list: ListInstance, level: int = 0, *, lead: str = "") -> str:
+        """One item of `in_list`; `lead` is a bold label printed before the text ('Financial implications')."""
+        runs = (xml.run(lead, bold=True) if lead else "") + self.runs(text)
+        return xml.paragraph(runs, in_list.style_id, extra_ppr=xml.num_pr(in_list.num_id, in_list.level + level))
 
     def list_items(self, texts: list[str], style: str) -> str:
         instance = self.new_list(style)

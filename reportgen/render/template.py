@@ -61,6 +61,7 @@ class Style:
     name: str
     kind: str
     num_id: int | None = None
+    num_level: int = 0
 
 
 @dataclass
@@ -78,6 +79,7 @@ class WordTemplate:
     abstract_of_num: dict[int, int] = field(default_factory=dict)
     max_num_id: int = 0
     max_drawing_id: int = 0
+    _variables: set[str] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -104,6 +106,16 @@ class WordTemplate:
                 "bullets or numbering under Format > Numbering", Position(display_path(self.path)),
                 rule="template-style")])
         return self.abstract_of_num[style.num_id]
+
+    def variables(self) -> set[str]:
+        """Every name the template's tags use: what of a report it can show."""
+        if self._variables is None:
+            from jinja2 import meta
+
+            env = jinja_environment()
+            self._variables = {name for source in self.sources.values()
+                               for name in meta.find_undeclared_variables(env.parse(source))}
+        return self._variables
 
     def index(self) -> dict[str, Any]:
         """What preparing the template worked out (Jinja sources, styles, numbering), as JSON values."""
@@ -526,12 +538,16 @@ def _index_styles(template: WordTemplate) -> None:
         raw[sid] = (s, name)
     for sid, (s, name) in raw.items():
         num_id = None
+        num_level = 0
         seen: set[str] = set()
         current: Any = s
         while current is not None and num_id is None:
             el = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
             if el is not None:
                 num_id = int(el.get(qn("w:val")))
+                level = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+                value = level.get(qn("w:val"), "0") if level is not None else "0"
+                num_level = int(value) if value.isdigit() and int(value) < 9 else 0
                 break
             based = current.find(qn("w:basedOn"))
             parent = based.get(qn("w:val")) if based is not None else None
@@ -539,7 +555,7 @@ def _index_styles(template: WordTemplate) -> None:
                 break
             seen.add(parent)
             current = raw[parent][0]
-        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id)
+        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id, num_level)
         template.styles.setdefault(name.lower(), style)
 
 
