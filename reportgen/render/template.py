@@ -75,6 +75,8 @@ class WordTemplate:
     property_sources: dict[str, str] = field(default_factory=dict)
     compiled_properties: dict[str, Any] = field(default_factory=dict)
     table_parts: list[str] = field(default_factory=list)
+    environment: Any = None
+    """The Jinja environment the template was compiled in (with the filters file beside it)."""
     styles: dict[str, Style] = field(default_factory=dict)
     abstract_of_num: dict[int, int] = field(default_factory=dict)
     max_num_id: int = 0
@@ -112,8 +114,8 @@ class WordTemplate:
         if self._variables is None:
             from jinja2 import meta
 
-            env = jinja_environment()
-            self._variables = {name for source in self.sources.values()
+            env = self.environment or jinja_environment()  # the template's own: it knows the custom filters
+            self._variables = {name for source in [*self.sources.values(), *self.property_sources.values()]
                                for name in meta.find_undeclared_variables(env.parse(source))}
         return self._variables
 
@@ -347,6 +349,7 @@ def _prepare(path: Path) -> WordTemplate:
         template.property_sources = {name: _clean_tags(text) for name, text in core_properties(parts).items()
                                      if name in TEMPLATED_PROPERTIES and _OPENERS.search(text)}
     env, plain_env = _environments(path)
+    template.environment = env
     for part, source in template.sources.items():
         try:
             template.compiled[part] = env.from_string(source)
