@@ -103,6 +103,7 @@ def house_styles(doc) -> None:
     caption = styles["Caption"]
     _set_font(caption, 11, bold=True)
     caption.paragraph_format.space_after = Pt(12)
+    caption.paragraph_format.space_before = Pt(12)  # a caption after a table stands clear of it
     for name in ("Strong", "Emphasis"):
         _set_font(styles[name], None, color=None)
 
@@ -118,10 +119,45 @@ def house_styles(doc) -> None:
         ppr.insert(0, num)
         style.paragraph_format.space_after = Pt(6)
 
+    _table_styles(doc)
+
+
+HEADER_FILL = "DEEAF6"  # pale blue behind black text: 15:1, and it prints in greyscale
+
+
+def _table_styles(doc) -> None:
+    """'Report Table': the house table. Its header row is bold on a pale fill with a rule below, a Total
+    row (the last row, when a table has one) bold with a rule above; 'Table Text' and 'Table Number'
+    (right-aligned, so figures line up) are the paragraphs in its cells."""
+    styles = doc.styles
     table = styles.add_style("Report Table", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
     _set_font(table, 11)
     table.quick_style = True
+    element = table.element
+    margins = parse_xml(f'<w:tblPr {nsdecls("w")}><w:tblCellMar><w:top w:w="40" w:type="dxa"/>'
+                        '<w:left w:w="100" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/>'
+                        '<w:right w:w="100" w:type="dxa"/></w:tblCellMar></w:tblPr>')
+    existing = element.find(qn("w:tblPr"))
+    if existing is None:
+        element.append(margins)
+    else:
+        existing.append(margins[0])
+    for kind, rule in (("firstRow", "bottom"), ("lastRow", "top"), ("lastCol", None)):
+        fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>' if kind == "firstRow" else ""
+        border = f'<w:tcBorders><w:{rule} w:val="single" w:sz="12" w:space="0" w:color="000000"/></w:tcBorders>' \
+            if rule else ""
+        element.append(parse_xml(
+            f'<w:tblStylePr {nsdecls("w")} w:type="{kind}"><w:rPr><w:b/><w:bCs/></w:rPr>'
+            f'<w:tcPr>{border}{fill}</w:tcPr></w:tblStylePr>'))
+    for name, align in (("Table Text", WD_ALIGN_PARAGRAPH.LEFT), ("Table Number", WD_ALIGN_PARAGRAPH.RIGHT)):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        _set_font(style, 11)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.line_spacing = 1.0
+        style.paragraph_format.alignment = align
 
 
 def _numbering(doc) -> None:

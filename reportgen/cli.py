@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,8 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
 PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
-                                  help="Seconds before a hung LibreOffice is stopped (default: 120 + 30 per extra file).")
+                                  help="Seconds a document may take before a hung LibreOffice is stopped (default 60; "
+                                  "a one-off LibreOffice run, the fallback, gets 120 + 30 per extra file).")
 
 
 def report(problems: list[Problem]) -> None:
@@ -67,30 +69,76 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
     outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
     if pdf:
-        for written in publish_built(outcomes, timeout=pdf_timeout):
-            click.echo(f"wrote {written}")
+        for done in publish_built(outcomes, timeout=pdf_timeout):
+            report(done.warnings)
+            click.echo(f"wrote {done.output}")
+    elif not (shutil.which("soffice") or shutil.which("libreoffice")):  # cheap: most machines have it
+        from reportgen.layout import missing_page_numbers
+
+        report(missing_page_numbers([o.result.output for o in outcomes if o.ok and o.result.template]))
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)
 
 
 @cli.command()
-@click.argument("docx", nargs=-1, required=True)
+@click.argument("docx", nargs=-1)
 @PDF_TIMEOUT_OPTION
-def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
-    """Convert DOCX files to tagged PDF beside them, in one LibreOffice run."""
+@click.option("--server", type=click.Choice(["start", "stop", "status"]), default=None,
+              help="Keep one LibreOffice running for every reportgen command (start), stop it, or show it.")
+def pdf(docx: tuple[str, ...], pdf_timeout: float | None, server: str | None) -> None:
+    """Convert DOCX files to tagged PDF beside them (contents page numbers filled in).
+
+    Conversions go through a LibreOffice kept running: this user's server when one was started with
+    `reportgen pdf --server start`, otherwise one started for this command and stopped at its end.
+    """
+    if server is not None:
+        if docx:
+            raise click.UsageError("--server takes no DOCX files")
+        _pdf_server(server)
+        return
+    if not docx:
+        raise click.UsageError("name the .docx files to convert (or use --server start|stop|status)")
     from reportgen.publish import convert
 
     for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
+        report(done.warnings)
         click.echo(f"wrote {done.output}")
+
+
+def _pdf_server(action: str) -> None:
+    from reportgen import office
+    from reportgen.publish import find_soffice
+
+    try:
+        if action == "start":
+            status = office.start_server(find_soffice())
+            verb = "already running" if status.get("already") else "started"
+        elif action == "stop":
+            status = office.stop_server()
+            verb = "stopped"
+        else:
+            status = office.server_status()
+            verb = "running"
+    except office.Unavailable as exc:
+        raise ReportgenError([Problem(f"the LibreOffice server: {exc}", rule="pdf-server")]) from None
+    if status is None:
+        click.echo("no LibreOffice server is running" + (" (nothing to stop)" if action == "stop" else ""))
+        return
+    click.echo(f"LibreOffice server {verb}: process {status['pid']}, LibreOffice process "
+               f"{status.get('office_pid') or '(none: starts on the next PDF)'}, {status.get('conversions', 0)} "
+               f"document(s) converted, LibreOffice started {status.get('starts', 0)} time(s); socket {status['socket']}")
 
 
 @cli.command()
 @click.argument("content", nargs=-1)
 @TEMPLATES_OPTION
 @click.option("--publication", is_flag=True,
-              help="Also warn about what a Public build warns about (quotations without recorded consent).")
-def check(content: tuple[str, ...], templates: Path | None, publication: bool) -> None:
+              help="Also check as a Public build does: quotations without recorded consent are warned about, "
+                   "and a figure in the text that the data does not give is an error.")
+@click.option("--strict", is_flag=True,
+              help="Treat what must not be published as errors: a figure in the text that the data does not give.")
+def check(content: tuple[str, ...], templates: Path | None, publication: bool, strict: bool) -> None:
     """Validate CONTENT (or check .docx/.pdf files) without writing anything; print every error and warning.
 
     Content and .docx files get the accessibility checks; .docx and .pdf files the publication-safety scan.
@@ -101,10 +149,11 @@ def check(content: tuple[str, ...], templates: Path | None, publication: bool) -
     warnings = 0
     for source in content_files(content):
         try:
-            found = check_one(source, templates=templates, publication=publication)
+            found = check_one(source, templates=templates, publication=publication, strict=strict)
         except ReportgenError as exc:
             report(exc.problems)
-            errors += len(exc.problems)
+            errors += sum(p.severity == "error" for p in exc.problems)
+            warnings += sum(p.severity == "warning" for p in exc.problems)
             continue
         report(found)
         errors += sum(p.severity == "error" for p in found)
@@ -161,13 +210,17 @@ def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pd
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the table to this .docx or .csv file instead of showing it.")
 @TEMPLATES_OPTION
-def actions(content: tuple[str, ...], output: Path | None, templates: Path | None) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None,
+              help="Mark as overdue what was due before this date (yyyy-mm-dd) and is not completed; "
+                   "default each report's own date.")
+def actions(content: tuple[str, ...], output: Path | None, templates: Path | None, as_of) -> None:
     """List every recommendation in CONTENT (default: content/) with its id, status, owner and due date."""
     from reportgen.actions import collect, terminal_table, write
     from reportgen.build import content_files
 
-    found, problems = collect(content_files(content))
+    found, problems = collect(content_files(content), as_of.date() if as_of else None)
     report(problems)
+    problems = [p for p in problems if p.severity == "error"]
     if output is not None:
         click.echo(f"wrote {write(found, output, templates)} ({len(found)} recommendation(s))")
     else:
@@ -183,11 +236,14 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also write the tagged PDF after each rebuild (LibreOffice is kept running).")
+@PDF_TIMEOUT_OPTION
+def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,
+          pdf_timeout: float | None) -> None:
     """Rebuild CONTENT (default: everything in content/) each time it or its template is saved; Ctrl-C stops."""
     from reportgen.watch import watch as watch_reports
 
-    watch_reports(content, out_dir, templates=templates, force=force)
+    watch_reports(content, out_dir, templates=templates, force=force, pdf=pdf, pdf_timeout=pdf_timeout)
 
 
 @cli.command()

@@ -77,9 +77,11 @@ ROWS = [["Audit", "Cases"], ["Thematic", "9"], ["Independent", "19"]]
 def merged_table() -> str:
     table = xml.table([[para("Audit"), para("Cases")], [para("All audits")]], None)
     # the second row's one cell spans both columns
-    return table.replace('<w:tr><w:tc><w:tcPr><w:tcW w:w="4500" w:type="dxa"/></w:tcPr><w:p><w:r><w:t xml:space='
-                         '"preserve">All', '<w:tr><w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/><w:gridSpan w:val="2"/>'
-                         '</w:tcPr><w:p><w:r><w:t xml:space="preserve">All')
+    merged = table.replace('<w:tc><w:tcPr><w:tcW w:w="4500" w:type="dxa"/></w:tcPr><w:p><w:r><w:t xml:space='
+                           '"preserve">All', '<w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/><w:gridSpan w:val="2"/>'
+                           '</w:tcPr><w:p><w:r><w:t xml:space="preserve">All')
+    assert merged != table
+    return merged
 
 
 def table(header_rows: int) -> str:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from reportgen.importer.common import Import, heading_text, sections_by_level
+from reportgen.importer.common import Import, heading_text, sections_by_level, with_tables
 from reportgen.oxml.blocks import Block, Paragraph, Table
 
 # The header grid's labels as templates word them, folded to lower case without ':' and '(s)'.
@@ -210,10 +210,13 @@ def _author_block(blocks: list[Block], found: Import) -> tuple[dict[str, Any], l
 
 def _paragraphs(body: list[Block], found: Import, where: str) -> list[Any]:
     out: list[Any] = []
-    for block in body:
-        if isinstance(block, Table):
+    for block in with_tables(body, found):
+        if isinstance(block, dict):  # a table and its caption
+            out.append(block)
+        elif isinstance(block, Table):
             found.unmapped_block(block, f"a table in {where}")
-        elif block.text and _LETTER.match(block.label or "") and out:
+        elif block.text and _LETTER.match(block.label or "") and out and not (
+                isinstance(out[-1], dict) and "table" in out[-1]):
             previous = out[-1] if isinstance(out[-1], dict) else {"text": out[-1]}
             previous.setdefault("items", []).append(block.text)
             out[-1] = previous

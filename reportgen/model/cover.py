@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from reportgen.model.common import (ContentFile, ContentPath, Date, Node, Paragraph, Person, RequiredText,
                                     Text, rule_error)
+from reportgen.model.tables import TableItem, Tabulated
+
+
+def _paragraph_or_table(value: Any) -> str:
+    return "[table]" if isinstance(value, dict) and "table" in value else "[paragraph]"
+
+
+MainReportItem = Annotated[
+    Union[Annotated[Paragraph, Tag("[paragraph]")], Annotated[TableItem, Tag("[table]")]],
+    Discriminator(_paragraph_or_table),
+]
+"""A numbered paragraph of the Main Report, or a table standing among them (numbered 'Table N', not as a paragraph)."""
 
 
 _FORMAT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -19,8 +31,8 @@ class Section(Node):
 
     heading: RequiredText
     """The sub-heading: Background, Current Position, Options, Proposals, Conclusion, or any other."""
-    paragraphs: list[Paragraph] = Field(min_length=1)
-    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report; each a line starting '- '."""
+    paragraphs: list[MainReportItem] = Field(min_length=1)
+    """Paragraphs, numbered 1, 2, 3 ... in one run across all sections of the Main Report; each a line starting '- '. A table among them is `- table: {caption: ..., header: [...], rows: [[...]]}`."""
 
 
 class Appendix(Node):
@@ -64,7 +76,7 @@ def _schedule_12a_numbers(value: list[int]) -> list[int]:
     return value
 
 
-class CoverReport(Node):
+class CoverReport(Tabulated):
     """A committee covering report: the standard cover sheet for an agenda item."""
 
     kind: Literal["cover"]

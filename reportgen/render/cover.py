@@ -8,9 +8,11 @@ from typing import Any
 from reportgen.errors import Problem
 from reportgen.model.common import long_date, short_date
 from reportgen.model.cover import CoverReport
+from reportgen.model.tables import TableItem
 from reportgen.oxml.properties import DocumentProperties
 from reportgen.render.house_format import house_format
 from reportgen.render.ooxml import OoxmlWriter
+from reportgen.render.tables import table_blocks
 from reportgen.render.template import WordTemplate
 
 TEMPLATE = "committee-cover.docx"
@@ -93,11 +95,17 @@ def template_problems(report: CoverReport, template: WordTemplate) -> list[Probl
 
 def context(report: CoverReport, w: OoxmlWriter) -> dict[str, Any]:
     """The values and blocks `committee-cover.docx` uses."""
+    w.resolve_stat = report.shown  # [[table.row.column]] in text: a cell of a named table
     main = []
     numbered = w.new_list("Numbered Paragraph")  # one run of numbers across every section
+    tables = 0
     for section in report.main_report:
         main.append(w.heading(section.heading, 2))
         for para in section.paragraphs:
+            if isinstance(para, TableItem):  # a table is numbered 'Table N', not as a paragraph
+                tables += 1
+                main.extend(table_blocks(w, report, para.table, tables))
+                continue
             main.append(w.list_item(para.text, numbered, 0))
             main.extend(w.list_item(item, numbered, 1) for item in para.items)
 

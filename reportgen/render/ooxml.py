@@ -16,7 +16,8 @@ from reportgen.model import inline
 from reportgen.oxml import xml
 from reportgen.render.template import WordTemplate
 
-StatResolver = Callable[[str], str]
+StatResolver = Callable[[str], "str | None"]
+"""What [[name]] prints; None prints the figure as written (or the name)."""
 
 
 @dataclass
@@ -67,7 +68,8 @@ class OoxmlWriter:
         for span in inline.parse(text):
             words = span.text
             if span.stat is not None:
-                words = self.resolve_stat(span.stat) if self.resolve_stat else (span.published or span.stat)
+                shown = self.resolve_stat(span.stat) if self.resolve_stat else None
+                words = span.published or span.stat if shown is None else shown
             out.append(xml.run(words, bold=span.bold, italic=span.italic, superscript=span.superscript))
         return "".join(out)
 
@@ -106,7 +108,8 @@ class OoxmlWriter:
     def table(self, rows: list[list[str]], style: str = "Table Grid", header_rows: int = 1) -> str:
         """A data table of content texts; its first row is the header, repeated on each page."""
         cells = [[self.paragraph(c) if c else "" for c in row] for row in rows]
-        return xml.table(cells, self.style_id(style, "table"), header_rows=header_rows)
+        widths = xml.fit_widths([[inline.plain(c) for c in column] for column in zip(*rows)])
+        return xml.table(cells, self.style_id(style, "table"), header_rows=header_rows, widths=widths)
 
     def picture(self, data: bytes, alt: str, width_emu: int, height_emu: int, *, ext: str = "png") -> str:
         """An inline picture run; the image is stored as a new part when the document is finished."""

@@ -81,6 +81,8 @@ class WordTemplate:
     abstract_of_num: dict[int, int] = field(default_factory=dict)
     max_num_id: int = 0
     max_drawing_id: int = 0
+    body_font: str = "Arial"
+    """The font of the Normal style (or the document default): charts are drawn in it."""
     _variables: set[str] | None = field(default=None, repr=False)
 
     @property
@@ -125,7 +127,7 @@ class WordTemplate:
                 "table_parts": self.table_parts,
                 "styles": [[k, *astuple(s)] for k, s in self.styles.items()],
                 "abstract_of_num": list(self.abstract_of_num.items()), "max_num_id": self.max_num_id,
-                "max_drawing_id": self.max_drawing_id}
+                "max_drawing_id": self.max_drawing_id, "body_font": self.body_font}
 
     def restore(self, index: dict[str, Any]) -> None:
         """Take back what `index()` gave, instead of working it out again."""
@@ -136,6 +138,7 @@ class WordTemplate:
         self.abstract_of_num = {int(num): int(abstract) for num, abstract in index["abstract_of_num"]}
         self.max_num_id = index["max_num_id"]
         self.max_drawing_id = index["max_drawing_id"]
+        self.body_font = index.get("body_font", "Arial")
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, str]:
         """Each templated part's XML with `context` filled in, within the sandbox's time and size bounds."""
@@ -560,6 +563,18 @@ def _index_styles(template: WordTemplate) -> None:
             current = raw[parent][0]
         style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id, num_level)
         template.styles.setdefault(name.lower(), style)
+    template.body_font = _body_font(root, raw) or template.body_font
+
+
+def _body_font(root: Any, raw: dict[str, tuple[Any, str]]) -> str | None:
+    """The Normal style's font, else the document default's (a theme font counts as none: it is not named here)."""
+    normal = next((s for s, name in raw.values() if name.lower() == "normal"), None)
+    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for where in (normal.find(qn("w:rPr")) if normal is not None else None, defaults):
+        fonts = where.find(qn("w:rFonts")) if where is not None else None
+        if fonts is not None and fonts.get(qn("w:ascii")):
+            return fonts.get(qn("w:ascii"))
+    return None
 
 
 def _index_numbering(template: WordTemplate) -> None:
