@@ -83,3 +83,20 @@ class ToolMissing(ReportgenError):
 class Terminated(KeyboardInterrupt):
     """The process was asked to stop (SIGTERM): raised like Ctrl-C, so every `finally` runs (temporary
     files removed, LibreOffice stopped) before the command exits with status 143."""
+
+
+# -- raised inside template rendering, and turned there into located TemplateErrors ----------------------------
+class TemplateBoundError(Exception):
+    """A template broke one of the sandbox's bounds (render/sandbox.py), or ran out of time."""
+
+
+class RenderTimeout(BaseException):
+    """Raised inside a render that ran past its time limit (a BaseException, so no template code catches it)."""
+
+
+class FilterDefinitionError(Exception):
+    """A custom filter's definition is wrong: `line`/`column` point into the filters file."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column

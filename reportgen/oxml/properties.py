@@ -33,7 +33,36 @@ class DocumentProperties:
     language: str = "en-GB"
     subject: str = ""
     keywords: str = ""
+    description: str = ""
+    identifier: str = ""
     custom: dict[str, str] = field(default_factory=dict)
+
+
+TEMPLATED_PROPERTIES = {"title": "dc:title", "author": "dc:creator", "subject": "dc:subject",
+                        "description": "dc:description", "identifier": "dc:identifier",
+                        "language": "dc:language"}
+"""The core properties a template may fill with tags (docxtpl's: title, author, subject, comments,
+identifier, language), by DocumentProperties field, with the element holding each."""
+
+
+def core_properties(parts: dict[str, bytes]) -> dict[str, str]:
+    """The text of the template's core properties named in TEMPLATED_PROPERTIES (those it has)."""
+    from lxml import etree
+
+    xml = parts.get(_CORE)
+    if not xml:
+        return {}
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError:
+        return {}  # properties a template cannot hold are replaced from content anyway
+    namespaces = {"dc": "http://purl.org/dc/elements/1.1/"}
+    found = {}
+    for name, tag in TEMPLATED_PROPERTIES.items():
+        element = root.find(tag, namespaces)
+        if element is not None and element.text:
+            found[name] = element.text
+    return found
 
 
 def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[str, bytes]:
@@ -48,6 +77,8 @@ def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[s
         + (f"<dc:subject>{escape(props.subject)}</dc:subject>" if props.subject else "")
         + f"<dc:creator>{escape(props.author)}</dc:creator>"
         + (f"<cp:keywords>{escape(props.keywords)}</cp:keywords>" if props.keywords else "")
+        + (f"<dc:description>{escape(props.description)}</dc:description>" if props.description else "")
+        + (f"<dc:identifier>{escape(props.identifier)}</dc:identifier>" if props.identifier else "")
         + f"<dc:language>{escape(props.language)}</dc:language>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'

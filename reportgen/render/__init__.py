@@ -96,11 +96,21 @@ def render(report: Node, template: Path | WordTemplate | None = None,
     writer = OoxmlWriter(template)
     context = module.context(report, writer, **context_args)
     context["draft"] = draft  # set for every kind in this one place, so templates may always test it
-    rendered = template.render_parts(context)
-    parts = writer.finish(template.parts, rendered)
     properties: DocumentProperties = module.properties(report)
     if not is_public(report):  # so that a tool given the .docx alone knows (reportgen.safety)
         properties.custom[ACCESS_PROPERTY] = "non-public"
     if extra_properties:
         properties.custom.update(extra_properties)
+    return fill(template, context, properties, writer)
+
+
+def fill(template: WordTemplate, context: dict[str, object], properties: DocumentProperties,
+         writer: OoxmlWriter | None = None) -> dict[str, bytes]:
+    """The template's parts with `context` filled in (body, headers, footers, notes, tagged properties).
+
+    `properties` are the document's (from content); a property the template sets with a tag wins."""
+    rendered = template.render_parts(context)
+    for name, value in template.render_properties(context).items():
+        setattr(properties, name, value)
+    parts = (writer or OoxmlWriter(template)).finish(template.parts, rendered)
     return set_properties(parts, properties)
