@@ -111,3 +111,18 @@ def picture(rel_id: str, pic_id: int, name: str, alt: str, width_emu: int, heigh
 
 
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def bookmark_paragraph(p, bookmark_id: int, name: str) -> None:
+    """Put a (zero-length) bookmark at the start of paragraph element `p`: LibreOffice exports it as a
+    named destination pointing at the page the paragraph starts on."""
+    from lxml import etree
+
+    from reportgen.oxml.ns import qn
+
+    start = etree.SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): str(bookmark_id), qn("w:name"): name})
+    end = etree.SubElement(p, qn("w:bookmarkEnd"), {qn("w:id"): str(bookmark_id)})
+    ppr = p.find(qn("w:pPr"))
+    at = 0 if ppr is None else list(p).index(ppr) + 1
+    p.insert(at, start)
+    p.insert(at + 1, end)
