@@ -44,8 +44,12 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
     header = reader.pdf_header
     repair_tags(writer)
     _annotations_in_structure_order(writer)
-    untagged = sorted(set(untagged_pages))
-    findings = pdf_ua_findings(writer, untagged)
+    drawn_in = set(untagged_pages)
+    for index, page in enumerate(writer.pages):
+        if index not in drawn_in:
+            mark_loose_lines_as_artifacts(page)
+    untagged = sorted(drawn_in | set(untagged_content_pages(writer.pages)))
+    findings = pdf_ua_findings(writer._root_object, str((writer.metadata or {}).get("/Title") or ""), untagged)
     _write_xmp(writer, pdf_ua=not findings)
     writer.pdf_header = header if header >= "%PDF-1.6" else "%PDF-1.6"
     out = io.BytesIO()
@@ -135,14 +139,13 @@ def _annotations_in_structure_order(writer) -> None:
             annot[NameObject("/F")] = NumberObject(int(annot.get("/F", 0)) | 4)
 
 
-def pdf_ua_findings(writer, untagged_pages: list[int] = ()) -> list[str]:
+def pdf_ua_findings(catalog, title: str, untagged_pages: Iterable[int] = ()) -> list[str]:
     """The machine-checkable PDF/UA-1 (Matterhorn) conditions this PDF fails, as sentences ([] when none).
 
     Checked: tagged (01-005, 06-001 MarkInfo), document language (11-006), title shown (07-001), every
     Figure has alt text (13-004), no Figure inside a Figure, no standard type remapped (02-004), table
     cells inside rows, and every page's content tagged (01-005: a pack's drawn-in PDF pages are not).
     """
-    catalog = writer._root_object
     findings = []
     if not (catalog.get("/MarkInfo") or {}).get("/Marked"):
         findings.append("not marked as tagged (/MarkInfo /Marked)")
@@ -153,7 +156,7 @@ def pdf_ua_findings(writer, untagged_pages: list[int] = ()) -> list[str]:
         findings.append("no document language (/Lang)")
     if not (catalog.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"):
         findings.append("the viewer is not asked to show the document title (/DisplayDocTitle)")
-    if not str((writer.metadata or {}).get("/Title") or ""):
+    if not title.strip():
         findings.append("no document title")
     root = catalog["/StructTreeRoot"].get_object()
     role_map = (root.get("/RoleMap") or {})
@@ -169,10 +172,76 @@ def pdf_ua_findings(writer, untagged_pages: list[int] = ()) -> list[str]:
                 findings.append("a Figure holds another Figure")
         if kind == "/TR" and not all(role_map.get(k["/S"], k["/S"]) in ("/TH", "/TD") for k in _kids(element)):
             findings.append("a table row holds something other than TH and TD cells")
+    untagged_pages = sorted(untagged_pages)
     if untagged_pages:
-        findings.append(f"page(s) {', '.join(str(p + 1) for p in untagged_pages)} hold drawn-in content "
-                        "with no tags (PDF appendices)")
+        findings.append(f"page(s) {', '.join(str(p + 1) for p in untagged_pages)} hold content that is neither "
+                        "tagged nor marked as an artifact (in an agenda pack: the drawn-in PDF appendices)")
     return findings
+
+
+def mark_loose_lines_as_artifacts(page) -> None:
+    """LibreOffice draws paragraph borders and shading outside any marked content: mark such runs of lines
+    and fills (never text or pictures) as artifacts, the decoration they are (Matterhorn 01-005)."""
+    from pypdf.generic import ContentStream, NameObject
+
+    contents = page.get_contents()
+    if contents is None:
+        return
+    stream = ContentStream(contents, page.pdf)
+    out: list = []
+    run: list = []
+    depth = 0
+
+    def flush() -> None:
+        operators = {operator for _, operator in run}
+        if operators & LINES and not operators & (PAINTING - LINES):
+            out.extend([([NameObject("/Artifact")], b"BMC"), *run, ([], b"EMC")])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for operands, operator in stream.operations:
+        if depth == 0 and operator not in (b"BDC", b"BMC"):
+            run.append((operands, operator))
+            continue
+        flush()
+        out.append((operands, operator))
+        if operator in (b"BDC", b"BMC"):
+            depth += 1
+        elif operator == b"EMC":
+            depth = max(0, depth - 1)
+    flush()
+    if len(out) != len(stream.operations):
+        stream.operations = out
+        page.replace_contents(stream)
+
+
+LINES = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"))
+"""Operators that stroke or fill a path."""
+PAINTING = frozenset((b"Tj", b"TJ", b"'", b'"', b"Do", b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*",
+                      b"sh", b"BI"))
+"""Content-stream operators that put something on the page."""
+
+
+def untagged_content_pages(pages) -> list[int]:
+    """Indices of pages that paint something outside any marked content (neither tagged nor an artifact)."""
+    from pypdf.generic import ContentStream
+
+    found = []
+    for index, page in enumerate(pages):
+        contents = page.get_contents()
+        if contents is None:
+            continue
+        depth = 0
+        for _, operator in ContentStream(contents, page.pdf).operations:
+            if operator in (b"BDC", b"BMC"):
+                depth += 1
+            elif operator == b"EMC":
+                depth = max(0, depth - 1)
+            elif depth == 0 and operator in PAINTING:
+                found.append(index)
+                break
+    return found
 
 
 def _write_xmp(writer, *, pdf_ua: bool) -> None:
