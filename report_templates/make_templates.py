@@ -20,6 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reportgen.oxml.package import pack, read_parts
+from reportgen.oxml.properties import drop_leftovers
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
@@ -77,6 +78,7 @@ def house_styles(doc) -> None:
     normal.paragraph_format.space_after = Pt(8)
     normal.paragraph_format.line_spacing = 1.15
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    normal.paragraph_format.widow_control = True  # no line left alone at the top or foot of a page
 
     for level, size in ((1, 16), (2, 14), (3, 13), (4, 12)):
         style = styles[f"Heading {level}"]
@@ -103,6 +105,18 @@ def house_styles(doc) -> None:
     caption.paragraph_format.space_after = Pt(12)
     for name in ("Strong", "Emphasis"):
         _set_font(styles[name], None, color=None)
+    # the author block (name, job title, department, telephone, email) moves as one to the next page,
+    # never split; reportgen also keeps the paragraph before it with it, so it never stands alone
+    author = styles.add_style("Author Block", WD_STYLE_TYPE.PARAGRAPH)
+    author.base_style = styles["Normal"]
+    author.quick_style = True
+    author.paragraph_format.keep_with_next = True
+    author.paragraph_format.keep_together = True
+    # the label cells of a label/value table (the cover's header grid): tagged as row headers in the PDF
+    row_header = styles.add_style("Row Header", WD_STYLE_TYPE.PARAGRAPH)
+    row_header.base_style = styles["Normal"]
+    row_header.quick_style = True
+    _set_font(row_header, None, bold=True)
 
     _numbering(doc)
     for name, (num_id, level) in LIST_STYLES.items():
@@ -190,9 +204,14 @@ def _column_widths(table, widths) -> None:
             cell.width = width
 
 
-def _label(cell, text: str) -> None:
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = True
+def _label(cell, text: str, *, row_header: bool = False) -> None:
+    """A bold label; `row_header`: in the Row Header style, so the PDF tags the cell as its row's header."""
+    paragraph = cell.paragraphs[0]
+    if row_header and text:
+        paragraph.style = cell.part.document.styles["Row Header"]
+        paragraph.add_run(text)
+    else:
+        paragraph.add_run(text).bold = True
 
 
 def _row_tag(table, tag: str) -> None:
@@ -241,11 +260,11 @@ def cover_template() -> Document:
     for row, values in zip(table.rows, rows):
         for i, (cell, value) in enumerate(zip(row.cells, values)):
             if i % 2 == 0:
-                _label(cell, value)
+                _label(cell, value, row_header=True)
             else:
                 cell.paragraphs[0].add_run(value)
     _column_widths(table, (Cm(3.4), Cm(7.6), Cm(2.0), Cm(3.0)))
-    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    # a label/value grid has no header row (its first row is data): its labels are row headers instead
 
     doc.add_paragraph("{%p if has_corporate_rows %}")
     later = doc.add_table(rows=1, cols=2)
@@ -264,7 +283,7 @@ def cover_template() -> Document:
     for field, label, value in optional:
         _row_tag(later, f"{{%tr if {field} %}}")
         row = later.add_row()
-        _label(row.cells[0], label)
+        _label(row.cells[0], label, row_header=True)
         row.cells[1].paragraphs[0].add_run(value)
         _row_tag(later, "{%tr endif %}")
     _column_widths(later, (Cm(11.0), Cm(5.0)))
@@ -287,12 +306,12 @@ def cover_template() -> Document:
     heading("Background Papers")
     doc.add_paragraph("{{p background_papers }}")
     doc.add_paragraph("{%p endif %}")
-    author = doc.add_paragraph("{{ author.name }}")
+    author = doc.add_paragraph("{{ author.name }}", style="Author Block")
     author.paragraph_format.space_before = Pt(24)
-    doc.add_paragraph("{{ author.job_title }}")
+    doc.add_paragraph("{{ author.job_title }}", style="Author Block")
     for field, prefix in (("department", ""), ("telephone", "T: "), ("email", "E: ")):
         doc.add_paragraph(f"{{%p if author.{field} %}}")
-        doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}")
+        doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}", style="Author Block")
         doc.add_paragraph("{%p endif %}")
     return doc
 
@@ -359,6 +378,9 @@ def annual_template() -> Document:
     _update_fields_on_open(doc)
     page_setup(doc, "{{ title }}")
     doc.sections[0].different_first_page_header_footer = True  # no header or page number on the title page
+    first = doc.sections[0].first_page_header  # ... but a draft says so on the title page too
+    first.is_linked_to_previous = False
+    _draft_line(first)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
@@ -380,10 +402,10 @@ def annual_template() -> Document:
     _field_paragraph(doc, '<w:fldChar w:fldCharType="end"/>')
     doc.add_page_break()
     doc.add_paragraph("{{p body }}")
-    signed = doc.add_paragraph("{{ author.name }}")
+    signed = doc.add_paragraph("{{ author.name }}", style="Author Block")
     signed.paragraph_format.space_before = Pt(24)
-    doc.add_paragraph("{{ author.job_title }}")
-    doc.add_paragraph("{{ date }}")
+    doc.add_paragraph("{{ author.job_title }}", style="Author Block")
+    doc.add_paragraph("{{ date }}", style="Author Block")
     return doc
 
 
@@ -431,7 +453,7 @@ def main(names: list[str]) -> None:
         # branches that both regenerate a template do not conflict)
         buffer = io.BytesIO()
         make().save(buffer)
-        (HERE / name).write_bytes(pack(read_parts(buffer.getvalue())))
+        (HERE / name).write_bytes(pack(drop_leftovers(read_parts(buffer.getvalue()))))
         print(f"wrote {HERE / name}")
 
 

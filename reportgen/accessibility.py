@@ -13,8 +13,9 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
 - `heading-order`: a heading more than one level below the one before it (the first must be level 1).
 - `image-alt`: every picture, chart or shape has alt text (its description) or is marked decorative.
 - `table-header`: every table's first row is marked as a header row that repeats on each page
-  (w:tblHeader). A label/value table such as the cover's header table counts as passing when its
-  first row is so marked: its labels are bold in the first column and its first row repeats.
+  (w:tblHeader). A label/value table such as the cover's header grid has no header row: it passes
+  when the first cell of every row is in the "Row Header" paragraph style (the tagged PDF makes
+  those cells row headers), and then its first row must not be marked as a header.
 - `merged-cells`: no merged cells (w:gridSpan > 1, w:vMerge, w:hMerge): they scramble the cell
   order a screen reader announces, and in reports they only ever serve layout.
 - `link-text`: link text makes sense on its own: not "click here", "here", "read more" ..., not a bare URL.
@@ -24,6 +25,11 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
   italic or underline, so that the colour is not the only sign of its meaning.
 - `pdf-tagged` (a PDF): it has a structure tree and is marked as tagged; `title` and `language`
   apply to a PDF too (its Info title, and /Lang in its catalogue).
+- `pdf-ua` (a PDF): the machine-checkable PDF/UA-1 (Matterhorn) conditions of
+  `reportgen.pdf_finish.pdf_ua_findings`: alt text on every Figure, no Figure inside a Figure, no
+  remapped standard structure type, table rows of TH/TD cells, the title shown, and all content
+  tagged or marked as an artifact. An agenda pack's drawn-in PDF appendix pages are untagged: they
+  are listed here, and such a PDF carries no PDF/UA identifier.
 - `contrast`: coloured text has a contrast ratio of at least 4.5:1 against white (the page; text on
   shaded backgrounds is not measured).
 """
@@ -270,7 +276,7 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
             findings += [Finding(rule, message, para.place, text, before) for rule, message in found]
             before = text if text.strip() else before
         for table, place in tables:
-            findings += _table(table, place)
+            findings += _table(table, place, sheet)
     return findings
 
 
@@ -380,13 +386,33 @@ def _colours(p: Any, sid: str, sheet: _StyleSheet) -> list[tuple[str, str]]:
     return out
 
 
-def _table(table: Any, place: str) -> list[Finding]:
+ROW_HEADER_STYLE = "Row Header"
+"""The paragraph style of a label/value table's label cells (see `table-header`)."""
+
+
+def _row_headed(rows: list[Any], sheet: "_StyleSheet") -> bool:
+    """Every row's first cell holds only paragraphs in the Row Header style."""
+    for tr in rows:
+        cell = tr.find(qn("w:tc"))
+        paragraphs = cell.findall(qn("w:p")) if cell is not None else []
+        styles = [p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") for p in paragraphs]
+        if not styles or any(st is None or sheet.name(st.get(W_VAL)) != ROW_HEADER_STYLE for st in styles):
+            return False
+    return bool(rows)
+
+
+def _table(table: Any, place: str, sheet: "_StyleSheet") -> list[Finding]:
     out = []
     rows = table.findall(qn("w:tr"))
     first = rows[0] if rows else None
     header = first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") if first is not None else None
     first_text = " | ".join(paragraph_text(p).strip() for p in first.iter(qn("w:p"))) if first is not None else ""
-    if header is None or not _on(header):
+    if _row_headed(rows, sheet):
+        if header is not None and _on(header):
+            out.append(Finding("table-header", "a label/value table's first row is marked as a header row, so "
+                                               "its first labels and values read as column headers: unmark it "
+                                               "(its labels are row headers)", place, first_text))
+    elif header is None or not _on(header):
         out.append(Finding("table-header", "the table has no header row: mark its first row as a header that "
                                            "repeats (Table Properties > Row > Repeat as header row at the top "
                                            "of each page)", place, first_text))
@@ -432,7 +458,22 @@ def check_pdf(path: Path) -> list[Problem]:
         found.append(Finding("title", "the PDF has no title in its properties", "PDF properties"))
     if not re.search(r"/Lang\s*\(\s*[A-Za-z]", objects):
         found.append(Finding("language", "the PDF does not say its language (/Lang in the catalogue)", "PDF"))
+    found += [Finding("pdf-ua", finding, "PDF structure") for finding in _pdf_ua(Path(path))]
     return [f.problem(Position(str(path))) for f in found]
+
+
+def _pdf_ua(path: Path) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    from reportgen.pdf_finish import pdf_ua_findings, untagged_content_pages
+
+    try:
+        reader = PdfReader(path)
+        return pdf_ua_findings(reader.trailer["/Root"], str((reader.metadata or {}).get("/Title") or ""),
+                               untagged_content_pages(reader.pages))
+    except (PyPdfError, KeyError, ValueError) as exc:
+        return [f"the PDF's structure cannot be read ({exc})"]
 
 
 def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[Problem]:

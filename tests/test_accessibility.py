@@ -181,12 +181,13 @@ def test_content_finding_points_at_the_content_line(project: Path) -> None:
 
 
 def test_template_finding_names_the_rendered_place(project: Path) -> None:
-    # a clerk's template that lost its header row: the finding is the template's, not the content's
+    # a clerk's template whose header grid lost its row headers (labels restyled as plain text), so it
+    # is a table with neither a header row nor row headers: the finding is the template's, not the content's
     from reportgen.oxml.package import pack as pack_parts
 
     template = project / "report_templates" / "committee-cover.docx"
     parts = read_parts(template)
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"<w:tblHeader/>", b"", 1)
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b'<w:pStyle w:val="RowHeader"/>', b"", 1)
     template.write_bytes(pack_parts(parts))
     source = project / "content" / "committee-cover-2020-02-qa-audits.yaml"
     found = [p for p in check_one(source, templates=project / "report_templates") if p.severity == "error"]

@@ -126,3 +126,56 @@ def bookmark_paragraph(p, bookmark_id: int, name: str) -> None:
     at = 0 if ppr is None else list(p).index(ppr) + 1
     p.insert(at, start)
     p.insert(at + 1, end)
+
+
+def keep_before(document: bytes, style_id: str) -> bytes:
+    """The document with keep-with-next set on the paragraph just before each run of `style_id` paragraphs
+    (the last one with text, skipping empty ones), so such a run never starts a page on its own."""
+    from lxml import etree
+
+    from reportgen.oxml.ns import qn
+
+    root = etree.fromstring(document)
+    body = root.find(qn("w:body"))
+    if body is None:
+        return document
+    previous = None
+    changed = False
+    for p in body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) == style_id:
+            if previous is not None:
+                _set_keep_next(previous)
+                changed = True
+            previous = None
+            continue
+        if "".join(t.text or "" for t in p.iter(qn("w:t"))).strip():
+            previous = p
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else document
+
+
+def _set_keep_next(p) -> None:
+    from lxml import etree
+
+    from reportgen.oxml.ns import qn
+
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.Element(qn("w:pPr"))
+        p.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is not None:
+        return
+    keep = etree.Element(qn("w:keepNext"))
+    style = ppr.find(qn("w:pStyle"))
+    ppr.insert(0 if style is None else list(ppr).index(style) + 1, keep)
+
+
+def keep_next(paragraph_xml: str) -> str:
+    """A paragraph (as built by `paragraph`) made to stay on the page of the paragraph after it."""
+    if "<w:keepNext/>" in paragraph_xml or not paragraph_xml.startswith("<w:p>"):
+        return paragraph_xml
+    if paragraph_xml.startswith("<w:p><w:pPr>"):
+        at = paragraph_xml.find("/>", len("<w:p><w:pPr>")) + 2 if paragraph_xml.startswith("<w:p><w:pPr><w:pStyle") \
+            else len("<w:p><w:pPr>")
+        return paragraph_xml[:at] + "<w:keepNext/>" + paragraph_xml[at:]
+    return "<w:p><w:pPr><w:keepNext/></w:pPr>" + paragraph_xml[len("<w:p>"):]
