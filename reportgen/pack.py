@@ -377,7 +377,7 @@ def _outline(writer, reader, parts: list[tuple[PackItem, Paper | None]], marks: 
         del writer._root_object[NameObject("/Outlines")]
 
     def add(title: str, page: int, parent, top: float | None = None):
-        return writer.add_outline_item(title, page, parent=parent,
+        return writer.add_outline_item(title=title, page_number=page, parent=parent,
                                        fit=Fit.xyz(None, top, None) if top is not None else Fit.fit())
 
     def add_entries(found: list[Entry], parent, skip: str = "") -> None:
