@@ -52,6 +52,8 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
     findings = pdf_ua_findings(writer._root_object, str((writer.metadata or {}).get("/Title") or ""), untagged)
     _write_xmp(writer, pdf_ua=not findings)
     writer.pdf_header = header if header >= "%PDF-1.6" else "%PDF-1.6"
+    # what was replaced (an earlier XMP packet, LibreOffice's flat outline) is not left in the file
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
