@@ -471,7 +471,7 @@ def _pdf_ua(path: Path) -> list[str]:
     try:
         reader = PdfReader(path)
         return pdf_ua_findings(reader.trailer["/Root"], str((reader.metadata or {}).get("/Title") or ""),
-                               untagged_content_pages(reader.pages))
+                               untagged_content_pages(reader.pages), basics=False)
     except (PyPdfError, KeyError, ValueError) as exc:
         return [f"the PDF's structure cannot be read ({exc})"]
 

@@ -141,8 +141,9 @@ def _annotations_in_structure_order(writer) -> None:
             annot[NameObject("/F")] = NumberObject(int(annot.get("/F", 0)) | 4)
 
 
-def pdf_ua_findings(catalog, title: str, untagged_pages: Iterable[int] = ()) -> list[str]:
+def pdf_ua_findings(catalog, title: str, untagged_pages: Iterable[int] = (), *, basics: bool = True) -> list[str]:
     """The machine-checkable PDF/UA-1 (Matterhorn) conditions this PDF fails, as sentences ([] when none).
+    Without `basics`, leaves out tagged, language and title, which `check` reports under rules of their own.
 
     Checked: tagged (01-005, 06-001 MarkInfo), document language (11-006), title shown (07-001), every
     Figure has alt text (13-004), no Figure inside a Figure, no standard type remapped (02-004), table
@@ -153,13 +154,15 @@ def pdf_ua_findings(catalog, title: str, untagged_pages: Iterable[int] = ()) -> 
         findings.append("not marked as tagged (/MarkInfo /Marked)")
     if "/StructTreeRoot" not in catalog:
         findings.append("no structure tree")
-        return findings
+        return findings if basics else []
     if not str(catalog.get("/Lang") or ""):
         findings.append("no document language (/Lang)")
     if not (catalog.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"):
         findings.append("the viewer is not asked to show the document title (/DisplayDocTitle)")
     if not title.strip():
         findings.append("no document title")
+    if not basics:  # tagged, language and title: reported by `check`'s own rules
+        findings = [f for f in findings if "DisplayDocTitle" in f]
     root = catalog["/StructTreeRoot"].get_object()
     role_map = (root.get("/RoleMap") or {})
     for name, target in role_map.items():
