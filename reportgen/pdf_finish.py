@@ -15,7 +15,9 @@ structure order, and sets pdfuaid:part 1 only when `pdf_ua_findings` finds nothi
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 ROW_HEADER_STYLE = "/Row Header"
@@ -47,7 +49,7 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
     drawn_in = set(untagged_pages)
     for index, page in enumerate(writer.pages):
         if index not in drawn_in:
-            mark_loose_lines_as_artifacts(page)
+            mark_loose_lines_as_artifacts(writer, page)
     untagged = sorted(drawn_in | set(untagged_content_pages(writer.pages)))
     findings = pdf_ua_findings(writer._root_object, str((writer.metadata or {}).get("/Title") or ""), untagged)
     _write_xmp(writer, pdf_ua=not findings)
@@ -184,68 +186,109 @@ def pdf_ua_findings(catalog, title: str, untagged_pages: Iterable[int] = (), *, 
     return findings
 
 
-def mark_loose_lines_as_artifacts(page) -> None:
+LINES = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"))
+"""Operators that stroke or fill a path."""
+PAINTING = LINES | frozenset((b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"BI"))
+"""Content-stream operators that put something on the page."""
+_TOKEN = re.compile(rb"\s*(?:(%[^\r\n]*)|(<<|>>|\[|\]|\{|\})|(<[0-9A-Fa-f\s]*>)|(/[^\s/\[\]()<>{}%]*)|(\()|"
+                    rb"([^\s/\[\]()<>{}%]+))")
+
+
+@dataclass
+class _Run:
+    """Operators painted outside any marked content, from byte `start` to `end` of a content stream."""
+
+    start: int
+    end: int
+    operators: set[bytes] = field(default_factory=set)
+
+    @property
+    def only_lines(self) -> bool:
+        return bool(self.operators & LINES) and not self.operators & (PAINTING - LINES)
+
+
+def _loose_runs(data: bytes) -> list[_Run]:
+    """The stretches of a content stream outside marked content that paint something. A small tokenizer of
+    its own: pypdf's parses every string into an object and takes seconds over a long report."""
+    runs: list[_Run] = []
+    depth, pos, operands_at = 0, 0, 0
+    current = _Run(0, 0)
+    size = len(data)
+    while pos < size:
+        match = _TOKEN.match(data, pos)
+        if match is None or match.end() == pos:
+            pos += 1
+            continue
+        token_start = match.start(match.lastindex)
+        pos = match.end()
+        if match.lastindex == 5:  # a literal string: balanced parentheses, backslash escapes
+            nesting = 1
+            while pos < size and nesting:
+                char = data[pos]
+                if char == 0x5C:
+                    pos += 1
+                elif char == 0x28:
+                    nesting += 1
+                elif char == 0x29:
+                    nesting -= 1
+                pos += 1
+            continue
+        if match.lastindex != 6:
+            continue
+        word = match.group(6)
+        if word in (b"BDC", b"BMC"):
+            if depth == 0 and current.operators:
+                current.end = operands_at
+                runs.append(current)
+            depth += 1
+        elif word == b"EMC":
+            depth = max(0, depth - 1)
+            if depth == 0:
+                current = _Run(pos, pos)
+        elif word == b"ID":  # inline image data: skip to its EI
+            found = re.compile(rb"\sEI(?=[\s]|$)").search(data, pos)
+            pos = found.end() if found else size
+            if depth == 0:
+                current.operators.add(b"BI")
+        elif depth == 0 and word in PAINTING:
+            current.operators.add(word)
+        if not (word[:1].isdigit() or word[:1] in b"+-." or word in (b"true", b"false", b"null")):
+            operands_at = pos  # an operator: the next one's operands start after it
+    if depth == 0 and current.operators:
+        current.end = size
+        runs.append(current)
+    return runs
+
+
+def mark_loose_lines_as_artifacts(writer, page) -> None:
     """LibreOffice draws paragraph borders and shading outside any marked content: mark such runs of lines
     and fills (never text or pictures) as artifacts, the decoration they are (Matterhorn 01-005)."""
-    from pypdf.generic import ContentStream, NameObject
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     contents = page.get_contents()
     if contents is None:
         return
-    stream = ContentStream(contents, page.pdf)
-    out: list = []
-    run: list = []
-    depth = 0
-
-    def flush() -> None:
-        operators = {operator for _, operator in run}
-        if operators & LINES and not operators & (PAINTING - LINES):
-            out.extend([([NameObject("/Artifact")], b"BMC"), *run, ([], b"EMC")])
-        else:
-            out.extend(run)
-        run.clear()
-
-    for operands, operator in stream.operations:
-        if depth == 0 and operator not in (b"BDC", b"BMC"):
-            run.append((operands, operator))
-            continue
-        flush()
-        out.append((operands, operator))
-        if operator in (b"BDC", b"BMC"):
-            depth += 1
-        elif operator == b"EMC":
-            depth = max(0, depth - 1)
-    flush()
-    if len(out) != len(stream.operations):
-        stream.operations = out
-        page.replace_contents(stream)
-
-
-LINES = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"))
-"""Operators that stroke or fill a path."""
-PAINTING = frozenset((b"Tj", b"TJ", b"'", b'"', b"Do", b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*",
-                      b"sh", b"BI"))
-"""Content-stream operators that put something on the page."""
+    data = contents.get_data()
+    runs = [run for run in _loose_runs(data) if run.only_lines]
+    if not runs:
+        return
+    pieces, at = [], 0
+    for run in runs:
+        pieces += [data[at:run.start], b"\n/Artifact BMC\n", data[run.start:run.end], b"\nEMC\n"]
+        at = run.end
+    pieces.append(data[at:])
+    stream = DecodedStreamObject()
+    stream.set_data(b"".join(pieces))
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
 
 
 def untagged_content_pages(pages) -> list[int]:
     """Indices of pages that paint something outside any marked content (neither tagged nor an artifact)."""
-    from pypdf.generic import ContentStream
-
     found = []
     for index, page in enumerate(pages):
         contents = page.get_contents()
-        if contents is None:
-            continue
-        depth = 0
-        for _, operator in ContentStream(contents, page.pdf).operations:
-            if operator in (b"BDC", b"BMC"):
-                depth += 1
-            elif operator == b"EMC":
-                depth = max(0, depth - 1)
-            elif depth == 0 and operator in PAINTING:
-                found.append(index)
-                break
+        if contents is not None and _loose_runs(contents.get_data()):
+            found.append(index)
     return found
 
 
