@@ -131,3 +131,20 @@ def test_draft_mark_on_every_page_including_the_title_page(built: Path) -> None:
     for name in (COVER, ANNUAL):
         pages = _pages(built / f"{name}.pdf")
         assert all(any(line.startswith("DRAFT") for line in page) for page in pages), name
+
+
+@pytest.mark.parametrize("stream, loose, only_lines", [
+    (b"/P <</MCID 0>> BDC BT /F1 12 Tf (a (nested) string \\) Tj) Tj ET EMC", 0, None),
+    (b"/P <</MCID 0>> BDC BT (tagged) Tj ET EMC BT (not tagged) Tj ET", 1, False),
+    (b"/Artifact BMC 0 0 m 9 9 l S EMC q 1 w 0 0 m 5 5 l S Q /P <</MCID 1>> BDC (x) Tj EMC", 1, True),
+    (b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00EMC\xff EI Q", 1, False),
+    (b"% a comment with BDC in it\n0 0 m 1 1 l S", 1, True),
+])
+def test_content_outside_marked_content_is_found(stream: bytes, loose: int, only_lines: bool | None) -> None:
+    from reportgen.pdf_finish import _loose_runs
+
+    runs = _loose_runs(stream)
+    assert len(runs) == loose
+    if runs:
+        assert runs[0].only_lines is only_lines
+        assert stream[runs[0].start:runs[0].end].strip()  # the run's bytes are the loose content itself
