@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test templates bench clean system-deps pdf-check
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -25,7 +25,7 @@ test: $(STAMP) system-deps
 	$(MAKE) pdf-check
 
 ## pdf-check: every PDF in build/ through outloud (a PDF/UA-1 checker nobody on this project wrote; see
-## README "Accessible PDF"). A PDF that claims PDF/UA (pdfuaid in its XMP) must pass; one that does not
+## README "An independent check"). A PDF that claims PDF/UA (pdfuaid in its XMP) must pass; one that does not
 ## claim it (an agenda pack with drawn-in PDF appendices) has its findings listed.
 pdf-check: build
 	@status=0; for pdf in build/*.pdf; do [ -f "$$pdf" ] || continue; \
@@ -37,13 +37,13 @@ pdf-check: build
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice and poppler for PDF output and its tests (Debian; needs root)
+## system-deps: LibreOffice and poppler for PDF output and its tests, Chromium for the editor's browser test (Debian; needs root)
 system-deps:
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null; \
-	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui poppler-utils)"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+	      libreoffice-writer-nogui poppler-utils fonts-liberation chromium chromium-driver >/dev/null; \
+	  else echo "LibreOffice or Chromium not installed: PDF steps need LibreOffice, the editor's test Chromium (sudo apt-get install libreoffice-writer-nogui poppler-utils chromium chromium-driver)"; fi; }
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache

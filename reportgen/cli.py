@@ -222,6 +222,27 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
                f"in {result.seconds * 1000:.0f} ms{note}")
 
 
+@cli.command()
+@click.argument("content", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port on 127.0.0.1 to listen on.  [default: a free one]")
+@click.option("--no-browser", is_flag=True, help="Only print the address; do not open a browser.")
+@OUT_OPTION
+@TEMPLATES_OPTION
+def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, templates: Path | None) -> None:
+    """Edit content files in a form in your browser: CONTENT is a folder (default content/) or files in it."""
+    from reportgen.editor.app import serve
+    from reportgen.editor.service import Workspace
+
+    first = Path(content[0]) if content else Path("content")
+    folder = first if first.is_dir() else first.parent
+    if not folder.is_dir():
+        raise ReportgenError([Problem(f"no content folder: expected a folder such as content/, got {folder}")])
+    opened = first.name if first.is_file() else None
+    serve(Workspace(folder, out_dir, templates), port=port, open_browser=not no_browser, announce=click.echo,
+          open_file=opened)
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
     try:
