@@ -148,3 +148,15 @@ def test_content_outside_marked_content_is_found(stream: bytes, loose: int, only
     if runs:
         assert runs[0].only_lines is only_lines
         assert stream[runs[0].start:runs[0].end].strip()  # the run's bytes are the loose content itself
+
+
+def test_the_paragraph_before_an_author_block_keeps_with_it() -> None:
+    from reportgen.oxml.xml import keep_before
+
+    block = '<w:p><w:pPr><w:pStyle w:val="AuthorBlock"/></w:pPr><w:r><w:t>{}</w:t></w:r></w:p>'
+    document = ('<w:body><w:p><w:r><w:t>Background papers: none.</w:t></w:r></w:p><w:p/>'
+                '<w:p><w:r><w:t xml:space="preserve"> </w:t></w:r></w:p>'
+                + block.format("Pat Dixon") + block.format("Manager") + "</w:body>").encode()
+    kept = keep_before(document, "AuthorBlock").decode()
+    assert kept.count("<w:keepNext/>") == 1
+    assert kept.startswith("<w:body><w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:t>Background papers")

@@ -128,54 +128,43 @@ def bookmark_paragraph(p, bookmark_id: int, name: str) -> None:
     p.insert(at + 1, end)
 
 
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*[^/])?>.*?</w:p>", re.DOTALL)  # not a self-closing <w:p/>
+
+
 def keep_before(document: bytes, style_id: str) -> bytes:
     """The document with keep-with-next set on the paragraph just before each run of `style_id` paragraphs
-    (the last one with text, skipping empty ones), so such a run never starts a page on its own."""
-    from lxml import etree
-
-    from reportgen.oxml.ns import qn
-
-    root = etree.fromstring(document)
-    body = root.find(qn("w:body"))
-    if body is None:
+    (the last one with text, skipping empty ones), so such a run never starts a page on its own.
+    Plain text work, no XML parser: a rebuild from the cache loads none."""
+    text = document.decode("utf-8")
+    marker = f'<w:pStyle w:val="{style_id}"/>'
+    if marker not in text:
         return document
-    previous = None
-    changed = False
-    for p in body.iter(qn("w:p")):
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is not None and style.get(qn("w:val")) == style_id:
-            if previous is not None:
-                _set_keep_next(previous)
-                changed = True
-            previous = None
+    pieces: list[str] = []
+    at = 0
+    previous: tuple[int, int] | None = None  # span of the last paragraph with text
+    in_run = False
+    for match in _PARAGRAPH.finditer(text):
+        paragraph = match.group()
+        if marker in paragraph:
+            if not in_run and previous is not None and previous[0] >= at:
+                pieces += [text[at:previous[0]], keep_next(text[previous[0]:previous[1]])]
+                at = previous[1]
+            in_run = True
             continue
-        if "".join(t.text or "" for t in p.iter(qn("w:t"))).strip():
-            previous = p
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else document
-
-
-def _set_keep_next(p) -> None:
-    from lxml import etree
-
-    from reportgen.oxml.ns import qn
-
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = etree.Element(qn("w:pPr"))
-        p.insert(0, ppr)
-    if ppr.find(qn("w:keepNext")) is not None:
-        return
-    keep = etree.Element(qn("w:keepNext"))
-    style = ppr.find(qn("w:pStyle"))
-    ppr.insert(0 if style is None else list(ppr).index(style) + 1, keep)
+        if "<w:t" in paragraph and re.search(r"<w:t(?: [^>]*)?>\s*[^\s<]", paragraph):
+            previous, in_run = match.span(), False
+    pieces.append(text[at:])
+    return "".join(pieces).encode("utf-8")
 
 
 def keep_next(paragraph_xml: str) -> str:
-    """A paragraph (as built by `paragraph`) made to stay on the page of the paragraph after it."""
-    if "<w:keepNext/>" in paragraph_xml or not paragraph_xml.startswith("<w:p>"):
+    """A paragraph made to stay on the page of the paragraph after it."""
+    if "<w:keepNext/>" in paragraph_xml:
         return paragraph_xml
-    if paragraph_xml.startswith("<w:p><w:pPr>"):
-        at = paragraph_xml.find("/>", len("<w:p><w:pPr>")) + 2 if paragraph_xml.startswith("<w:p><w:pPr><w:pStyle") \
-            else len("<w:p><w:pPr>")
-        return paragraph_xml[:at] + "<w:keepNext/>" + paragraph_xml[at:]
-    return "<w:p><w:pPr><w:keepNext/></w:pPr>" + paragraph_xml[len("<w:p>"):]
+    opening = paragraph_xml.index(">") + 1
+    if paragraph_xml.startswith("<w:pPr>", opening):
+        inside = opening + len("<w:pPr>")
+        if paragraph_xml.startswith("<w:pStyle", inside):
+            inside = paragraph_xml.index("/>", inside) + 2
+        return paragraph_xml[:inside] + "<w:keepNext/>" + paragraph_xml[inside:]
+    return paragraph_xml[:opening] + "<w:pPr><w:keepNext/></w:pPr>" + paragraph_xml[opening:]
