@@ -243,6 +243,44 @@ def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, t
           open_file=opened)
 
 
+@cli.command(name="import")
+@click.argument("docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["cover", "annual"]), default=None,
+              help="The kind of report.  [default: guessed from the document]")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The content file to write.  [default: content/NAME.yaml]")
+@click.option("--into", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Fold a reviewer's edits into this content file instead of writing a new one.")
+@click.option("--reject", is_flag=True, help="Take tracked changes as rejected (default: accepted).")
+@click.option("--yes", "-y", is_flag=True, help="With --into: write without asking.")
+def import_(docx: Path, kind: str | None, out: Path | None, into: Path | None, reject: bool, yes: bool) -> None:
+    """Read a Word report in the house format (DOCX) back into content: a new content file, or with
+    --into, a reviewer's edits folded into an existing one (only the changed values rewritten)."""
+    from reportgen.importer.run import fold_into, import_new
+
+    if into is not None:
+        result = fold_into(docx, into, accept=not reject)
+        for line in result.summary:
+            click.echo(f"  {line}")
+        for comment in result.comments:
+            click.echo(f"  comment: {comment}")
+        if not result.changed:
+            click.echo(f"no changes to fold into {into}")
+            return
+        if not yes and not click.confirm(f"write these changes into {into}?", default=True, err=True):
+            click.echo("nothing written")
+            return
+        result.write()
+        click.echo(f"wrote {into}")
+        return
+    written = import_new(docx, kind, out, accept=not reject)
+    for guess in written.guesses:
+        click.echo(f"guessed: {guess}", err=True)
+    for text in written.unmapped:
+        click.echo(f"not mapped (kept as a comment): {text}", err=True)
+    click.echo(f"wrote {written.path}")
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
     try:
