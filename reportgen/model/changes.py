@@ -278,7 +278,7 @@ def _context(place: Place) -> str:
 
 
 def _snippet(value: Any) -> str:
-    texts = _texts(value) if not isinstance(value, (int, float)) else [str(value)]
+    texts = _texts(value) if not isinstance(value, (int, float)) else [_shown(value)]  # a table's 5, not 5.0
     text = " ".join(" ".join(texts).split())
     return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
 
