@@ -276,7 +276,7 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
             findings += [Finding(rule, message, para.place, text, before) for rule, message in found]
             before = text if text.strip() else before
         for table, place in tables:
-            findings += _table(table, place, sheet)
+            findings += _table(table, place)
     return findings
 
 
