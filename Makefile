@@ -40,20 +40,12 @@ templates: $(STAMP)
 ## system-deps: LibreOffice, its Python bridge (python3-uno: the kept-running converter) and poppler for
 ## PDF output and its tests, Chromium for the editor's browser test (Debian; needs root)
 system-deps:
-<<<<<<< HEAD
 	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
-	  /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || { \
+	  command -v pandoc >/dev/null 2>&1 && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui python3-uno poppler-utils fonts-liberation chromium chromium-driver >/dev/null; \
+	      libreoffice-writer-nogui python3-uno poppler-utils fonts-liberation chromium chromium-driver pandoc >/dev/null; \
 	  else echo "LibreOffice or Chromium not installed: PDF steps need LibreOffice, the editor's test Chromium (sudo apt-get install libreoffice-writer-nogui python3-uno poppler-utils chromium chromium-driver)"; fi; }
-=======
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v pandoc >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation chromium chromium-driver pandoc >/dev/null; \
-	  else echo "LibreOffice or Chromium not installed: PDF steps need LibreOffice, the editor's test Chromium (sudo apt-get install libreoffice-writer-nogui poppler-utils chromium chromium-driver)"; fi; }
->>>>>>> main
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache
