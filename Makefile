@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test templates bench clean system-deps
+.PHONY: build test templates bench clean system-deps pdf-check
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,19 @@ build: $(STAMP)
 	else echo "LibreOffice not installed: building .docx only (PDFs need: sudo apt-get install libreoffice-writer-nogui)"; \
 	  $(BIN)/reportgen build; fi
 
-## test: the whole test suite
+## test: the whole test suite, then the independent PDF/UA check of what `make build` writes
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+	$(MAKE) pdf-check
+
+## pdf-check: every PDF in build/ through outloud (a PDF/UA-1 checker nobody on this project wrote; see
+## README "An independent check"). A PDF that claims PDF/UA (pdfuaid in its XMP) must pass; one that does not
+## claim it (an agenda pack with drawn-in PDF appendices) has its findings listed.
+pdf-check: build
+	@status=0; for pdf in build/*.pdf; do [ -f "$$pdf" ] || continue; \
+	  if grep -qa "pdfuaid:part" "$$pdf"; then $(BIN)/outloud --layer conformance --no-info --fail-on error "$$pdf" || status=1; \
+	  else echo "$$pdf claims no PDF/UA; its findings:"; $(BIN)/outloud --layer conformance --no-info --fail-on never "$$pdf"; fi; \
+	done; exit $$status
 
 ## templates: regenerate the factory Word templates from report_templates/make_templates.py
 templates: $(STAMP)

@@ -22,6 +22,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reportgen.oxml.package import pack, read_parts
+from reportgen.oxml.properties import drop_leftovers
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
@@ -79,6 +80,7 @@ def house_styles(doc) -> None:
     normal.paragraph_format.space_after = Pt(8)
     normal.paragraph_format.line_spacing = 1.15
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    normal.paragraph_format.widow_control = True  # no line left alone at the top or foot of a page
 
     for level, size in ((1, 16), (2, 14), (3, 13), (4, 12)):
         style = styles[f"Heading {level}"]
@@ -106,6 +108,18 @@ def house_styles(doc) -> None:
     caption.paragraph_format.space_before = Pt(12)  # a caption after a table stands clear of it
     for name in ("Strong", "Emphasis"):
         _set_font(styles[name], None, color=None)
+    # the author block (name, job title, department, telephone, email) moves as one to the next page,
+    # never split; reportgen also keeps the paragraph before it with it, so it never stands alone
+    author = styles.add_style("Author Block", WD_STYLE_TYPE.PARAGRAPH)
+    author.base_style = styles["Normal"]
+    author.quick_style = True
+    author.paragraph_format.keep_with_next = True
+    author.paragraph_format.keep_together = True
+    # the label cells of a label/value table (the cover's header grid): tagged as row headers in the PDF
+    row_header = styles.add_style("Row Header", WD_STYLE_TYPE.PARAGRAPH)
+    row_header.base_style = styles["Normal"]
+    row_header.quick_style = True
+    _set_font(row_header, None, bold=True)
 
     _numbering(doc)
     for name, (num_id, level) in LIST_STYLES.items():
@@ -228,9 +242,12 @@ def _column_widths(table, widths) -> None:
             cell.width = width
 
 
-def _label(cell, text: str) -> None:
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = True
+def _label(cell, text: str, *, row_header: bool = False) -> None:
+    """A bold label; `row_header`: in the Row Header style, so the PDF tags the cell as its row's header."""
+    paragraph = cell.paragraphs[0]
+    if row_header and text:
+        paragraph.style = cell.part.document.styles["Row Header"]
+    paragraph.add_run(text).bold = True
 
 
 def _row_tag(table, tag: str) -> None:
@@ -314,7 +331,7 @@ def _grid(doc, fmt: CoverFormat) -> None:
         row = table.add_row()
         for i, (cell, value) in enumerate(zip(row.cells, values)):
             if i % 2 == 0:
-                _label(cell, value)
+                _label(cell, value, row_header=True)
             else:
                 for n, line in enumerate(value.split("\n")):
                     paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
@@ -418,12 +435,12 @@ def cover_template(fmt: "CoverFormat | None" = None) -> Document:
     heading("Background Papers")
     doc.add_paragraph("{{p background_papers }}")
     doc.add_paragraph("{%p endif %}")
-    author = doc.add_paragraph("{{ author.name }}")
+    author = doc.add_paragraph("{{ author.name }}", style="Author Block")
     author.paragraph_format.space_before = Pt(24)
-    doc.add_paragraph("{{ author.job_title }}")
+    doc.add_paragraph("{{ author.job_title }}", style="Author Block")
     for field, prefix in (("department", ""), ("telephone", "T: "), ("email", "E: ")):
         doc.add_paragraph(f"{{%p if author.{field} %}}")
-        doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}")
+        doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}", style="Author Block")
         doc.add_paragraph("{%p endif %}")
     return doc
 
@@ -584,6 +601,9 @@ def annual_template() -> Document:
     _update_fields_on_open(doc)
     page_setup(doc, "{{ title }}")
     doc.sections[0].different_first_page_header_footer = True  # no header or page number on the title page
+    first = doc.sections[0].first_page_header  # ... but a draft says so on the title page too
+    first.is_linked_to_previous = False
+    _draft_line(first)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
@@ -605,10 +625,10 @@ def annual_template() -> Document:
     _field_paragraph(doc, '<w:fldChar w:fldCharType="end"/>')
     doc.add_page_break()
     doc.add_paragraph("{{p body }}")
-    signed = doc.add_paragraph("{{ author.name }}")
+    signed = doc.add_paragraph("{{ author.name }}", style="Author Block")
     signed.paragraph_format.space_before = Pt(24)
-    doc.add_paragraph("{{ author.job_title }}")
-    doc.add_paragraph("{{ date }}")
+    doc.add_paragraph("{{ author.job_title }}", style="Author Block")
+    doc.add_paragraph("{{ date }}", style="Author Block")
     return doc
 
 
@@ -661,7 +681,7 @@ def main(names: list[str]) -> None:
         buffer = io.BytesIO()
         make().save(buffer)
         (HERE / name).parent.mkdir(exist_ok=True)
-        (HERE / name).write_bytes(pack(read_parts(buffer.getvalue())))
+        (HERE / name).write_bytes(pack(drop_leftovers(read_parts(buffer.getvalue()))))
         print(f"wrote {HERE / name}")
         settings = SETTINGS.get(name[:-len(".docx")] + ".yaml")
         if settings:

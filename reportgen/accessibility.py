@@ -25,6 +25,11 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
   italic or underline, so that the colour is not the only sign of its meaning.
 - `pdf-tagged` (a PDF): it has a structure tree and is marked as tagged; `title` and `language`
   apply to a PDF too (its Info title, and /Lang in its catalogue).
+- `pdf-ua` (a PDF): the machine-checkable PDF/UA-1 (Matterhorn) conditions of
+  `reportgen.pdf_finish.pdf_ua_findings`: alt text on every Figure, no Figure inside a Figure, no
+  remapped standard structure type, table rows of TH/TD cells, the title shown, and all content
+  tagged or marked as an artifact. An agenda pack's drawn-in PDF appendix pages are untagged: they
+  are listed here, and such a PDF carries no PDF/UA identifier.
 - `contrast`: coloured text has a contrast ratio of at least 4.5:1 against white (the page; text on
   shaded backgrounds is not measured).
 """
@@ -472,7 +477,22 @@ def check_pdf(path: Path) -> list[Problem]:
         found.append(Finding("title", "the PDF has no title in its properties", "PDF properties"))
     if not re.search(r"/Lang\s*\(\s*[A-Za-z]", objects):
         found.append(Finding("language", "the PDF does not say its language (/Lang in the catalogue)", "PDF"))
+    found += [Finding("pdf-ua", finding, "PDF structure") for finding in _pdf_ua(Path(path))]
     return [f.problem(Position(str(path))) for f in found]
+
+
+def _pdf_ua(path: Path) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    from reportgen.pdf_finish import pdf_ua_findings, untagged_content_pages
+
+    try:
+        reader = PdfReader(path)
+        return pdf_ua_findings(reader.trailer["/Root"], str((reader.metadata or {}).get("/Title") or ""),
+                               untagged_content_pages(reader.pages), basics=False)
+    except (PyPdfError, KeyError, ValueError) as exc:
+        return [f"the PDF's structure cannot be read ({exc})"]
 
 
 def check_report(report: Any, parts: dict[str, bytes], template: Path) -> list[Problem]:

@@ -29,7 +29,7 @@ def convert_warm(soffice: str, docx_files: list[Path], options: dict[str, object
     Raises office.Unavailable when the warm converter cannot be used (the caller falls back), and
     ToolMissing naming each document that timed out or could not be converted (nothing written)."""
     from reportgen import office
-    from reportgen.publish import Converted, _stage
+    from reportgen.publish import Converted, _stage, finish
     from reportgen.write import write_bytes
 
     per_document = timeout or office.DOCUMENT_TIMEOUT
@@ -48,7 +48,7 @@ def convert_warm(soffice: str, docx_files: list[Path], options: dict[str, object
                 problems.append(Problem("LibreOffice did not convert this file (is it a valid Word document? "
                                         "does it open in Word?)", Position(str(source)), rule="pdf"))
             else:
-                done.append((source, pdf.read_bytes(), result.contents))
+                done.append((source, finish(pdf.read_bytes()), result.contents))  # tagging repaired, XMP
         if problems:
             raise ToolMissing(problems)
     converted = []

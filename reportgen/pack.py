@@ -24,8 +24,6 @@ from reportgen.model.agenda import AgendaItem
 from reportgen.safety import ACCESS_PROPERTY, is_public
 
 PAPER_SUFFIXES = (".docx", ".pdf")
-PDF_MARK = "PDF appendix:"
-"""Printed on a PDF appendix's divider page; the PDF pack finds it there and draws the appendix after it."""
 
 
 @dataclass
@@ -133,13 +131,16 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     warnings.extend(_title_from_report(item, report, agenda.where("items", i, "title"), i))
                     if isinstance(report, CoverReport):
                         named += _report_appendices(report, path, root, public, problems)
+        numbered = len(packed.report.appendices) if isinstance(packed.report, CoverReport) else 0
         for j, name in enumerate(item.appendices):
             where = agenda.where("items", i, "appendices", j)
             key = f"items[{i + 1}].appendices[{j + 1}]"
             path = _inside(root, source.parent, name, PAPER_SUFFIXES, where, key, problems)
             if path is not None:
+                # numbered on from the covering report's own appendices, so every appendix has its label
+                title = path.stem.replace("-", " ").replace("_", " ")
                 named.append(_Named(path, identify(path), where, key, public,
-                                    path.stem.replace("-", " ").replace("_", " ")))
+                                    f"Appendix {numbered + j + 1} \u2013 {title}"))
         items.append(packed)
         routes.append(named)
     if problems:
@@ -366,6 +367,7 @@ def _unreadable(path: Path) -> str:
     from pypdf.errors import PyPdfError
 
     from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.pdf_appendix import AppendixProblem
 
     from reportgen.scan import scan_parts
 
@@ -373,6 +375,7 @@ def _unreadable(path: Path) -> str:
         if path.suffix.lower() == ".pdf":
             from pypdf import PdfReader
 
+            pdf_page_count(path)  # within the page and size limits, or AppendixProblem
             for number, page in enumerate(PdfReader(str(path)).pages, start=1):
                 box = page.mediabox
                 if not (float(box.width) > 0 and float(box.height) > 0):  # nan too
@@ -385,6 +388,8 @@ def _unreadable(path: Path) -> str:
                 return (f"it holds review comments or tracked changes ({unpublishable[0].path}: "
                         f"{unpublishable[0].message}); in Word, delete the comments and accept or reject "
                         "the changes, then save it")
+    except AppendixProblem as exc:
+        return str(exc)
     except NotADocx as exc:
         return "; ".join(f"{p.path + ': ' if p.path else ''}{p.message}" for p in exc.problems)
     except (ContentError, PyPdfError, OSError, ValueError) as exc:
@@ -395,50 +400,72 @@ def _unreadable(path: Path) -> str:
 # --- composing the .docx ---------------------------------------------------------------------------
 
 
+def pack_parts(items: list[PackItem]) -> list[tuple[PackItem, Paper | None]]:
+    """The pack's parts after the front sheet, in order: each item's report (paper None), then its appendices.
+
+    Each part is a Word section of its own, starting on a new page under a header that names it; part n
+    (from 1) carries the bookmark `part_mark(n)` on its first page, which the PDF pack uses for its outline.
+    """
+    parts: list[tuple[PackItem, Paper | None]] = []
+    for packed in items:
+        if packed.report is not None:
+            parts.append((packed, None))
+        parts.extend((packed, paper) for paper in packed.appendices)
+    return parts
+
+
 def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None) -> dict[str, bytes]:
-    """The agenda pack's parts: front sheet, then each item with papers in its own section."""
+    """The agenda pack's parts: front sheet, then each item's report and appendices, each in its own section."""
     from docx import Document
+    from docx.oxml.ns import qn
     from docxcompose.composer import Composer
 
     from reportgen.oxml.package import pack, read_parts
     from reportgen.oxml.properties import set_properties
+    from reportgen.oxml.xml import bookmark_paragraph
+    from reportgen.pdf_appendix import page_mark, part_mark
     from reportgen.render import render, renderer_for, template_path
 
     front = render(agenda, template_path(agenda, templates), papers=front_sheet_lines(items))
     master = Document(io.BytesIO(pack(front)))
     composer = Composer(master)
+    body = master.element.body
     labels: list[str] = []
-    for packed in items:
-        if not packed.has_papers:
-            continue
+    pdf_number = 0
+    for n, (packed, paper) in enumerate(pack_parts(items), start=1):
         _end_section(master, keep_header=not labels)
-        labels.append(f"Item {packed.item.number}: {packed.item.title}")
-        first = True
-        if packed.report is not None:
+        label = f"Item {packed.item.number}: {packed.item.title}"
+        labels.append(label if paper is None else f"{label} \u2013 {paper.title}")
+        start = len(body) - 1  # the body's own sectPr stays last; what is added goes before it
+        if paper is None:
             parts = render(packed.report, template_path(packed.report, templates))
             composer.append(Document(io.BytesIO(pack(parts))))
-            first = False
-        for paper in packed.appendices:
-            if not first:
-                _page_break(master)
-            first = False
-            if paper.is_pdf:
-                # a divider page, then one blank page per PDF page: the PDF pack draws the appendix's
-                # pages onto those, under this section's header and above its running page numbers
-                pages = pdf_page_count(paper.path)
-                master.add_paragraph(paper.title, style="Heading 1")
-                master.add_paragraph(f"This appendix is a PDF document of {pages} page(s), which follow this "
-                                     f"page in the PDF agenda pack. {PDF_MARK} {paper.path.name}")
-                for _ in range(pages):
-                    # a page of its own; LibreOffice drops pages holding nothing but page breaks
-                    master.add_paragraph("\u00a0").paragraph_format.page_break_before = True
-            else:  # opened the one safe way: limits checked, macros and external links left out
-                composer.append(Document(io.BytesIO(pack(read_parts(paper.path, display_path(paper.path))))))
+        elif paper.is_pdf:
+            # a divider page, then one blank page per PDF page, each bookmarked: the PDF pack draws the
+            # appendix's pages onto those, under this section's header and above its running page numbers
+            pdf_number += 1
+            pages = pdf_page_count(paper.path)
+            master.add_paragraph(paper.title, style="Heading 1")
+            master.add_paragraph(f"This appendix is a PDF document of {pages} page(s), which follow this "
+                                 "page in the PDF agenda pack.")
+            for page in range(1, pages + 1):
+                # a page of its own; LibreOffice drops pages holding nothing but page breaks
+                kept = master.add_paragraph("\u00a0")
+                kept.paragraph_format.page_break_before = True
+                bookmark_paragraph(kept._p, BOOKMARK_IDS + 1000 * pdf_number + page, page_mark(pdf_number, page))
+        else:  # opened the one safe way: limits checked, macros and external links left out
+            composer.append(Document(io.BytesIO(pack(read_parts(paper.path, display_path(paper.path))))))
+        first = next(p for added in body[start:] for p in added.iter(qn("w:p")))  # a table's first cell, maybe
+        bookmark_paragraph(first, BOOKMARK_IDS + n, part_mark(n))
     _label_sections(master, labels)
     buffer = io.BytesIO()
     master.save(buffer)
     module = renderer_for(agenda)
     return set_properties(read_parts(buffer.getvalue()), module.properties(agenda))
+
+
+BOOKMARK_IDS = 900_000
+"""reportgen's own bookmarks in a pack are numbered from here, clear of those the papers bring."""
 
 
 def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
@@ -481,12 +508,6 @@ def _drop_references(sect_pr) -> None:
             sect_pr.remove(child)
 
 
-def _page_break(document) -> None:
-    from docx.enum.text import WD_BREAK
-
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
 def _label_sections(document, labels: list[str]) -> None:
     """Give every section after the front sheet a header naming its item."""
     for section, label in zip(document.sections[1:], labels):
@@ -524,51 +545,128 @@ def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, fo
     return result
 
 
+
 def write_pack_pdf(docx: Path, items: list[PackItem] | None = None, source: Path | None = None) -> Path:
-    """Write the PDF beside a pack's .docx, with the PDF appendices of `items` (or of the agenda `source`)."""
+    """Write the PDF beside a pack's .docx, with the PDF appendices of `items` (or of the agenda `source`).
+
+    Written once, whole and atomically: a pack stopped part way never leaves a PDF without its appendices.
+    """
     from reportgen.write import write_bytes
 
     if items is None:
         items = read_agenda(Path(source or ""))[1]
-    pdfs = [paper.path for packed in items for paper in packed.appendices if paper.is_pdf]
-    return write_bytes(pdf_pack(docx, pdfs), docx.with_suffix(".pdf")).path
+    return write_bytes(pdf_pack(docx, items), docx.with_suffix(".pdf")).path
 
 
 def pdf_page_count(path: Path) -> int:
-    from pypdf import PdfReader
+    from reportgen.pdf_appendix import read_pdf_appendix
 
-    return len(PdfReader(str(path)).pages)
-
-
-MARGIN_PT = 72.0
-"""Room left round a PDF appendix's page for the pack's header and page number (1 inch)."""
+    return read_pdf_appendix(path).pages
 
 
-def pdf_pack(docx: Path, pdf_appendices: list[Path]) -> bytes:
-    """The PDF of the pack: the .docx converted, each PDF appendix drawn onto the blank pages after its divider."""
+def pdf_pack(docx: Path, items: list[PackItem]) -> bytes:
+    """The PDF of the pack: the .docx converted, the PDF appendices drawn onto the pages kept for them,
+    and the outline rebuilt as Item N > its report's headings and its appendices."""
+    from pypdf import PdfReader, PdfWriter
+
+    from reportgen.pdf_appendix import destination_pages, place, read_pdf_appendix, strip_document_actions
+    from reportgen.pdf_finish import finish_pdf
+
     converted = convert_to_pdf(docx)
-    if not pdf_appendices:
-        return converted
-    from pypdf import PdfReader, PdfWriter, Transformation
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(converted)))
-    by_name = {path.name: path for path in pdf_appendices}
-    for index, page in enumerate(list(writer.pages)):
-        text = " ".join((page.extract_text() or "").split())
-        for name, path in by_name.items():
-            if f"{PDF_MARK} {name}" not in text:
-                continue
-            for offset, source in enumerate(PdfReader(str(path)).pages, start=1):
-                target = writer.pages[index + offset]
-                width, height = float(target.mediabox.width), float(target.mediabox.height)
-                src_w, src_h = float(source.mediabox.width), float(source.mediabox.height)
-                scale = min((width - 2 * MARGIN_PT) / src_w, (height - 2 * MARGIN_PT) / src_h)
-                move_x = (width - src_w * scale) / 2 - float(source.mediabox.left) * scale
-                move_y = (height - src_h * scale) / 2 - float(source.mediabox.bottom) * scale
-                target.merge_transformed_page(source, Transformation().scale(scale).translate(move_x, move_y))
+    reader = PdfReader(io.BytesIO(converted))
+    writer = PdfWriter(clone_from=reader)
+    marks = destination_pages(reader)
+    parts = pack_parts(items)
+    appendices = [read_pdf_appendix(paper.path) for _, paper in parts if paper is not None and paper.is_pdf]
+    drawn = place(writer, appendices, marks)
+    _outline(writer, reader, parts, marks)
+    _drop_own_destinations(writer)
+    strip_document_actions(writer)
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return finish_pdf(out.getvalue(), untagged_pages=drawn)
+
+
+Entry = tuple[int, str, int, "float | None"]
+"""An outline entry flattened: depth, title, page index, top of the heading on its page."""
+
+
+def _outline(writer, reader, parts: list[tuple[PackItem, Paper | None]], marks: dict[str, int]) -> None:
+    """Replace LibreOffice's flat outline (every report's "Summary" side by side) by one that nests:
+    the front sheet's headings, then Item N > its report's headings and Appendix n > its headings."""
+    from pypdf.generic import Fit, NameObject
+
+    from reportgen.pdf_appendix import part_mark
+
+    entries = _outline_entries(reader, reader.outline, 0)
+    starts = [marks.get(part_mark(n), -1) for n in range(1, len(parts) + 1)]
+    if NameObject("/Outlines") in writer._root_object:
+        del writer._root_object[NameObject("/Outlines")]
+
+    def add(title: str, page: int, parent, top: float | None = None):
+        return writer.add_outline_item(title=title, page_number=page, parent=parent,
+                                       fit=Fit.xyz(None, top, None) if top is not None else Fit.fit())
+
+    def add_entries(found: list[Entry], parent, skip: str = "") -> None:
+        stack: list = [(-1, parent)]
+        for depth, title, page, top in found:
+            if title == skip:
+                continue  # a PDF appendix's divider heading: the appendix's own node says it
+            while stack[-1][0] >= depth:
+                stack.pop()
+            stack.append((depth, add(title, page, stack[-1][1], top)))
+
+    def within(first: int, last: int) -> list[Entry]:
+        return [e for e in entries if first <= e[2] < last]
+
+    add_entries(within(0, min((p for p in starts if p >= 0), default=len(writer.pages))), None)
+    item_node, item_of = None, None
+    for n, ((packed, paper), start) in enumerate(zip(parts, starts)):
+        if start < 0:
+            raise RuntimeError(f"the pack's PDF has no mark for the start of part {n + 1}")
+        end = next((p for p in starts[n + 1:] if p >= 0), len(writer.pages))
+        if packed is not item_of:
+            item_of = packed
+            item_node = add(f"Item {packed.item.number}: {packed.item.title}", start, None)
+        if paper is None:
+            add_entries(within(start, end), item_node)
+        else:
+            add_entries(within(start, end), add(paper.title, start, item_node), skip=paper.title)
+
+
+def _outline_entries(reader, outline, depth: int) -> list[Entry]:
+    found: list[Entry] = []
+    for entry in outline:
+        if isinstance(entry, list):
+            found.extend(_outline_entries(reader, entry, depth + 1))
+            continue
+        top = entry.get("/Top")
+        found.append((depth, str(entry.title), reader.get_destination_page_number(entry),
+                      float(top) if top is not None else None))
+    return found
+
+
+def _drop_own_destinations(writer) -> None:
+    """Remove reportgen's page marks from the named destinations: they served the assembly only."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    from reportgen.pdf_appendix import DESTINATION_PREFIX
+
+    root = writer._root_object
+    holders = [root["/Dests"].get_object()] if "/Dests" in root else []
+    names = root.get("/Names")
+    if names is not None and "/Dests" in names.get_object():
+        holders.append(names.get_object()["/Dests"].get_object())
+    for holder in holders:
+        for key in [k for k in holder if str(k).lstrip("/").startswith(DESTINATION_PREFIX)]:
+            del holder[key]
+        if "/Names" in holder:  # a flat name tree: [name1 dest1 name2 dest2 ...]
+            flat = holder["/Names"]
+            kept = ArrayObject()
+            for i in range(0, len(flat) - 1, 2):
+                if not str(flat[i]).lstrip("/").startswith(DESTINATION_PREFIX):
+                    kept.extend([flat[i], flat[i + 1]])
+            holder[NameObject("/Names")] = kept
 
 
 def convert_to_pdf(docx: Path) -> bytes:

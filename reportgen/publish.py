@@ -45,12 +45,16 @@ PDF_OPTIONS: dict[str, object] = {
     "DisplayPDFDocumentTitle": True,
     # headings as PDF bookmarks, for navigation
     "ExportBookmarks": True,
+    # Word bookmarks become named destinations: an agenda pack finds the pages it kept for a PDF
+    # appendix by them (reportgen.pdf_appendix), never by reading its own text back
+    "ExportBookmarksToPDFDestination": True,
     # comments and hidden form fields would leak drafts: never exported
     "ExportNotes": False,
     "ExportNotesInMargin": False,
     "ExportFormFields": False,
 }
-"""LibreOffice's writer_pdf_Export settings. PDF/UA conformance is not claimed: nothing here verifies it."""
+"""LibreOffice's writer_pdf_Export settings. PDF/UA is claimed afterwards (reportgen.pdf_finish), only when
+the finished PDF passes the checks there."""
 
 
 @dataclass
@@ -142,7 +146,7 @@ def convert(docx_files: list[Path], *, timeout: float | None = None) -> list[Con
                 missing.append(Problem("LibreOffice did not convert this file (is it a valid Word document? "
                                        "does it open in Word?)", Position(str(source)), rule="pdf"))
                 continue
-            results.append((source, pdf.read_bytes()))
+            results.append((source, finish(pdf.read_bytes())))
         if missing:
             raise ToolMissing(missing)
     converted = []
@@ -152,6 +156,13 @@ def convert(docx_files: list[Path], *, timeout: float | None = None) -> list[Con
     if converted:
         converted[0].warnings.extend(notes)  # said once for the batch
     return converted
+
+
+def finish(data: bytes) -> bytes:
+    """The PDF as published: LibreOffice's tagging repaired, XMP metadata, PDF/UA only when earned."""
+    from reportgen.pdf_finish import finish_pdf
+
+    return finish_pdf(data)
 
 
 def _stage(docx_files: list[Path], folder: Path) -> dict[Path, Path]:

@@ -67,7 +67,7 @@ def test_front_sheet_then_items_in_order(example: Path) -> None:
     order = ["Items of Business", "Aidhour Quality Assurance Report on Audits Completed December 2019",
              "Example: Update on Safeguarding Training (example report)",
              "EXAMPLE appendix — not a real document",  # the Word appendix, inside item 4
-             "Example: Proposal for Decision (example report)", "PDF appendix: example-appendix-pdf.pdf"]
+             "Example: Proposal for Decision (example report)", "This appendix is a PDF document of 2 page(s)"]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
 
@@ -78,7 +78,11 @@ def test_each_item_has_its_own_header_and_pages_number_on(example: Path) -> None
     assert headers == ["Safeguarding Sub Committee: agenda, 10 February 2020",
                        "Item 3: Quality Assurance Report on Audits Completed December 2019",
                        "Item 4: Example: Update on Safeguarding Training",
-                       "Item 5: Example: Proposal for Decision"]
+                       "Item 4: Example: Update on Safeguarding Training \u2013 Appendix 1 \u2013 Example appendix "
+                       "held as a Word document",
+                       "Item 5: Example: Proposal for Decision",
+                       "Item 5: Example: Proposal for Decision \u2013 Appendix 1 \u2013 Example appendix held as a "
+                       "PDF document"]
     document = read_parts(docx)["word/document.xml"].decode()
     assert document.count("<w:footerReference") == 1, "later sections inherit the numbered footer"
     assert not re.search(r"<w:pgNumType [^>]*w:start=", document), "page numbers never restart"

@@ -89,6 +89,7 @@ def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[s
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         "<Application>reportgen</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
     set_custom(parts, props.custom)
+    drop_leftovers(parts)
     if "word/settings.xml" in parts:
         settings = parts["word/settings.xml"].decode("utf-8")
         # the template a document was made from (a path on someone's machine), written either way Word may
@@ -96,6 +97,30 @@ def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[s
         settings = re.sub(r"<w:attachedTemplate\b[^>]*/>|<w:attachedTemplate\b[^>]*>.*?</w:attachedTemplate>"
                           r"|<w:docVars\b[^>]*/>|<w:docVars\b[^>]*>.*?</w:docVars>", "", settings, flags=re.DOTALL)
         parts["word/settings.xml"] = settings.encode("utf-8")
+    return parts
+
+
+_EMPTY_BIBLIOGRAPHY = re.compile(rb"^(<\?xml[^>]*\?>)?\s*<(\w+:)?Sources\b[^>]*(/>|>\s*</(\w+:)?Sources>)\s*$")
+
+
+def drop_leftovers(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """Remove what python-docx and Word leave in every file and no reader needs: the blank thumbnail
+    (a picture of nothing, shown by file browsers) and an empty bibliography (customXml with no sources)."""
+    doomed = [name for name in parts if re.fullmatch(r"docProps/thumbnail\.\w+", name)]
+    for name in [n for n in parts if re.fullmatch(r"customXml/item\d+\.xml", n)]:
+        if _EMPTY_BIBLIOGRAPHY.match(parts[name].strip()):
+            number = re.search(r"\d+", name.rsplit("/", 1)[1]).group()
+            doomed += [name, f"customXml/_rels/item{number}.xml.rels", f"customXml/itemProps{number}.xml"]
+    if not doomed:
+        return parts
+    for name in doomed:
+        parts.pop(name, None)
+        for rels in ("_rels/.rels", "word/_rels/document.xml.rels"):
+            if rels in parts:
+                parts[rels] = re.sub(rf'<Relationship [^>]*Target="(/|\.\./)?{re.escape(name)}"[^>]*/>'.encode(),
+                                     b"", parts[rels])
+        parts["[Content_Types].xml"] = re.sub(rf'<Override [^>]*PartName="/{re.escape(name)}"[^>]*/>'.encode(),
+                                              b"", parts["[Content_Types].xml"])
     return parts
 
 

@@ -148,3 +148,60 @@ def picture(rel_id: str, pic_id: int, name: str, alt: str, width_emu: int, heigh
 
 
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def bookmark_paragraph(p, bookmark_id: int, name: str) -> None:
+    """Put a (zero-length) bookmark at the start of paragraph element `p`: LibreOffice exports it as a
+    named destination pointing at the page the paragraph starts on."""
+    from lxml import etree
+
+    from reportgen.oxml.ns import qn
+
+    start = etree.SubElement(p, qn("w:bookmarkStart"), {qn("w:id"): str(bookmark_id), qn("w:name"): name})
+    end = etree.SubElement(p, qn("w:bookmarkEnd"), {qn("w:id"): str(bookmark_id)})
+    ppr = p.find(qn("w:pPr"))
+    at = 0 if ppr is None else list(p).index(ppr) + 1
+    p.insert(at, start)
+    p.insert(at + 1, end)
+
+
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*[^/])?>.*?</w:p>", re.DOTALL)  # not a self-closing <w:p/>
+
+
+def keep_before(document: bytes, style_id: str) -> bytes:
+    """The document with keep-with-next set on the paragraph just before each run of `style_id` paragraphs
+    (the last one with text, skipping empty ones), so such a run never starts a page on its own.
+    Plain text work, no XML parser: a rebuild from the cache loads none."""
+    text = document.decode("utf-8")
+    marker = f'<w:pStyle w:val="{style_id}"/>'
+    if marker not in text:
+        return document
+    pieces: list[str] = []
+    at = 0
+    previous: tuple[int, int] | None = None  # span of the last paragraph with text
+    in_run = False
+    for match in _PARAGRAPH.finditer(text):
+        paragraph = match.group()
+        if marker in paragraph:
+            if not in_run and previous is not None and previous[0] >= at:
+                pieces += [text[at:previous[0]], keep_next(text[previous[0]:previous[1]])]
+                at = previous[1]
+            in_run = True
+            continue
+        if "<w:t" in paragraph and re.search(r"<w:t(?: [^>]*)?>\s*[^\s<]", paragraph):
+            previous, in_run = match.span(), False
+    pieces.append(text[at:])
+    return "".join(pieces).encode("utf-8")
+
+
+def keep_next(paragraph_xml: str) -> str:
+    """A paragraph made to stay on the page of the paragraph after it."""
+    if "<w:keepNext/>" in paragraph_xml:
+        return paragraph_xml
+    opening = paragraph_xml.index(">") + 1
+    if paragraph_xml.startswith("<w:pPr>", opening):
+        inside = opening + len("<w:pPr>")
+        if paragraph_xml.startswith("<w:pStyle", inside):
+            inside = paragraph_xml.index("/>", inside) + 2
+        return paragraph_xml[:inside] + "<w:keepNext/>" + paragraph_xml[inside:]
+    return paragraph_xml[:opening] + "<w:pPr><w:keepNext/></w:pPr>" + paragraph_xml[opening:]

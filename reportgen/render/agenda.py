@@ -18,8 +18,10 @@ def title(agenda: Agenda) -> str:
 
 
 def properties(agenda: Agenda) -> DocumentProperties:
-    return DocumentProperties(title=title(agenda), author=agenda.committee, date=agenda.date,
-                              subject=agenda.committee)
+    # the agenda is the clerk's document, not the committee's: its author is the contact for enquiries
+    # (the name before the first comma), else left blank rather than guessed
+    author = agenda.enquiries.split(",")[0].strip() if agenda.enquiries else ""
+    return DocumentProperties(title=title(agenda), author=author, date=agenda.date, subject=agenda.committee)
 
 
 def context(agenda: Agenda, w: OoxmlWriter, papers: dict[str, list[str]] | None = None) -> dict[str, Any]:

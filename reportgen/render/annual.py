@@ -108,6 +108,9 @@ class ReportBody:
         self.blocks(section.narrative)
         for n, case in enumerate(section.cases, start=1):
             self.out.append(xml.paragraph(xml.run(f"Case {n} \u2013 ") + self.w.runs(case), self.w.style_id("Normal")))
+        if section.quotes and self.out:
+            # the paragraph that introduces the quotations stays on their page
+            self.out[-1] = xml.keep_next(self.out[-1])
         self.paragraphs([q.text for q in section.quotes], "Quote")
         if section.key_findings is not None:
             self.key_findings(section.key_findings)

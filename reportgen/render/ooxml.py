@@ -20,6 +20,17 @@ StatResolver = Callable[[str], "str | None"]
 """What [[name]] prints; None prints the figure as written (or the name)."""
 
 
+KEEP_WITH_PREVIOUS = "Author Block"
+"""Paragraphs in this style (when the template has it) keep the paragraph before them on their page, so
+an author block never stands alone at the top of a page; the style itself keeps the block together."""
+
+
+def _lead_in(text: str) -> str:
+    """Keep-with-next for a lead-in ("Members are asked to:", "Below are some of the comments ...:"), which
+    belongs on the page with what it introduces."""
+    return "<w:keepNext/>" if text.rstrip().rstrip("*_").rstrip().endswith(":") else ""
+
+
 @dataclass
 class ListInstance:
     """One list in the document: its own w:num, so its numbering starts afresh."""
@@ -75,7 +86,7 @@ class OoxmlWriter:
 
     # blocks -----------------------------------------------------------------------------------
     def paragraph(self, text: str, style: str = "Normal") -> str:
-        return xml.paragraph(self.runs(text), self.style_id(style))
+        return xml.paragraph(self.runs(text), self.style_id(style), extra_ppr=_lead_in(text))
 
     def heading(self, text: str, level: int) -> str:
         return self.paragraph(text, f"Heading {level}")
@@ -99,7 +110,8 @@ class OoxmlWriter:
     def list_item(self, text: str, in_list: ListInstance, level: int = 0, *, lead: str = "") -> str:
         """One item of `in_list`; `lead` is a bold label printed before the text ('Financial implications')."""
         runs = (xml.run(lead, bold=True) if lead else "") + self.runs(text)
-        return xml.paragraph(runs, in_list.style_id, extra_ppr=xml.num_pr(in_list.num_id, in_list.level + level))
+        return xml.paragraph(runs, in_list.style_id,
+                             extra_ppr=_lead_in(text) + xml.num_pr(in_list.num_id, in_list.level + level))
 
     def list_items(self, texts: list[str], style: str) -> str:
         instance = self.new_list(style)
@@ -136,6 +148,8 @@ class OoxmlWriter:
         out = dict(parts)
         for name, source in rendered.items():
             out[name] = source.encode("utf-8")
+        if self.template.has_style(KEEP_WITH_PREVIOUS) and "word/document.xml" in rendered:
+            out["word/document.xml"] = xml.keep_before(out["word/document.xml"], self.style_id(KEEP_WITH_PREVIOUS))
         if self._nums:
             numbering = out["word/numbering.xml"].decode("utf-8")
             at = numbering.find("<w:numIdMacAtCleanup")
