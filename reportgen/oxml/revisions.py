@@ -1,8 +1,8 @@
 """Word tracked changes in the XML: marking runs, paragraphs and rows as inserted or deleted, and accepting or rejecting them all.
 
 A revision is w:ins or w:del around runs, w:ins/w:del inside a paragraph mark's w:pPr/w:rPr (the
-paragraph itself was inserted or deleted), inside w:trPr (a table row), or w:pPrChange holding a
-paragraph's old properties. Accept-all and reject-all here follow Word's rules, so tests can prove
+paragraph itself was inserted or deleted), inside w:trPr (a table row), w:pPrChange holding a
+paragraph's old properties, or w:rPrChange holding a run's old formatting. Accept-all and reject-all here follow Word's rules, so tests can prove
 that a redline gives exactly the new text one way and the old text the other.
 """
 
@@ -194,7 +194,7 @@ def resolve_parts(parts: dict[str, bytes], accept: bool) -> dict[str, bytes]:
 
 
 def count_revisions(parts: dict[str, bytes]) -> dict[str, int]:
-    """How many insertions, deletions and property changes the document body carries."""
+    """How many insertions, deletions and changes of formatting (paragraph or text) the document body carries."""
     root = etree.fromstring(parts["word/document.xml"])
     return {"ins": sum(1 for _ in root.iter(W_INS)), "del": sum(1 for _ in root.iter(W_DEL)),
-            "pPrChange": sum(1 for _ in root.iter(W_PPR_CHANGE))}
+            "formatting": sum(1 for _ in root.iter(W_PPR_CHANGE, W_RPR_CHANGE))}
