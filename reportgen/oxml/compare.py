@@ -22,13 +22,14 @@ from lxml import etree
 from reportgen.alignment import pair, word_similarity
 from reportgen.oxml.ns import qn
 from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_RPR_CHANGE, W_T, W_TBL, W_TR, Reviser, accept_all,
+                                      place_paragraph_marks,
                                       mark_paragraph, mark_row, record_old_properties, wrap)
 from reportgen.oxml.text import paragraph_text
 
 W_TC, W_TCPR, W_NUMID, W_NUM = qn("w:tc"), qn("w:tcPr"), qn("w:numId"), qn("w:num")
 W_ABSTRACT, W_ABSTRACT_ID = qn("w:abstractNum"), qn("w:abstractNumId")
 W_VAL = qn("w:val")
-W_DOCPR = qn("wp:docPr")
+W_DOCPR, W_DRAWING = qn("wp:docPr"), qn("w:drawing")
 _R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _SKIPPED = {qn("w:proofErr"), qn("w:lastRenderedPageBreak")}
 _REVISION_MARKS = {qn("w:ins"), qn("w:del"), qn("w:rPrChange"), qn("w:moveFrom"), qn("w:moveTo")}
@@ -335,7 +336,7 @@ class _Comparer:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for i, j in zip(range(i1, i2), range(j1, j2)):
-                    out.append(self.same(old[i], new[j]))
+                    out.extend(self.replaced(old[i], new[j]) or [self.same(old[i], new[j])])
                 continue
             pairs = pair_blocks(old_keys[i1:i2], new_keys[j1:j2])
             i, j = i1, j1
@@ -343,9 +344,26 @@ class _Comparer:
                 out.extend(d for k in range(i, i1 + pi) if (d := self.deleted(old[k])) is not None)
                 out.extend(self.inserted(new[k]) for k in range(j, j1 + pj))
                 if i1 + pi < i2:
-                    out.append(self.changed(old[i1 + pi], new[j1 + pj]))
+                    out.extend(self.replaced(old[i1 + pi], new[j1 + pj])
+                               or [self.changed(old[i1 + pi], new[j1 + pj])])
                 i, j = i1 + pi + 1, j1 + pj + 1
-        return out
+        return place_paragraph_marks(out, self.reviser)
+
+    def replaced(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
+        """A paragraph whose picture changed, as the old paragraph deleted and the new one inserted.
+
+        A reviewer sees the old chart (and its alt text) struck through above the new one; and a
+        picture revision that ends a paragraph is one LibreOffice stretches over the paragraph mark,
+        so tracking the two paragraphs whole is also what makes Accept/Reject exact there.
+        """
+        if old.tag != W_P or new.tag != W_P:
+            return []
+        pictures = [[a.key for a in self.atoms(p, p is old) if a.kind == "item" and a.element.tag == W_DRAWING]
+                    for p in (old, new)]
+        if pictures[0] == pictures[1] or not (pictures[0] and pictures[1]):
+            return []
+        gone = self.deleted(old)
+        return ([gone] if gone is not None else []) + [self.inserted(new)]
 
     def same(self, old: etree._Element, new: etree._Element) -> etree._Element:
         """Blocks that say the same words: a change of formatting or picture still shows."""

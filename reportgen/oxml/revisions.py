@@ -97,6 +97,64 @@ def record_old_properties(new_ppr: etree._Element, old_ppr: etree._Element | Non
     new_ppr.append(change)
 
 
+def _mark_of(p: etree._Element) -> etree._Element | None:
+    """The w:ins/w:del on the paragraph's mark, if it has one."""
+    rpr = p.find(f"{W_PPR}/{W_RPR}")
+    return next((m for m in rpr if m.tag in (W_INS, W_DEL)), None) if rpr is not None else None
+
+
+def _content(p: etree._Element) -> list[etree._Element]:
+    """The paragraph's runs (and run-level revisions) in order, hyperlinks and fields looked into."""
+    return [el for el in p.iter(W_R) if not any(a.tag == W_PPR for a in el.iterancestors())]
+
+
+def _ends_in(p: etree._Element, tag: str) -> bool:
+    runs = _content(p)
+    return bool(runs) and runs[-1].getparent().tag == tag
+
+
+def _wholly(p: etree._Element, tag: str) -> bool:
+    mark = _mark_of(p)
+    return mark is not None and mark.tag == tag and all(r.getparent().tag == tag for r in _content(p))
+
+
+def place_paragraph_marks(blocks: list[etree._Element], reviser: Reviser) -> list[etree._Element]:
+    """Paragraph-mark revisions where Word puts them when a paragraph is typed after an edited one.
+
+    Pressing Enter at the end of a paragraph and typing inserts the mark that ends *that* paragraph,
+    then the new text; the new paragraph ends with the old mark. So when paragraphs are inserted
+    right after a paragraph that ends in inserted text, the inserted marks are those of the edited
+    paragraph and of every new paragraph but the last: the insertion is one unbroken stretch, and
+    rejecting it leaves the edited paragraph whole (LibreOffice joined it to the next paragraph
+    otherwise). The same holds for deleted paragraphs after one that ends in deleted text.
+    """
+    k = 0
+    while k < len(blocks):
+        p = blocks[k]
+        mark = _mark_of(p) if p.tag == W_P else None
+        tag = mark.tag if mark is not None else None
+        if tag is None or not _wholly(p, tag) or k == 0 or blocks[k - 1].tag != W_P:
+            k += 1
+            continue
+        before = blocks[k - 1]
+        end = k
+        while end + 1 < len(blocks) and blocks[end + 1].tag == W_P and _wholly(blocks[end + 1], tag):
+            end += 1
+        if _mark_of(before) is None and _ends_in(before, tag):
+            last = _mark_of(blocks[end])
+            last.getparent().remove(last)
+            _tidy_mark(blocks[end])
+            mark_paragraph(before, tag.split("}")[1], reviser)
+        k = end + 1
+    return blocks
+
+
+def _tidy_mark(p: etree._Element) -> None:
+    rpr = p.find(f"{W_PPR}/{W_RPR}")
+    if rpr is not None and len(rpr) == 0:
+        rpr.getparent().remove(rpr)
+
+
 # -- accept and reject ----------------------------------------------------------------------------
 
 def accept_all(root: etree._Element) -> etree._Element:
@@ -164,7 +222,8 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
             parent.insert(at, child)
             at += 1
         parent.remove(mark)
-    # a paragraph whose mark is gone joins the next paragraph: its remaining content moves there
+    # a paragraph whose mark is gone joins the next paragraph; the joined paragraph keeps the first
+    # one's properties, unless nothing of the first is left (Word's and LibreOffice's rule)
     for p in merging:
         parent = p.getparent()
         if parent is None:
@@ -173,6 +232,12 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
         content = [c for c in p if c.tag != W_PPR]
         if following is not None and following.tag == W_P:
             ppr = following.find(W_PPR)
+            if any(True for _ in _texts_in(content)):
+                if ppr is not None:
+                    following.remove(ppr)
+                ppr = p.find(W_PPR)
+                if ppr is not None:
+                    following.insert(0, ppr)
             at = 1 if ppr is not None else 0
             for child in content:
                 following.insert(at, child)
@@ -180,6 +245,15 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
             parent.remove(p)
         elif not content:
             parent.remove(p)
+
+
+def _texts_in(elements: list[etree._Element]) -> Iterator[etree._Element]:
+    """Whatever in `elements` shows on the page: text, tabs, breaks, pictures."""
+    shown = {W_T, qn("w:tab"), qn("w:br"), qn("w:drawing"), qn("w:pict"), qn("w:sym"), qn("w:object")}
+    for el in elements:
+        for inner in el.iter():
+            if inner.tag in shown and (inner.tag != W_T or inner.text):
+                yield inner
 
 
 def resolve_parts(parts: dict[str, bytes], accept: bool) -> dict[str, bytes]:
