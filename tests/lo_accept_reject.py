@@ -3,15 +3,18 @@ accepts or rejects all its tracked changes, and reports what the document then s
 
     /usr/bin/python3 tests/lo_accept_reject.py JOBS.json OUT.json
 
-JOBS.json is a list of {"path": ..., "action": "accept" | "reject" | "none"}. One LibreOffice process
-serves the whole list (a private profile, a pipe, stopped at the end), so hundreds of documents take
-a minute or two rather than one start-up each. OUT.json gets, per job, the blocks LibreOffice holds
-after the action: paragraphs (style, runs of text with bold/italic/underline/position, pictures'
-alt text) and tables (rows of cells of blocks), and how many tracked changes are left.
+JOBS.json is a list of {"path": ..., "actions": ["accept", "reject"] or ["none"]}. One LibreOffice
+process serves the whole list (a private profile, a pipe, stopped at the end), and one load serves a
+document's actions (Undo between them), so hundreds of documents take minutes, not a start-up each.
+OUT.json gets, per document and action, what LibreOffice then holds, read from its own flat ODF
+export: paragraphs (style, runs of text with bold/italic/underline/position, pictures' alt text,
+size and image digest) and tables (rows of cells of blocks); the list labels it shows, in order; and
+how many tracked changes are left.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,12 +23,24 @@ import sys
 import tempfile
 import time
 import uuid
+import xml.etree.ElementTree as ET
 
 import uno  # noqa: F401  (Debian's python3-uno: only the system Python has it)
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
 
-BOLD = 150.0
+NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+      "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+      "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+      "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+      "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+      "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"}
+
+
+def _q(name: str) -> str:
+    prefix, local = name.split(":")
+    return "{%s}%s" % (NS[prefix], local)
 
 
 def _props(**values: object) -> tuple:
@@ -56,68 +71,116 @@ def _connect(profile: str) -> tuple[subprocess.Popen, object]:
             time.sleep(0.2)
 
 
-def _runs(paragraph: object) -> tuple[list, list]:
-    runs: list = []
-    pictures: list = []
-    portions = paragraph.createEnumeration()
-    while portions.hasMoreElements():
-        portion = portions.nextElement()
-        kind = portion.TextPortionType
-        if kind == "Frame":
-            contents = portion.createContentEnumeration("com.sun.star.text.TextContent")
-            while contents.hasMoreElements():
-                pictures.append(_picture(contents.nextElement()))
-            continue
-        text = portion.getString()
-        if not text or kind in ("SoftPageBreak", "Bookmark", "Redline", "ReferenceMark", "DocumentIndexMark"):
-            continue
-        fmt = [portion.CharWeight >= BOLD, portion.CharPosture.value != "NONE", portion.CharUnderline != 0,
-               portion.CharEscapement > 0, portion.CharEscapement < 0]
-        if runs and runs[-1][1] == fmt:
-            runs[-1][0] += text
-        else:
-            runs.append([text, fmt])
-    anchored = paragraph.createContentEnumeration("com.sun.star.text.TextContent")
-    while anchored.hasMoreElements():
-        pictures.append(_picture(anchored.nextElement()))
-    return runs, pictures
+# -- what the document says, read from LibreOffice's own flat ODF -------------------------------------
+
+class _Reader:
+    """Blocks of a flat ODF body: paragraphs (style, runs of text by formatting, pictures) and tables."""
+
+    def __init__(self, root: ET.Element) -> None:
+        self.styles: dict[str, ET.Element] = {}
+        for container in root.iter(_q("office:automatic-styles")):
+            for st in container.iter(_q("style:style")):
+                self.styles[st.get(_q("style:name"))] = st
+
+    def paragraph_style(self, name: str) -> str:
+        st = self.styles.get(name)
+        return st.get(_q("style:parent-style-name"), name) if st is not None else name
+
+    def format(self, name: str | None, inherited: tuple) -> tuple:
+        st = self.styles.get(name or "")
+        props = st.find(_q("style:text-properties")) if st is not None else None
+        if props is None:
+            return inherited
+        bold, italic, underline, position = inherited
+        weight = props.get(_q("fo:font-weight"))
+        if weight is not None:
+            bold = weight == "bold" or (weight.isdigit() and int(weight) >= 600)
+        if props.get(_q("fo:font-style")) is not None:
+            italic = props.get(_q("fo:font-style")) in ("italic", "oblique")
+        if props.get(_q("style:text-underline-style")) is not None:
+            underline = props.get(_q("style:text-underline-style")) != "none"
+        if props.get(_q("style:text-position")) is not None:
+            where = props.get(_q("style:text-position")).split()[0]
+            raise_by = {"super": 1.0, "sub": -1.0}.get(where)
+            if raise_by is None:
+                try:
+                    raise_by = float(where.rstrip("%"))
+                except ValueError:
+                    raise_by = 0.0
+            position = "super" if raise_by > 0 else "sub" if raise_by < 0 else ""
+        return bold, italic, underline, position
+
+    def blocks(self, container: ET.Element) -> list:
+        out: list = []
+        for el in container:
+            if el.tag in (_q("text:p"), _q("text:h")):
+                name = el.get(_q("text:style-name"), "")
+                runs: list = []
+                pictures: list = []
+                self.inline(el, self.format(name, (False, False, False, "")), runs, pictures)
+                out.append({"style": self.paragraph_style(name), "runs": runs, "pictures": pictures})
+            elif el.tag == _q("table:table"):
+                out.append({"table": [[self.blocks(cell) for cell in row.iter(_q("table:table-cell"))]
+                                      for row in el.iter(_q("table:table-row"))]})
+            elif el.tag in (_q("text:table-of-content-source"), _q("text:sequence-decls")):
+                continue
+            else:
+                out += self.blocks(el)  # lists, list items, sections, an index's body
+        return out
+
+    def inline(self, el: ET.Element, fmt: tuple, runs: list, pictures: list) -> None:
+        def add(text: str | None, f: tuple) -> None:
+            if not text:
+                return
+            if runs and runs[-1][1] == list(f):
+                runs[-1][0] += text
+            else:
+                runs.append([text, list(f)])
+
+        add(el.text, fmt)
+        for child in el:
+            if child.tag == _q("text:span"):
+                self.inline(child, self.format(child.get(_q("text:style-name")), fmt), runs, pictures)
+            elif child.tag == _q("text:s"):
+                add(" " * int(child.get(_q("text:c"), "1")), fmt)
+            elif child.tag == _q("text:tab"):
+                add("\t", fmt)
+            elif child.tag == _q("text:line-break"):
+                add("\n", fmt)
+            elif child.tag == _q("draw:frame"):
+                desc = child.find(_q("svg:desc"))
+                data = child.find(f"{_q('draw:image')}/{_q('office:binary-data')}")
+                digest = hashlib.sha256("".join((data.text or "").split()).encode()).hexdigest()[:12] \
+                    if data is not None else ""
+                pictures.append([desc.text if desc is not None else "", child.get(_q("svg:width")),
+                                 child.get(_q("svg:height")), digest])
+            elif child.tag in (_q("text:bookmark"), _q("text:bookmark-start"), _q("text:bookmark-end"),
+                               _q("text:soft-page-break"), _q("text:change-start"), _q("text:change-end"),
+                               _q("text:change")):
+                pass
+            else:
+                self.inline(child, fmt, runs, pictures)  # links, fields: their text
+            add(child.tail, fmt)
 
 
-def _picture(shape: object) -> list:
-    description = getattr(shape, "Description", "") or ""
-    title = getattr(shape, "Title", "") or ""
-    size = getattr(shape, "Graphic", None)
-    pixels = ""
-    if size is not None:
-        try:
-            px = size.SizePixel
-            pixels = f"{px.Width}x{px.Height}"
-        except Exception:  # not a bitmap
-            pixels = ""
-    return [description, title, pixels]
-
-
-def _blocks(text: object) -> list:
-    blocks = []
-    elements = text.createEnumeration()
+def _labels(doc: object) -> list[str]:
+    """The list labels LibreOffice shows ("1.", "2."), in order: numbering restored or not."""
+    labels = []
+    elements = doc.getText().createEnumeration()
     while elements.hasMoreElements():
         el = elements.nextElement()
-        if el.supportsService("com.sun.star.text.TextTable"):
-            rows = []
-            for r in range(el.getRows().getCount()):
-                row = []
-                for name in el.getCellNames():
-                    letters = name.rstrip("0123456789")
-                    if int(name[len(letters):]) == r + 1:
-                        row.append(_blocks(el.getCellByName(name)))
-                rows.append(row)
-            blocks.append({"table": rows})
-        elif el.supportsService("com.sun.star.text.Paragraph"):
-            runs, pictures = _runs(el)
-            numbering = el.getPropertyValue("ListLabelString") if el.getPropertySetInfo().hasPropertyByName(
-                "ListLabelString") else ""
-            blocks.append({"style": el.ParaStyleName, "label": numbering, "runs": runs, "pictures": pictures})
-    return blocks
+        if el.supportsService("com.sun.star.text.Paragraph"):
+            label = el.getPropertyValue("ListLabelString")
+            if label:
+                labels.append(label)
+    return labels
+
+
+def _read(doc: object, scratch: str) -> dict:
+    doc.storeToURL(uno.systemPathToFileUrl(scratch), _props(FilterName="OpenDocument Text Flat XML"))
+    root = ET.parse(scratch).getroot()
+    body = root.find(f"{_q('office:body')}/{_q('office:text')}")
+    return {"left": doc.getRedlines().getCount(), "labels": _labels(doc), "blocks": _Reader(root).blocks(body)}
 
 
 def main(jobs_path: str, out_path: str) -> int:
@@ -129,16 +192,24 @@ def main(jobs_path: str, out_path: str) -> int:
         smgr = ctx.ServiceManager
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+        scratch = os.path.join(profile, "read.fodt")
         for job in jobs:
+            # one load serves every action asked of a document: each but the first after undoing the last
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(job["path"])), "_blank", 0,
-                                               _props(Hidden=True, ReadOnly=False))
+                                               _props(Hidden=True))
             try:
-                action = job.get("action", "none")
-                if action != "none":
-                    command = ".uno:AcceptAllTrackedChanges" if action == "accept" else ".uno:RejectAllTrackedChanges"
-                    dispatcher.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
-                results.append({"path": job["path"], "action": action, "left": doc.getRedlines().getCount(),
-                                "blocks": _blocks(doc.getText())})
+                frame = doc.getCurrentController().getFrame()
+                tracked = doc.getRedlines().getCount()
+                for n, action in enumerate(job["actions"]):
+                    if n:
+                        dispatcher.executeDispatch(frame, ".uno:Undo", "", 0, ())
+                        if doc.getRedlines().getCount() != tracked:
+                            raise RuntimeError(f"{job['path']}: undoing {job['actions'][n - 1]} left "
+                                               f"{doc.getRedlines().getCount()} of {tracked} tracked changes")
+                    if action != "none":
+                        command = ".uno:AcceptAllTrackedChanges" if action == "accept" else ".uno:RejectAllTrackedChanges"
+                        dispatcher.executeDispatch(frame, command, "", 0, ())
+                    results.append(dict(_read(doc, scratch), path=job["path"], action=action))
             finally:
                 doc.close(True)
     finally:
