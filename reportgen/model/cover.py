@@ -13,6 +13,10 @@ from reportgen.model.common import (ContentFile, ContentPath, Date, Node, Paragr
 class Section(Node):
     """A heading of the Main Report and its numbered paragraphs."""
 
+    numbered_across: ClassVar[str] = "paragraphs"
+    # the field whose items the report numbers in one run across all the sections (1, 2 ... 7):
+    # a summary of changes names a paragraph by the number the reader sees
+
     heading: RequiredText
     """The sub-heading: Background, Current Position, Options, Proposals, Conclusion, or any other."""
     paragraphs: list[Paragraph] = Field(min_length=1)

@@ -223,6 +223,12 @@ class _Numbering:
                 if a is not None and b is not None:
                     self.map.setdefault(a, b)
 
+    def pair(self, old_p: etree._Element, new_p: etree._Element) -> None:
+        """A paragraph changed in words keeps its list: its list instances are the same list."""
+        a, b = _num_id(old_p), _num_id(new_p)
+        if a is not None and b is not None and a not in self.map and b not in self.map.values():
+            self.map[a] = b
+
     def remap(self, element: etree._Element) -> etree._Element:
         """`element` (copied from OLD) with its list references pointing at NEW's numbering."""
         for ref in element.iter(W_NUMID):
@@ -459,6 +465,7 @@ class _Comparer:
     # paragraphs --------------------------------------------------------------------------------
     def _properties(self, old: etree._Element, new: etree._Element) -> None:
         """Record a change of style or list (pPrChange) when the words stayed the same."""
+        self.numbering.pair(old, new)
         old_ppr = old.find(W_PPR)
         old_ppr = self.numbering.remap(copy.deepcopy(old_ppr)) if old_ppr is not None else None
         if _ppr_key(old_ppr) == _ppr_key(new.find(W_PPR)):

@@ -61,3 +61,16 @@ def render(report: Node, template: Path | WordTemplate | None = None,
     if extra_properties:
         properties.custom.update(extra_properties)
     return set_properties(parts, properties)
+
+
+def printed_fields(report: Node, template: Path | WordTemplate | None = None) -> dict[str, str]:
+    """The report's own fields as its template prints them ('10/02/2020', 'Y', 'August 2019'), by name.
+
+    What a summary of changes quotes, so that it says what the reader sees, not what was typed.
+    """
+    module = renderer_for(report)
+    if not isinstance(template, WordTemplate):
+        template = load_template(template or template_path(report))
+    context = module.context(report, OoxmlWriter(template))
+    fields = type(report).model_fields  # type: ignore[attr-defined]
+    return {name: value for name, value in context.items() if name in fields and isinstance(value, str)}
