@@ -27,13 +27,14 @@ test: $(STAMP) system-deps
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice and poppler for PDF output and its tests (Debian; needs root)
+## system-deps: LibreOffice and poppler for PDF output and its tests, and Debian's python3-uno (the
+## system Python's UNO bridge) for the redline tests that accept/reject in LibreOffice (Debian; needs root)
 system-deps:
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null; \
-	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui poppler-utils)"; fi; }
+	      libreoffice-writer-nogui poppler-utils fonts-liberation python3-uno >/dev/null; \
+	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui poppler-utils python3-uno)"; fi; }
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache

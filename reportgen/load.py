@@ -255,6 +255,12 @@ def _yaml_problem(exc: Any, name: str, text: str = "") -> Problem:
         mark = exc.context_mark
         quote = text.splitlines()[mark.line][mark.column] if text else '"'
         problem, hint = f"the quote {quote} opened here is never closed", f": end the text with {quote}"
+    elif (early := _closed_early(text, exc.problem_mark)) is not None:
+        (line, col), quote, closed = early
+        other = '"' if quote == "'" else "'"
+        doubled = " write '' for an apostrophe inside it, or" if quote == "'" else ""
+        return Problem(f"YAML syntax: the text quoted with {quote} here ends at column {closed}, "
+                       f"before the line does:{doubled} quote it with {other} instead", Position(name, line, col))
     elif opened is not None:
         (line, col), quote, until = opened
         problem = f"the quote {quote} opened here is not closed on its line"
@@ -274,6 +280,35 @@ def _yaml_problem(exc: Any, name: str, text: str = "") -> Problem:
 
 _QUOTE_START = re.compile(r"""(?:^|:[ \t]+|^[ \t]*-[ \t]+|[\[{,][ \t]*)(["'])""")
 _KEY_OR_ITEM = re.compile(r"^[ \t]*(?:-[ \t]|[\w\- ]+:(?:[ \t]|$))")
+
+
+def _closed_early(text: str, mark: Any) -> tuple[tuple[int, int], str, int] | None:
+    """((line, col), quote, closing col) when the parser stumbled on the line of a quoted value, after
+    its closing quote: an apostrophe (or a quote) inside the text ended it early."""
+    if not text or mark is None:
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    found = _QUOTE_START.search(line)
+    if not found or found.start(1) >= mark.column:
+        return None
+    quote, start = found.group(1), found.start(1)
+    k = start + 1
+    while k < len(line):
+        if line[k] == quote:
+            if quote == "'" and line[k + 1:k + 2] == "'":
+                k += 2
+                continue
+            if quote == '"' and line[k - 1] == "\\":
+                k += 1
+                continue
+            break
+        k += 1
+    if k >= mark.column or k >= len(line) - 1:
+        return None
+    return (mark.line + 1, start + 1), quote, k + 1
 
 
 def _unclosed_quote(text: str, before: int | None) -> tuple[tuple[int, int], str, int] | None:

@@ -43,7 +43,7 @@ BASES = {"cover": CASES / "committee-cover-2020-02-qa-audits.yaml",
          "annual": ROOT / "content" / "annual-qa-report-2018-19.yaml"}
 LO_SCRIPT = Path(__file__).with_name("lo_accept_reject.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno belongs to it, not to the venv
-EXAMPLES = int(os.environ.get("REDLINE_EXAMPLES", "36"))
+EXAMPLES = int(os.environ.get("REDLINE_EXAMPLES", "40"))
 WANTED_EDITS = int(os.environ.get("REDLINE_EDITS", "200"))
 """Edits per run, at the least: every example makes several, of different kinds."""
 VOCAB = ["review", "families", "clear", "quarterly", "evidence", "progress", "the", "audits", "(UASC)",
