@@ -362,3 +362,62 @@ def test_accept_and_reject_of_properties_and_merged_paragraphs() -> None:
     rejected = reject_all(etree.fromstring(xml))
     assert [paragraph_text(p) for p in rejected.iter(qn("w:p"))] == ["First ", "second"]
     assert rejected.find(f".//{qn('w:pStyle')}").get(qn("w:val")) == "Normal"  # the old style is back
+
+
+# -- formatting and pictures: tracked, so that Reject All restores them ---------------------------------
+
+def test_formatting_changes_are_tracked_with_the_old_properties() -> None:
+    base = _content([])
+    bold = base.replace("significant progress made", "**significant progress** made", 1)
+    assert bold != base
+    old, new = _side(base, "old.yaml"), _side(bold, "new.yaml")
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    changes = list(_body(parts).iter(qn("w:rPrChange")))
+    assert len(changes) == 1 and changes[0].get(qn("w:author")) == AUTHOR
+    run = changes[0].getparent().getparent()
+    assert "".join(t.text for t in run.iter(qn("w:t"))) == "significant progress"
+    assert changes[0].getparent().find(qn("w:b")) is not None  # bold now ...
+    assert changes[0].find(f"{qn('w:rPr')}/{qn('w:b')}") is None  # ... and not before
+    assert not list(_body(parts).iter(qn("w:ins"), qn("w:del")))  # the words did not change
+    from reportgen.oxml.revisions import count_revisions
+
+    assert count_revisions(parts)["formatting"] == 1
+    for accept, bold_wanted in ((False, False), (True, True)):
+        resolved = _body(resolve_parts(parts, accept=accept))
+        runs = [r for r in resolved.iter(qn("w:r")) if "significant progress" in "".join(r.itertext())]
+        assert len(runs) == 1 and (runs[0].find(f"{qn('w:rPr')}/{qn('w:b')}") is not None) == bold_wanted
+        assert not list(resolved.iter(qn("w:rPrChange")))
+    # and the other way: bold taken away
+    back = redline_parts(new, old, author=AUTHOR, date=DATE)
+    change = next(_body(back).iter(qn("w:rPrChange")))
+    assert change.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None and change.getparent().find(qn("w:b")) is None
+
+
+def test_a_changed_chart_is_the_old_picture_deleted_and_the_new_inserted() -> None:
+    text = ANNUAL.read_text(encoding="utf-8")
+    old = _side(text, "annual.yaml")
+    new = _side(text.replace("contacts_other: 6", "contacts_other: 7", 1), "annual-edited.yaml")
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    body = _body(parts)
+    pictures = {tag: [p for p in body.iter(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(f'w:{tag}')}") is not None
+                      and p.find(f".//{qn('w:drawing')}") is not None] for tag in ("ins", "del")}
+    alt = {tag: [p.find(f".//{qn('wp:docPr')}").get("descr") for p in ps] for tag, ps in pictures.items()}
+    assert alt == {"del": ["Bar chart: Maternity alerts 12, Missing children 28, Other reasons 6 (46 in all)"],
+                   "ins": ["Bar chart: Maternity alerts 12, Missing children 28, Other reasons 7 (47 in all)"]}
+    # the old picture's image travels with it, under its own relationship
+    rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    old_embed = pictures["del"][0].find(f".//{qn('a:blip')}").get(qn("r:embed"))
+    new_embed = pictures["ins"][0].find(f".//{qn('a:blip')}").get(qn("r:embed"))
+    assert old_embed != new_embed and parts["word/" + targets[old_embed]] != parts["word/" + targets[new_embed]]
+    doc_pr_ids = [d.get("id") for d in body.iter(qn("wp:docPr"))]
+    assert len(doc_pr_ids) == len(set(doc_pr_ids))
+    # Reject All gives the old chart back: its image's bytes, its alt text; Accept All the new
+    for accept, side in ((False, old), (True, new)):
+        resolved = resolve_parts(parts, accept=accept)
+        assert document_text(resolved) == document_text(side.parts)
+        blips = [b.get(qn("r:embed")) for b in _body(resolved).iter(qn("a:blip"))]
+        side_rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(side.parts["word/_rels/document.xml.rels"])}
+        side_blips = [b.get(qn("r:embed")) for b in _body(side.parts).iter(qn("a:blip"))]
+        assert [parts["word/" + targets[b]] for b in blips] == [side.parts["word/" + side_rels[b]] for b in side_blips]
+    assert "Other reasons 6 (46 in all)" in etree.tostring(_body(resolve_parts(parts, accept=False))).decode()
