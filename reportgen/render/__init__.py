@@ -8,6 +8,7 @@ Each kind has a module here with the same shape: `TEMPLATE` (the factory templat
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -20,7 +21,18 @@ RENDERERS = {"cover": "reportgen.render.cover", "annual": "reportgen.render.annu
              "agenda": "reportgen.render.agenda", "actions": "reportgen.render.actions"}
 """Each report kind and the module that renders it."""
 
-FACTORY_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
+
+
+def _factory_templates() -> Path:
+    """The factory templates: the package `reportgen.factory` when installed (setup.py maps
+    report_templates/ to it), else report_templates/ beside the package in a checkout."""
+    spec = importlib.util.find_spec("reportgen.factory")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[2] / "report_templates"
+
+
+FACTORY_TEMPLATES = _factory_templates()
 
 
 def renderer_for(report: Node) -> ModuleType:

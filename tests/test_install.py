@@ -1,0 +1,96 @@
+"""Installed as a council's IT team installs it: the wheel and the sdist, each into a fresh venv outside
+the checkout, with nothing of the checkout on the path, build reports from an empty folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, ROOT, seed_text, word_ratio
+
+SEED_ANNUAL = ROOT / "content" / "annual-qa-report-2018-19.yaml"
+
+
+@pytest.fixture(scope="module")
+def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The wheel and sdist, built from a copy of the tracked files (so nothing untracked leaks in)."""
+    source = tmp_path_factory.mktemp("source")
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(out), str(source)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return {"wheel": next(out.glob("*.whl")), "sdist": next(out.glob("*.tar.gz"))}
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One fresh venv for both: the wheel brings the dependencies, then each test installs its own
+    distribution of reportgen over it (no dependencies), so each test runs only what it installed."""
+    folder = tmp_path_factory.mktemp("venv")
+    venv.create(folder, with_pip=True)
+    return folder / "bin"
+
+
+def _install(bin_: Path, dist: Path, *options: str) -> None:
+    pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *options]
+    done = subprocess.run([*pip, str(dist)], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _run(bin_: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # No PYTHONPATH and a working folder outside the checkout: only the installed package can answer.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run([str(bin_ / "reportgen"), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_installed_package_builds_reports_from_an_empty_folder(kind: str, dists: dict[str, Path],
+                                                                fresh_venv: Path, tmp_path: Path) -> None:
+    bin_ = fresh_venv
+    _install(bin_, dists["wheel"])  # the dependencies (a no-op the second time)
+    _install(bin_, dists[kind], "--force-reinstall", "--no-deps")
+    work = tmp_path / "work"
+    work.mkdir()
+
+    version = _run(bin_, "--version", cwd=work)
+    assert version.returncode == 0 and "version" in version.stdout, version
+    module = subprocess.run([str(bin_ / "python"), "-m", "reportgen", "--help"], cwd=work, capture_output=True,
+                            text=True, timeout=120)
+    assert module.returncode == 0 and "build" in module.stdout
+
+    new = _run(bin_, "new", "cover", "x", cwd=work)
+    assert new.returncode == 0, new.stderr
+    assert (work / "content" / "x.yaml").is_file() and (work / "schemas" / "cover.schema.json").is_file()
+    # The skeleton's blanks are named by check (exit 2), which proves the installed checks run.
+    blank = _run(bin_, "check", "content/x.yaml", cwd=work)
+    assert blank.returncode == 2 and "content/x.yaml:" in blank.stderr, blank.stderr
+    (work / "content" / "x.yaml").unlink()
+
+    shutil.copy(CASES / "committee-cover-2020-02-qa-audits.yaml", work / "content")
+    shutil.copy(SEED_ANNUAL, work / "content")
+    check = _run(bin_, "check", cwd=work)
+    assert check.returncode == 0, check.stderr
+    build = _run(bin_, "build", cwd=work)
+    assert build.returncode == 0, build.stderr
+    assert not (work / "report_templates").exists(), "the factory templates come from the package"
+
+    from docx import Document  # an independent reader of what the installed package wrote
+
+    for name in ("committee-cover-2020-02-qa-audits", "annual-qa-report-2018-19"):
+        document = Document(str(work / "build" / f"{name}.docx"))
+        text = "\n".join(p.text for p in document.paragraphs)
+        for table in document.tables:
+            text += "\n" + "\n".join(cell.text for row in table.rows for cell in row.cells)
+        assert word_ratio(seed_text(name), text) > 0.9, name
