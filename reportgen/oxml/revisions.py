@@ -145,8 +145,38 @@ def place_paragraph_marks(blocks: list[etree._Element], reviser: Reviser) -> lis
             last.getparent().remove(last)
             _tidy_mark(blocks[end])
             mark_paragraph(before, tag.split("}")[1], reviser)
+            _survivor_properties(before, blocks[end], tag, reviser)
         k = end + 1
     return blocks
+
+
+def _survivor_properties(before: etree._Element, survivor: etree._Element, tag: str, reviser: Reviser) -> None:
+    """Where the two paragraphs' properties differ, the paragraph whose mark survives the join holds
+    the edited paragraph's too, in a w:pPrChange: whichever paragraph's properties a client gives the
+    joined paragraph (Word's mark that survives, or LibreOffice's first paragraph), it is the edited
+    paragraph's. Inserted: its own now, the edited one's when rejected. Deleted: the edited one's
+    now, its own when rejected."""
+    if _properties_key(before) == _properties_key(survivor):
+        return
+    ppr = survivor.find(W_PPR)
+    if ppr is None:
+        ppr = etree.Element(W_PPR)
+        survivor.insert(0, ppr)
+    if tag == W_INS:
+        record_old_properties(ppr, before.find(W_PPR), reviser)
+        return
+    own = deepcopy(ppr)
+    for child in [c for c in ppr if c.tag not in (W_RPR, qn("w:sectPr"))]:
+        ppr.remove(child)
+    edited = before.find(W_PPR)
+    for i, child in enumerate(c for c in (edited if edited is not None else []) if c.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE)):
+        ppr.insert(i, deepcopy(child))
+    record_old_properties(ppr, own, reviser)
+
+
+def _properties_key(p: etree._Element) -> list[bytes]:
+    ppr = p.find(W_PPR)
+    return [etree.tostring(c) for c in (ppr if ppr is not None else []) if c.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE)]
 
 
 def _tidy_mark(p: etree._Element) -> None:
@@ -222,8 +252,7 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
             parent.insert(at, child)
             at += 1
         parent.remove(mark)
-    # a paragraph whose mark is gone joins the next paragraph; the joined paragraph keeps the first
-    # one's properties, unless nothing of the first is left (Word's and LibreOffice's rule)
+    # a paragraph whose mark is gone joins the next paragraph, whose mark (and so properties) survive
     for p in merging:
         parent = p.getparent()
         if parent is None:
@@ -232,12 +261,6 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
         content = [c for c in p if c.tag != W_PPR]
         if following is not None and following.tag == W_P:
             ppr = following.find(W_PPR)
-            if any(True for _ in _texts_in(content)):
-                if ppr is not None:
-                    following.remove(ppr)
-                ppr = p.find(W_PPR)
-                if ppr is not None:
-                    following.insert(0, ppr)
             at = 1 if ppr is not None else 0
             for child in content:
                 following.insert(at, child)
@@ -245,15 +268,6 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
             parent.remove(p)
         elif not content:
             parent.remove(p)
-
-
-def _texts_in(elements: list[etree._Element]) -> Iterator[etree._Element]:
-    """Whatever in `elements` shows on the page: text, tabs, breaks, pictures."""
-    shown = {W_T, qn("w:tab"), qn("w:br"), qn("w:drawing"), qn("w:pict"), qn("w:sym"), qn("w:object")}
-    for el in elements:
-        for inner in el.iter():
-            if inner.tag in shown and (inner.tag != W_T or inner.text):
-                yield inner
 
 
 def resolve_parts(parts: dict[str, bytes], accept: bool) -> dict[str, bytes]:
