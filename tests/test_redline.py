@@ -16,7 +16,7 @@ from reportgen.load import parse_text
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.revisions import resolve_parts
-from reportgen.oxml.text import document_text, paragraph_text
+from reportgen.oxml.text import document_text, golden_text, paragraph_text
 from reportgen.redline import Side, read_side, redline_parts
 from reportgen.render import render
 from reportgen.validate import validate
@@ -421,3 +421,25 @@ def test_a_changed_chart_is_the_old_picture_deleted_and_the_new_inserted() -> No
         side_blips = [b.get(qn("r:embed")) for b in _body(side.parts).iter(qn("a:blip"))]
         assert [parts["word/" + targets[b]] for b in blips] == [side.parts["word/" + side_rels[b]] for b in side_blips]
     assert "Other reasons 6 (46 in all)" in etree.tostring(_body(resolve_parts(parts, accept=False))).decode()
+
+
+def test_a_paragraph_typed_after_an_edited_one_takes_the_mark_word_inserts() -> None:
+    """Text added at the end of 'Current Position''s heading, then a new paragraph after it: the inserted
+    mark is the heading's (Enter pressed at its end), the new paragraph keeps the old mark, and holds
+    the heading's properties for a Reject (so Word and LibreOffice both give the heading back whole)."""
+    base = _content([])
+    new_text = base.replace("  - heading: Current Position\n    paragraphs:\n",
+                            "  - heading: Current Position and Next Steps\n    paragraphs:\n"
+                            "      - The next audits will be completed in March 2020.\n", 1)
+    old, new = _side(base, "old.yaml"), _side(new_text, "new.yaml")
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    body = _body(parts)
+    heading = next(p for p in body.iter(qn("w:p")) if paragraph_text(p).startswith("Current Position"))
+    added = heading.getnext()
+    assert paragraph_text(added) == "The next audits will be completed in March 2020."
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:ins')}") is not None  # the heading's mark
+    assert added.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:ins')}") is None  # not the new paragraph's
+    old_style = added.find(f"{qn('w:pPr')}/{qn('w:pPrChange')}/{qn('w:pPr')}/{qn('w:pStyle')}")
+    assert old_style is not None and old_style.get(qn("w:val")) == heading.find(f".//{qn('w:pStyle')}").get(qn("w:val"))
+    for accept, side in ((True, new), (False, old)):
+        assert golden_text(resolve_parts(parts, accept=accept)) == golden_text(side.parts)

@@ -114,7 +114,8 @@ def _sentence(words: list[str]) -> str:
 def edit(draw: Any, data: Any) -> str | None:
     """Apply one edit to `data` (in place); its description, or None if there was nothing to edit."""
     kind = draw(st.sampled_from(["reword", "reword", "append", "bold", "italic", "unformat", "insert paragraph",
-                                 "insert after edited", "delete paragraph", "number", "spending"]))
+                                 "insert after edited", "insert after edited heading", "delete paragraph",
+                                 "number", "spending"]))
     texts, lists, numbers = _texts(data), _paragraph_lists(data), _numbers(data)
     word = draw(st.sampled_from(VOCAB))
     if kind in ("reword", "append", "bold", "italic", "unformat") and texts:
@@ -161,6 +162,15 @@ def edit(draw: Any, data: Any) -> str | None:
                 items[at - 1] = items[at - 1].rstrip() + " " + word  # the paragraph before ends in an insertion
             items.insert(at, text)
         return f"{kind} at {'.'.join(map(str, path))}[{at}]"
+    listed = set(lists)
+    headed = [(p, k, field) for p, v in _walk(data) if isinstance(v, dict) for k in ("heading", "title")
+              if isinstance(v.get(k), str) for field in v if p + (field,) in listed]
+    if kind == "insert after edited heading" and headed:
+        path, key, field = draw(st.sampled_from(headed))
+        holder = _get(data, path)
+        holder[key] = holder[key] + " " + word  # the heading ends in an insertion, then a new first paragraph
+        holder[field].insert(0, _sentence(draw(st.lists(st.sampled_from(VOCAB), min_size=2, max_size=8))))
+        return f"{kind} at {'.'.join(map(str, path))}"
     if kind == "number" and numbers:
         path = draw(st.sampled_from(numbers))
         _set(data, path, max(1, _get(data, path) + draw(st.sampled_from([-3, -1, 1, 2, 5]))))
@@ -278,7 +288,8 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
     assert edits >= WANTED_EDITS, f"only {edits} edits were made: the test would prove less than it says"
     kinds = {e.split(" at ")[0] for c in cases for e in c["edits"]}
     assert {"replace a word", "insert a word", "delete a word", "append", "bold", "italic",
-            "insert paragraph", "insert after edited", "delete paragraph", "statistic", "header table rows"} <= kinds
+            "insert paragraph", "insert after edited", "insert after edited heading", "delete paragraph",
+            "statistic", "header table rows"} <= kinds
     # both directions: what one example adds (bold, a paragraph, a row) another takes away
     assert {c["forward"] for c in cases if any(e.startswith(("bold", "italic")) for e in c["edits"])} == {True, False}
 

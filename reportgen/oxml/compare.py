@@ -1,8 +1,11 @@
 """Compares two rendered documents and writes the new one carrying Word tracked changes from the old.
 
 Blocks (paragraphs, tables) are aligned with difflib over their texts; paragraphs that were changed
-rather than replaced are then diffed word by word, keeping each run's formatting. Whole paragraphs
-and table rows that appear or disappear become paragraph-mark and row revisions. Both documents'
+rather than replaced are then diffed word by word, keeping each run's formatting, and words whose
+formatting alone changed carry a w:rPrChange with the old formatting. Pictures compare by their
+images; a paragraph whose picture changed is the old paragraph deleted and the new one inserted (the
+old image comes along). Whole paragraphs and table rows that appear or disappear become
+paragraph-mark and row revisions, the marks placed as Word places them (revisions.place_paragraph_marks). Both documents'
 own tracked changes are accepted first, so the comparison is between what each one says.
 """
 
@@ -111,18 +114,22 @@ class _Relations:
         self.new_rels = _read_rels(out.get(self.rels_name))
         self.map: dict[str, str] = {}
         self.changed = False
+        self._keys: dict[tuple[str, bool], str] = {}
 
     def key(self, rel_id: str, old: bool) -> str:
         """What the reference stands for, so two pictures compare by their images, not their ids."""
-        rels, parts = (self.old_rels, self.old) if old else (self.new_rels, self.out)
-        found = rels.get(rel_id)
-        if found is None:
-            return rel_id
-        kind, target, external = found
-        if external:
-            return f"{kind} {target}"
-        data = parts.get(self._resolve(target))
-        return f"{kind} {hashlib.sha256(data).hexdigest() if data is not None else target}"
+        if (rel_id, old) not in self._keys:
+            rels, parts = (self.old_rels, self.old) if old else (self.new_rels, self.out)
+            found = rels.get(rel_id)
+            if found is None:
+                key = rel_id
+            elif found[2]:
+                key = f"{found[0]} {found[1]}"
+            else:
+                data = parts.get(self._resolve(found[1]))
+                key = f"{found[0]} {hashlib.sha256(data).hexdigest() if data is not None else found[1]}"
+            self._keys[(rel_id, old)] = key
+        return self._keys[(rel_id, old)]
 
     def _resolve(self, target: str) -> str:
         return posixpath.normpath(posixpath.join(self.folder, target)).lstrip("/")
@@ -140,10 +147,18 @@ class _Relations:
             return self.map[old_id]
         wanted = self.key(old_id, old=True)
         same = next((rid for rid in self.new_rels if self.key(rid, old=False) == wanted), None)
-        if same is None and old_id in self.old_rels and self.new_root is not None:
+        if same is None and self.new_root is not None and self._portable(old_id):
             same = self._bring(old_id)
         self.map[old_id] = same or old_id
         return self.map[old_id]
+
+    def _portable(self, old_id: str) -> bool:
+        """Only what a copied run can hold comes along: a link's address, or an image in the package."""
+        found = self.old_rels.get(old_id)
+        if found is None:
+            return False
+        kind, target, external = found
+        return external or (kind.endswith("/image") and self._resolve(target) in self.old)
 
     def _bring(self, old_id: str) -> str:
         kind, target, external = self.old_rels[old_id]
