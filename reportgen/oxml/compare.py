@@ -65,9 +65,48 @@ def compare_parts(old: dict[str, bytes], new: dict[str, bytes], reviser: Reviser
             comparer.relations.finish()
             _unique_drawing_ids(new_root, used_ids)
             out[name] = _serialise(new_root)
-    if numbering.changed:
+    if numbering.new_root is not None and (_independent_lists(numbering.new_root) or numbering.changed):
         out["word/numbering.xml"] = _serialise(numbering.new_root)
     return out
+
+
+def _independent_lists(root: etree._Element) -> bool:
+    """Each restarting list gets its own copy of the list definition it shares with other lists.
+
+    Numbers stay as they were (every level of such a list restarts at its first paragraph anyway),
+    but LibreOffice ties a restart to the list's first paragraph: when Reject removes a new first
+    item, the list would go on counting from the list before it. A list of its own starts at 1
+    wherever it starts. True if anything changed.
+    """
+    abstracts = {a.get(W_ABSTRACT_ID): a for a in root.iter(W_ABSTRACT)}
+    fresh = max((int(k) for k in abstracts if k and k.isdigit()), default=0)
+    users: dict[str, int] = {}
+    for num in root.iter(W_NUM):
+        ref = num.find(W_ABSTRACT_ID)
+        if ref is not None:
+            users[ref.get(W_VAL)] = users.get(ref.get(W_VAL), 0) + 1
+    changed = False
+    for num in list(root.iter(W_NUM)):
+        ref = num.find(W_ABSTRACT_ID)
+        restarts = {o.get(qn("w:ilvl")) for o in num.findall(qn("w:lvlOverride")) if o.find(qn("w:startOverride")) is not None}
+        source = abstracts.get(ref.get(W_VAL)) if ref is not None else None
+        levels = source.findall(qn("w:lvl")) if source is not None else []
+        if not levels or users[ref.get(W_VAL)] < 2 or len(restarts) < len(levels):
+            continue
+        fresh += 1
+        definition = copy.deepcopy(source)
+        definition.set(W_ABSTRACT_ID, str(fresh))
+        nsid = definition.find(qn("w:nsid"))
+        if nsid is not None:
+            nsid.set(W_VAL, f"{0x52450000 + fresh:08X}")  # a list's own identity: 'RE' and its number
+        for link in definition.findall(qn("w:numStyleLink")) + definition.findall(qn("w:styleLink")):
+            definition.remove(link)  # a style's list definition is the shared one; the copy is plain
+        first_num = root.find(W_NUM)
+        first_num.addprevious(definition)
+        ref.set(W_VAL, str(fresh))
+        users[str(fresh)] = 1
+        changed = True
+    return changed
 
 
 def _unique_drawing_ids(root: etree._Element, used: set[str]) -> None:
