@@ -163,6 +163,10 @@ class _Reader:
             add(child.tail, fmt)
 
 
+def _url(path: str) -> str:
+    return uno.systemPathToFileUrl(os.path.abspath(path))
+
+
 def _labels(doc: object) -> list[str]:
     """The list labels LibreOffice shows ("1.", "2."), in order: numbering restored or not."""
     labels = []
@@ -193,11 +197,10 @@ def main(jobs_path: str, out_path: str) -> int:
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
         scratch = os.path.join(profile, "read.fodt")
-        url = lambda path: uno.systemPathToFileUrl(os.path.abspath(path))  # noqa: E731
         for job in jobs:
             # one load serves a document's actions, Undo between them; if Undo does not bring back
             # every tracked change (LibreOffice's undo of a paragraph-properties change may not), reload
-            doc = desktop.loadComponentFromURL(url(job["path"]), "_blank", 0, _props(Hidden=True))
+            doc = desktop.loadComponentFromURL(_url(job["path"]), "_blank", 0, _props(Hidden=True))
             try:
                 tracked = doc.getRedlines().getCount()
                 for n, action in enumerate(job["actions"]):
@@ -205,7 +208,7 @@ def main(jobs_path: str, out_path: str) -> int:
                         dispatcher.executeDispatch(doc.getCurrentController().getFrame(), ".uno:Undo", "", 0, ())
                         if doc.getRedlines().getCount() != tracked:
                             doc.close(True)
-                            doc = desktop.loadComponentFromURL(url(job["path"]), "_blank", 0, _props(Hidden=True))
+                            doc = desktop.loadComponentFromURL(_url(job["path"]), "_blank", 0, _props(Hidden=True))
                     if action != "none":
                         command = ".uno:AcceptAllTrackedChanges" if action == "accept" else ".uno:RejectAllTrackedChanges"
                         dispatcher.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())

@@ -443,3 +443,39 @@ def test_a_paragraph_typed_after_an_edited_one_takes_the_mark_word_inserts() -> 
     assert old_style is not None and old_style.get(qn("w:val")) == heading.find(f".//{qn('w:pStyle')}").get(qn("w:val"))
     for accept, side in ((True, new), (False, old)):
         assert golden_text(resolve_parts(parts, accept=accept)) == golden_text(side.parts)
+
+
+def test_a_changed_logo_in_the_header_is_tracked_with_its_own_image() -> None:
+    """A council's template with a logo in its header, the logo replaced: old logo deleted, new inserted."""
+    built = _side(ANNUAL.read_text(encoding="utf-8"), "annual.yaml").parts
+    chart = next(p for p in _body(built).iter(qn("w:p")) if p.find(f".//{qn('w:drawing')}") is not None)
+    chart_xml = etree.tostring(chart).decode()
+    chart_embed = chart.find(f".//{qn('a:blip')}").get(qn("r:embed"))
+    header = next(n for n in built if re.fullmatch(r"word/header\d*\.xml", n))
+    rels_name = header.replace("word/", "word/_rels/") + ".rels"
+
+    def with_logo(image: bytes, alt: str) -> dict[str, bytes]:
+        parts = dict(built)
+        logo = chart_xml.replace(f'r:embed="{chart_embed}"', 'r:embed="rIdLogo"')
+        logo = re.sub(r'descr="[^"]*"', f'descr="{alt}"', logo)
+        root = etree.fromstring(parts[header])
+        root.insert(0, etree.fromstring(logo))
+        parts[header] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts[rels_name] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+                            'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdLogo" Type='
+                            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+                            'Target="media/logo.png"/></Relationships>').encode()
+        parts["word/media/logo.png"] = image
+        return parts
+
+    images = [p for n, p in built.items() if n.startswith("word/media/")]
+    old = Side("old.docx", with_logo(images[0], "Council logo (old)"))
+    new = Side("new.docx", with_logo(images[0] + b"\0", "Council logo (new)"))  # other bytes, the same name
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    root = etree.fromstring(parts[header])
+    marked = {tag: [p.find(f".//{qn('wp:docPr')}").get("descr") for p in root.iter(qn("w:p"))
+                    if p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(f'w:{tag}')}") is not None] for tag in ("ins", "del")}
+    assert marked == {"ins": ["Council logo (new)"], "del": ["Council logo (old)"]}
+    targets = {r.get("Id"): r.get("Target") for r in etree.fromstring(parts[rels_name])}
+    embeds = [b.get(qn("r:embed")) for b in root.iter(qn("a:blip"))]
+    assert [parts["word/" + targets[e]] for e in embeds] == [images[0], images[0] + b"\0"]  # the old logo's own bytes
