@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import types
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -196,7 +197,7 @@ def _choices(annotation: Any) -> int:
     """How many fixed choices a field offers (a Literal, maybe optional): 0 for free values."""
     if get_origin(annotation) is Literal:
         return len(get_args(annotation))
-    if get_origin(annotation) in (Union, getattr(__import__("types"), "UnionType", Union)):
+    if get_origin(annotation) in (Union, types.UnionType):
         return sum(_choices(a) for a in get_args(annotation) if a is not type(None))
     return 0
 
