@@ -127,3 +127,9 @@ def test_which_list_a_point_is_in(where: str) -> None:
     changes = _changes(ANNUAL, _edit(ANNUAL, (point, "")))
     assert len(changes) == 1, changes
     assert changes[0].startswith("Point ") and f" of {heading} ({where}) in {SECTION} removed: " in changes[0], changes
+
+
+def test_bold_added_is_a_change_of_formatting_not_of_words() -> None:
+    new = _edit(ANNUAL, ("There has been a significant increase", "There has been a **significant** increase"))
+    assert _changes(ANNUAL, new) == [
+        "Paragraph 7 of introduction: formatting changed (bold, italics), the words are the same"]

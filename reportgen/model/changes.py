@@ -52,7 +52,7 @@ Place = tuple[Step, ...]
 class Change:
     """One change: `what` happened to the value at `place` (and `to`, for a move)."""
 
-    what: str  # reworded, changed, added, removed, renamed, moved
+    what: str  # reworded, formatted, changed, added, removed, renamed, moved
     place: Place
     old: Any = None
     new: Any = None
@@ -84,6 +84,9 @@ class _Walk:
                 gone = new in ("", None, [])
                 self.changes.append(Change("removed" if gone else "added", place, old, new, shown=shown,
                                            choices=choices))
+                return
+            if isinstance(old, str) and isinstance(new, str) and plain(old) == plain(new):
+                self.changes.append(Change("formatted", place, old, new))  # bold or italics only
                 return
             words = isinstance(old, (str, Node)) and isinstance(new, (str, Node)) and not choices \
                 and not (_short(old) and _short(new))
@@ -383,6 +386,8 @@ def _sentence(c: Change) -> str:
     old, new = c.shown if c.shown is not None else (_shown(c.old, c.choices), _shown(c.new, c.choices))
     if c.what == "reworded":
         text = f"{_field_place(c.place)} reworded"
+    elif c.what == "formatted":
+        text = f"{_field_place(c.place)}: formatting changed (bold, italics), the words are the same"
     elif c.what == "changed":
         # of a few fixed choices, two: the new one says it all ('purpose changed to decision')
         text = f"{_field_place(c.place)} changed " + (f"to {new}" if c.choices == 2 else f"from {old} to {new}")
