@@ -27,14 +27,16 @@ test: $(STAMP) system-deps
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice and poppler for PDF output and its tests, and Debian's python3-uno (the
-## system Python's UNO bridge) for the redline tests that accept/reject in LibreOffice (Debian; needs root)
+## system-deps: LibreOffice and poppler for PDF output and its tests, Chromium for the editor's browser test,
+## Debian's python3-uno (the system Python's UNO bridge) for the redline tests that accept/reject in LibreOffice
+## (Debian; needs root)
 system-deps:
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" 2>/dev/null || { \
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+	  && /usr/bin/python3 -c "import uno" 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation python3-uno >/dev/null; \
-	  else echo "LibreOffice not installed: PDF steps need it (sudo apt-get install libreoffice-writer-nogui poppler-utils python3-uno)"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+	      libreoffice-writer-nogui poppler-utils fonts-liberation chromium chromium-driver python3-uno >/dev/null; \
+	  else echo "LibreOffice, Chromium or python3-uno not installed: PDF steps need LibreOffice, the editor's test Chromium, the redline's LibreOffice test python3-uno (sudo apt-get install libreoffice-writer-nogui poppler-utils chromium chromium-driver python3-uno)"; fi; }
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache

@@ -222,6 +222,65 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
                f"in {result.seconds * 1000:.0f} ms{note}")
 
 
+@cli.command()
+@click.argument("content", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port on 127.0.0.1 to listen on.  [default: a free one]")
+@click.option("--no-browser", is_flag=True, help="Only print the address; do not open a browser.")
+@OUT_OPTION
+@TEMPLATES_OPTION
+def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, templates: Path | None) -> None:
+    """Edit content files in a form in your browser: CONTENT is a folder (default content/) or files in it."""
+    from reportgen.editor.app import serve
+    from reportgen.editor.service import Workspace
+
+    first = Path(content[0]) if content else Path("content")
+    folder = first if first.is_dir() else first.parent
+    if not folder.is_dir():
+        raise ReportgenError([Problem(f"no content folder: expected a folder such as content/, got {folder}")])
+    opened = first.name if first.is_file() else None
+    serve(Workspace(folder, out_dir, templates), port=port, open_browser=not no_browser, announce=click.echo,
+          open_file=opened)
+
+
+@cli.command(name="import")
+@click.argument("docx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["cover", "annual"]), default=None,
+              help="The kind of report.  [default: guessed from the document]")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The content file to write.  [default: content/NAME.yaml]")
+@click.option("--into", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Fold a reviewer's edits into this content file instead of writing a new one.")
+@click.option("--reject", is_flag=True, help="Take tracked changes as rejected (default: accepted).")
+@click.option("--yes", "-y", is_flag=True, help="With --into: write without asking.")
+def import_(docx: Path, kind: str | None, out: Path | None, into: Path | None, reject: bool, yes: bool) -> None:
+    """Read a Word report in the house format (DOCX) back into content: a new content file, or with
+    --into, a reviewer's edits folded into an existing one (only the changed values rewritten)."""
+    from reportgen.importer.run import fold_into, import_new
+
+    if into is not None:
+        result = fold_into(docx, into, accept=not reject)
+        for line in result.summary:
+            click.echo(f"  {line}")
+        for comment in result.comments:
+            click.echo(f"  comment: {comment}")
+        if not result.changed:
+            click.echo(f"no changes to fold into {into}")
+            return
+        if not yes and not click.confirm(f"write these changes into {into}?", default=True, err=True):
+            click.echo("nothing written")
+            return
+        result.write()
+        click.echo(f"wrote {into}")
+        return
+    written = import_new(docx, kind, out, accept=not reject)
+    for guess in written.guesses:
+        click.echo(f"guessed: {guess}", err=True)
+    for text in written.unmapped:
+        click.echo(f"not mapped (kept as a comment): {text}", err=True)
+    click.echo(f"wrote {written.path}")
+
+
 def main() -> None:
     """Entry point: the one place a ReportgenError becomes a message on stderr and exit status 2."""
     try:

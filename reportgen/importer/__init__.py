@@ -1,0 +1,59 @@
+"""`reportgen import`: a report in the house format read back from Word into content.
+
+Readers, in pandoc's manner: oxml/blocks.py reads any .docx into blocks (styles, outline levels, list
+labels, tables, inline markup); a reader per report kind here maps the blocks to the kind's fields.
+The result is written as a content file that validates, with comments where the importer guessed and
+an `unmapped:` comment block holding what found no field, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.errors import ContentError
+from reportgen.importer.common import Import
+from reportgen.oxml.blocks import Block, Paragraph, Table, read_blocks
+
+READERS = {"cover": "reportgen.importer.cover:read_cover", "annual": "reportgen.importer.annual:read_annual"}
+"""Each importable kind and its reader."""
+
+
+def guess_kind(blocks: list[Block]) -> str | None:
+    """A covering report starts with its header grid; an annual report with a title page."""
+    first = next((b for b in blocks if not (isinstance(b, Paragraph) and not b.plain)), None)
+    if isinstance(first, Table) and any(c.lower().startswith("committee") for row in first.plain_rows()
+                                        for c in row):
+        return "cover"
+    if isinstance(first, Paragraph) and first.style in ("Title", "Subtitle"):
+        return "annual"
+    return None
+
+
+def import_blocks(blocks: list[Block], kind: str | None, name: str) -> Import:
+    import importlib
+
+    kind = kind or guess_kind(blocks)
+    if kind is None:
+        raise ContentError.at("cannot tell what kind of report this is (no header grid, no title page): "
+                              "give --kind cover or --kind annual", name)
+    if kind not in READERS:
+        raise ContentError.at(f"expected --kind to be one of {', '.join(READERS)}, got {kind!r}", name)
+    module, _, function = READERS[kind].partition(":")
+    found = Import()
+    found.data = getattr(importlib.import_module(module), function)(blocks, found)
+    return found
+
+
+def import_docx(path: Path, kind: str | None = None, *, accept: bool = True) -> Import:
+    """Read FILE.docx (from anywhere: opened with the safe opener) into content values."""
+    from reportgen.load import display_path
+    from reportgen.oxml.package import read_parts
+
+    name = display_path(Path(path))
+    try:
+        parts = read_parts(Path(path))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's bad input, said plainly
+        raise ContentError.at(f"cannot read it as a Word document: {exc}", name) from None
+    if "word/document.xml" not in parts:
+        raise ContentError.at("cannot read it as a Word document: it has no main document part", name)
+    return import_blocks(read_blocks(parts, accept=accept), kind, name)

@@ -1,0 +1,229 @@
+"""An annual QA report read back from Word: the title page, Introduction, then one section per Heading 1
+with its narrative (figures by their captions), cases, quotations, Key Findings (Strengths / Areas for
+Development, themes, points), Conclusion, Recommendations and Outcome, and the sign-off."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportgen.importer.common import Import, heading_text, sections_by_level
+from reportgen.oxml.blocks import Block, Paragraph, Table
+
+_CASE = re.compile(r"^Case \d+ [–-] (.*)$", re.S)
+_CAPTION = re.compile(r"^Fig \d+ (.*)$", re.S)
+_PLACEHOLDER = re.compile(r"^\*\*Chart not available:\*\* ?(.*)$", re.S)
+_ALT = re.compile(r"^(Bar|Pie) chart: (.*) \(([\d.,]+) in all\)$", re.S)
+_ALT_ITEM = re.compile(r"^(.*) (-?[\d.,]+)(?: \([\d.]+%\))?$")
+_TRACKING = re.compile(r"^(.*?) \(([^()]*)\)$", re.S)
+_ANSWERS = re.compile(r"^(.*?) \(answers recommendations? ([^()]*)\)$", re.S)
+SECTION_TYPE_GUESS = "section"
+
+
+def read_annual(blocks: list[Block], found: Import) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": "annual"}
+    rest = list(blocks)
+    subtitles = []
+    while rest and isinstance(rest[0], Paragraph) and (rest[0].style in ("Title", "Subtitle", "TOC Heading")
+                                                       or not rest[0].plain) and not rest[0].is_heading:
+        block = rest.pop(0)
+        if block.style == "Title":
+            data["title"] = block.text
+        elif block.style == "Subtitle":
+            subtitles.append(block.text)
+    for key, value in zip(("service", "period"), subtitles):
+        data[key] = value
+    author, date, rest = _sign_off(rest, found)
+    sections = []
+    for heading, body in sections_by_level(rest, 0, found):
+        name = heading_text(heading)
+        if name == "Introduction" and "introduction" not in data:
+            data["introduction"] = [b.text for b in body if isinstance(b, Paragraph) and b.text]
+        elif name == "Action Plan":
+            data["action_plan"] = True
+        else:
+            sections.append(_section(name, body, found))
+    data["author"] = author
+    data["date"] = date
+    data["sections"] = sections
+    if sections:
+        found.guess(f"each section's `type` is not printed in the report: all were set to "
+                    f"'{SECTION_TYPE_GUESS}'; set thematic audit, independent audit, review or survey")
+    return data
+
+
+def _sign_off(blocks: list[Block], found: Import) -> tuple[dict[str, Any], str, list[Block]]:
+    """The name, job title, and month and year that end the report."""
+    end = len(blocks)
+    while end and isinstance(blocks[end - 1], Paragraph) and blocks[end - 1].style == "Author Block":
+        end -= 1
+    lines = [b for b in blocks[end:] if isinstance(b, Paragraph)]
+    if len(lines) < 3:
+        end = max(0, len(blocks) - 3)
+        lines = [b for b in blocks[end:] if isinstance(b, Paragraph) and not b.is_heading]
+        found.guess("the sign-off was read as the last three lines (name, job title, month and year)")
+    texts = [p.plain for p in lines][-3:]
+    while len(texts) < 3:
+        texts.insert(0, "")
+    return {"name": texts[0], "job_title": texts[1]}, texts[2], blocks[:end]
+
+
+def _section(title: str, body: list[Block], found: Import) -> dict[str, Any]:
+    section: dict[str, Any] = {"title": title, "type": SECTION_TYPE_GUESS}
+    head: list[Block] = []
+    i = 0
+    while i < len(body) and not (isinstance(body[i], Paragraph) and body[i].level == 1):
+        head.append(body[i])
+        i += 1
+    narrative, cases, quotes = _narrative(head, found)
+    if narrative:
+        section["narrative"] = narrative
+    if cases:
+        section["cases"] = cases
+    if quotes:
+        section["quotes"] = quotes
+    for heading, blocks in sections_by_level(body[i:], 1, found):
+        name = heading_text(heading)
+        if name == "Key Findings":
+            section["key_findings"] = _findings(blocks, found)
+        elif name == "Conclusion":
+            section["conclusion"] = [b.text for b in blocks if isinstance(b, Paragraph) and b.text]
+        elif name == "Recommendations":
+            section["recommendations"] = [_recommendation(b) for b in blocks if isinstance(b, Paragraph) and b.text]
+        elif name == "Outcome":
+            section["outcome"] = _outcome(blocks)
+        else:
+            found.unmapped_block(heading, f"a heading in '{title}' the annual report does not have")
+            for block in blocks:
+                found.unmapped_block(block, f"under '{heading.plain}'")
+    return section
+
+
+def _narrative(blocks: list[Block], found: Import) -> tuple[list[Any], list[str], list[str]]:
+    narrative: list[Any] = []
+    cases: list[str] = []
+    quotes: list[str] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        i += 1
+        if isinstance(block, Table):
+            found.unmapped_block(block, "a table in a section's narrative")
+            continue
+        case = _CASE.match(block.text)
+        caption = _CAPTION.match(block.plain) if block.style == "Caption" else None
+        if caption:
+            figure: dict[str, Any] = {"caption": _CAPTION.match(block.text).group(1) if _CAPTION.match(block.text)
+                                      else caption.group(1)}
+            nxt = blocks[i] if i < len(blocks) else None
+            if isinstance(nxt, Paragraph) and nxt.style == "Figure Placeholder":
+                missing = _PLACEHOLDER.match(nxt.text)
+                figure["data_missing"] = missing.group(1) if missing else nxt.text
+                i += 1
+            elif isinstance(nxt, Paragraph) and nxt.pictures:
+                chart = _chart_from_alt(nxt.pictures[0])
+                if chart is None:
+                    figure["data_missing"] = "The chart's data could not be read back from the document."
+                    found.guess(f"Fig '{figure['caption']}': the chart's data could not be read from its "
+                                "alt text; marked data_missing (give its data)")
+                else:
+                    figure.update(chart)
+                i += 1
+            narrative.append({"figure": figure})
+        elif case and block.style == "Normal":
+            cases.append(case.group(1))
+        elif block.style == "Quote":
+            quotes.append(block.text)
+        elif block.text:
+            if cases or quotes:
+                found.unmapped_block(block, "a paragraph after the cases or quotations")
+            else:
+                narrative.append(block.text)
+    return narrative, cases, quotes
+
+
+def _chart_from_alt(alt: str) -> dict[str, Any] | None:
+    """A single-series chart's data from the alt text reportgen generates for it."""
+    match = _ALT.match(alt.strip())
+    if not match:
+        return None
+    categories, values = [], []
+    for item in match.group(2).split(", "):
+        parsed = _ALT_ITEM.match(item)
+        if not parsed:
+            return None
+        categories.append(parsed.group(1))
+        number = parsed.group(2).replace(",", "")
+        values.append(float(number) if "." in number else int(number))
+    return {"chart": match.group(1).lower(), "categories": categories, "values": values}
+
+
+def _findings(blocks: list[Block], found: Import) -> dict[str, Any]:
+    findings: dict[str, Any] = {}
+    for heading, body in sections_by_level(blocks, 2, found):
+        key = {"Strengths": "strengths", "Areas for Development": "areas_for_development"}.get(heading_text(heading))
+        if key is None:
+            found.unmapped_block(heading, "a heading in Key Findings other than Strengths or Areas for Development")
+            continue
+        groups: list[dict[str, Any]] = []
+        for block in body:
+            if isinstance(block, Table):
+                found.unmapped_block(block, "a table in key findings")
+            elif block.level == 3:
+                groups.append({"theme": block.text, "points": []})
+            elif block.style == "List Bullet" or block.label == "-":
+                if not groups or groups[-1].get("closing"):
+                    groups.append({"points": []})
+                groups[-1]["points"].append({"text": block.text})
+            elif block.style == "Quote" and groups and groups[-1]["points"]:
+                groups[-1]["points"][-1]["quote"] = block.text
+            elif block.style == "List Continue" and groups and groups[-1]["points"]:
+                groups[-1]["points"][-1].setdefault("continued", []).append(block.text)
+            elif block.text and groups:
+                groups[-1].setdefault("closing", []).append(block.text)
+            elif block.text:
+                found.unmapped_block(block, "a paragraph in key findings before any point")
+        for group in groups:
+            group["points"] = [p["text"] if set(p) == {"text"} else p for p in group["points"]]
+        findings[key] = groups
+    return findings
+
+
+def _recommendation(block: Paragraph) -> Any:
+    match = _TRACKING.match(block.text)
+    if not match:
+        return block.text
+    text, note = match.groups()
+    fields = [f.strip() for f in note.split(";")]
+    rec: dict[str, Any] = {"text": text}
+    for part in fields:
+        lowered = part.lower().removeprefix("status:").strip()
+        if lowered in ("open", "in progress", "completed"):
+            rec["status"] = lowered
+        elif lowered.startswith("owner:") or lowered.startswith("owner "):
+            rec["owner"] = part.split(":", 1)[-1].strip()
+        elif lowered.startswith("due"):
+            rec["due"] = part.split(" ", 1)[-1].strip() if ":" not in part else part.split(":", 1)[1].strip()
+        elif re.fullmatch(r"[A-Za-z0-9][\w./-]*", part) and "id" not in rec:
+            rec["id"] = part
+        else:
+            return block.text  # brackets that are the recommendation's own words
+    return rec
+
+
+def _outcome(blocks: list[Block]) -> dict[str, Any]:
+    outcome: dict[str, Any] = {}
+    for block in blocks:
+        if not isinstance(block, Paragraph) or not block.text:
+            continue
+        if block.label:
+            match = _ANSWERS.match(block.text)
+            if match:
+                answers = [a.strip() for a in re.split(r",| and ", match.group(2)) if a.strip()]
+                outcome.setdefault("items", []).append(
+                    {"text": match.group(1), "answers": [int(a) if a.isdigit() else a for a in answers]})
+            else:
+                outcome.setdefault("items", []).append(block.text)
+        else:
+            outcome.setdefault("paragraphs", []).append(block.text)
+    return outcome

@@ -1,0 +1,196 @@
+"""A covering report read back from Word: the header grid by its labels, then the headings in the
+house order (Summary, Recommendation(s), Main Report, Appendices, Background Papers) and the author
+block that ends it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportgen.importer.common import Import, heading_text, sections_by_level
+from reportgen.oxml.blocks import Block, Paragraph, Table
+
+# The header grid's labels as templates word them, folded to lower case without ':' and '(s)'.
+LABELS = {
+    "committee": "committee", "committees": "committee", "dated": "dated", "date": "dated",
+    "subject": "subject", "report of": "report_of", "report author": "report_author",
+    "if so, how much": "spending_amount", "what is the source of funding": "funding_source",
+}
+QUESTIONS = (  # long questions, recognised by their opening words
+    ("which outcomes in the city corporation", "corporate_plan_outcomes"),
+    ("does this proposal require extra", "extra_spending"),
+    ("has this funding source been agreed", "funding_agreed"),
+)
+ACCESS = {"public": "public", "non-public": "non-public", "non public": "non-public"}
+PURPOSE = {"for information": "information", "for decision": "decision"}
+_LETTER = re.compile(r"^\(?[a-z]{1,2}[.)]$")
+_APPENDIX = re.compile(r"^Appendix\s+\d+\s*[–-]\s*(.+)$", re.S)
+_SCHEDULE = re.compile(r"paragraphs?\(?s?\)?\s+([\d,\sand]+)\s+of\s+Part\s+1\s+of\s+Schedule\s+12A", re.I)
+
+
+def _label(text: str) -> str:
+    return text.strip().rstrip(":").replace("(s)", "s").replace("’", "'").strip().lower()
+
+
+def read_cover(blocks: list[Block], found: Import) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": "cover"}
+    rest = list(blocks)
+    if rest and isinstance(rest[0], Table):
+        _header(rest.pop(0), data, found)
+    else:
+        found.guess("no header grid found before the first heading: committee, date and subject left blank")
+    while rest and not (isinstance(rest[0], Paragraph) and rest[0].is_heading):  # under the grid
+        line = rest.pop(0)
+        if isinstance(line, Table):  # an older template's second table of questions
+            _header(line, data, found)
+            continue
+        citation = _SCHEDULE.search(line.plain)
+        if citation and "exempt_paragraphs" not in data:
+            data["exempt_paragraphs"] = [int(n) for n in re.findall(r"\d+", citation.group(1))]
+        elif line.plain:
+            found.unmapped_block(line, "a line under the header grid")
+    author, rest = _author_block(rest, found)
+    for heading, body in sections_by_level(rest, 0, found):
+        name = heading_text(heading).lower()
+        if name == "summary":
+            data["summary"] = _paragraphs(body, found, "summary")
+        elif name.startswith("recommendation"):
+            _recommendations(body, data, found)
+        elif name == "main report":
+            data["main_report"] = _main_report(body, found)
+        elif name.startswith("appendi"):
+            data["appendices"] = _appendices(body, found)
+        elif name == "background papers":
+            data["background_papers"] = [b.text for b in body if isinstance(b, Paragraph) and b.text]
+        else:
+            found.unmapped_block(heading, "a heading the covering report does not have")
+            for block in body:
+                found.unmapped_block(block, f"under '{heading.plain}'")
+    data["author"] = author
+    if data.get("report_author") and data["report_author"] == ", ".join(
+            v for v in (author.get("name"), author.get("job_title"), author.get("department")) if v):
+        del data["report_author"]  # the grid's line is built from the author block: nothing to keep
+    return data
+
+
+def _header(table: Table, data: dict[str, Any], found: Import) -> None:
+    for r, row in enumerate(table.plain_rows()):
+        cells = [c.strip() for c in row]
+        i = 0
+        while i < len(cells):
+            text = cells[i]
+            key = LABELS.get(_label(text)) if text.endswith(":") or _label(text) in LABELS else None
+            question = next((k for start, k in QUESTIONS if _label(text).startswith(start)), None)
+            if key or question:
+                value = next((c for c in cells[i + 1:] if c), "")
+                _set(data, key or question, value, table.rows[r], found)
+                i = cells.index(value, i + 1) + 1 if value else len(cells)
+                continue
+            lowered = text.lower()
+            if r < table.header_rows and lowered in ("question", "answer"):
+                pass  # the column headings of a questions table
+            elif lowered in PURPOSE:
+                data["purpose"] = PURPOSE[lowered]
+            elif lowered in ACCESS or lowered.startswith("public report"):
+                data["access"] = ACCESS.get(lowered, "public")
+            elif text:
+                found.note(f"header grid: '{text}' not recognised", unmapped=text)
+            i += 1
+
+
+def _set(data: dict[str, Any], key: str, value: str, row, found: Import) -> None:
+    if key in ("extra_spending", "funding_agreed"):
+        answer = value.strip().lower()
+        if answer in ("y", "yes"):
+            data[key] = True
+        elif answer in ("n", "no"):
+            data[key] = False
+        elif answer:
+            found.note(f"header grid: expected Y or N for {key}, got '{value}'", unmapped=value)
+    elif key == "corporate_plan_outcomes":
+        data[key] = [line.strip() for line in value.split("\n") if line.strip()]
+    elif key == "committee":
+        data[key] = value
+    else:
+        data[key] = value
+
+
+def _author_block(blocks: list[Block], found: Import) -> tuple[dict[str, Any], list[Block]]:
+    """The lines that end the report: name, job title, department, then 'T: ...' and 'E: ...'.
+
+    Paragraphs in the template's Author Block style are the block; in a document without that style,
+    the 'T:'/'E:' lines and the three lines before them (a guess, said so)."""
+    end = len(blocks)
+    while end and isinstance(blocks[end - 1], Paragraph) and blocks[end - 1].style == "Author Block":
+        end -= 1
+    lines = [b for b in blocks[end:] if isinstance(b, Paragraph)]
+    if not lines:
+        end = len(blocks)
+        while end and isinstance(blocks[end - 1], Paragraph) and re.match(r"^[TE]:", blocks[end - 1].plain):
+            end -= 1
+        start = end
+        while start and end - start < 3 and isinstance(blocks[start - 1], Paragraph) \
+                and not blocks[start - 1].is_heading and not blocks[start - 1].label:
+            start -= 1
+        if start < len(blocks):
+            found.guess("the author block was read as the last lines (name, job title, department, T:, E:)")
+        end = start
+        lines = [b for b in blocks[end:] if isinstance(b, Paragraph)]
+    author: dict[str, Any] = {}
+    names = []
+    for p in lines:
+        if re.match(r"^T:", p.plain):
+            author["telephone"] = p.plain[2:].strip()
+        elif re.match(r"^E:", p.plain):
+            author["email"] = p.plain[2:].strip()
+        elif p.plain:
+            names.append(p.plain)
+    for key, value in zip(("name", "job_title", "department"), names):
+        author[key] = value
+    if not author.get("name"):
+        found.guess("no author block found at the end: author left blank")
+    return author, blocks[:end]
+
+
+def _paragraphs(body: list[Block], found: Import, where: str) -> list[Any]:
+    out: list[Any] = []
+    for block in body:
+        if isinstance(block, Table):
+            found.unmapped_block(block, f"a table in {where}")
+        elif block.text and _LETTER.match(block.label or "") and out:
+            previous = out[-1] if isinstance(out[-1], dict) else {"text": out[-1]}
+            previous.setdefault("items", []).append(block.text)
+            out[-1] = previous
+        elif block.text:
+            out.append(block.text)
+    return out
+
+
+def _recommendations(body: list[Block], data: dict[str, Any], found: Import) -> None:
+    items = [b for b in body if isinstance(b, Paragraph) and b.text]
+    if any(_LETTER.match(b.label) for b in items):
+        data["recommendation_numbering"] = "lettered"
+    data["recommendations"] = [b.text for b in items]
+    for block in body:
+        if isinstance(block, Table):
+            found.unmapped_block(block, "a table in the recommendations")
+
+
+def _main_report(body: list[Block], found: Import) -> list[dict[str, Any]]:
+    sections: list[dict[str, Any]] = []
+    for heading, blocks in sections_by_level(body, 1, found):
+        sections.append({"heading": heading_text(heading), "paragraphs": _paragraphs(blocks, found, "the main report")})
+    return sections
+
+
+def _appendices(body: list[Block], found: Import) -> list[dict[str, Any]]:
+    out = []
+    for block in body:
+        if not isinstance(block, Paragraph) or not block.text:
+            continue
+        match = _APPENDIX.match(block.text)
+        if match:
+            out.append({"title": match.group(1).strip()})
+        else:
+            found.unmapped_block(block, "a line under Appendices that is not 'Appendix N – title'")
+    return out

@@ -1,0 +1,254 @@
+"""A document's body as blocks a reader of reports needs: paragraphs (style, outline level, list label,
+text in reportgen's inline markup), tables (rows of cells, header rows marked) and pictures (alt text).
+
+What Word shows is what is read: tracked changes taken as accepted (or, asked, as rejected), content
+controls unwrapped, fields read by their results, a table of contents skipped as navigation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from reportgen.oxml.ns import qn
+from reportgen.oxml.package import read_parts
+from reportgen.oxml.text import Numbering, _Styles
+
+W_VAL = qn("w:val")
+_MARKUP = str.maketrans({c: "\\" + c for c in "\\*^[]"})
+
+
+@dataclass
+class Paragraph:
+    """One paragraph: its style's name, outline level (0 for Heading 1, None for body text), its list
+    label as Word shows it ('1.', '(a)', '-' for a bullet), and its text in inline markup."""
+
+    text: str
+    style: str = "Normal"
+    level: int | None = None
+    label: str = ""
+    list_level: int = 0
+    plain: str = ""
+    pictures: list[str] = field(default_factory=list)  # alt texts of pictures in it
+
+    @property
+    def is_heading(self) -> bool:
+        return self.level is not None
+
+
+@dataclass
+class Table:
+    rows: list[list[list[Paragraph]]]
+    header_rows: int = 0
+    style: str = ""
+
+    def cell_text(self, row: int, col: int) -> str:
+        return "\n".join(p.text for p in self.rows[row][col]).strip()
+
+    def plain_rows(self) -> list[list[str]]:
+        return [["\n".join(p.plain for p in cell).strip() for cell in row] for row in self.rows]
+
+
+Block = Paragraph | Table
+
+
+class _Reader:
+    def __init__(self, parts: dict[str, bytes], accept: bool) -> None:
+        self.styles = _Styles(parts)
+        self.numbering = Numbering(parts)
+        self.levels = _outline_levels(parts)
+        self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
+        self.kept_text = qn("w:t") if accept else qn("w:delText")
+        self.accept = accept
+        self.in_toc = False
+
+    def blocks(self, container) -> list[Block]:
+        out: list[Block] = []
+        for child in container:
+            if child.tag == qn("w:p"):
+                para = self.paragraph(child)
+                if para is not None:
+                    out.append(para)
+            elif child.tag == qn("w:tbl"):
+                out.append(self.table(child))
+            elif child.tag in (qn("w:sdt"),):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    out.extend(self.blocks(content))
+            elif child.tag in (qn("w:customXml"), qn("w:ins"), qn("w:moveTo")):
+                out.extend(self.blocks(child))
+        return out
+
+    def table(self, tbl) -> Table:
+        rows = []
+        header = 0
+        for tr in tbl.iter(qn("w:tr")):
+            trpr = tr.find(qn("w:trPr"))
+            if trpr is not None:
+                if any(trpr.find(t) is not None for t in self.gone):
+                    continue  # a row inserted (rejecting) or deleted (accepting)
+                if trpr.find(qn("w:tblHeader")) is not None and header == len(rows):
+                    header += 1
+            cells = []
+            for tc in tr.findall(qn("w:tc")) + [c for sdt in tr.findall(qn("w:sdt")) for c in
+                                                 sdt.iter(qn("w:tc"))]:
+                cells.append([p for p in self.blocks(tc) if isinstance(p, Paragraph)])
+            rows.append(cells)
+        style_el = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        return Table(rows, header, self.styles.name(style_el.get(W_VAL)) if style_el is not None else "")
+
+    def paragraph(self, p) -> Paragraph | None:
+        instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
+        if " TOC " in f" {instr} ":
+            self.in_toc = True
+        if self.in_toc:
+            if any(f.get(qn("w:fldCharType")) == "end" for f in p.iter(qn("w:fldChar"))):
+                self.in_toc = False
+            return None
+        ppr = p.find(qn("w:pPr"))
+        sid = ""
+        num = None
+        if ppr is not None:
+            ps = ppr.find(qn("w:pStyle"))
+            sid = ps.get(W_VAL) if ps is not None else ""
+            num_pr = ppr.find(qn("w:numPr"))
+            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+                ilvl = num_pr.find(qn("w:ilvl"))
+                num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
+            # a paragraph mark deleted (accepting) joins this paragraph to the next: read as Word shows it
+        if num is None and sid in self.styles.num:
+            num = self.styles.num[sid]
+        text, plain, pictures = self.runs(p)
+        label = self.numbering.label(*num) if num and num[0] != 0 and plain.strip() else ""
+        level = self.levels.get(sid)
+        if ppr is not None and (outline := ppr.find(qn("w:outlineLvl"))) is not None:
+            level = int(outline.get(W_VAL))
+        if level is not None and level >= 9:
+            level = None
+        return Paragraph(text.strip(), self.styles.name(sid) if sid else "Normal", level, label,
+                         num[1] if num else 0, plain.strip(), pictures)
+
+    def runs(self, p) -> tuple[str, str, list[str]]:
+        """The paragraph's text in inline markup, its plain text, and its pictures' alt texts."""
+        pieces: list[tuple[str, tuple[bool, bool, bool]]] = []
+        pictures: list[str] = []
+        fields: list[str] = []  # open complex fields: 'code' until their separator, then 'result'
+
+        def walk(el) -> None:
+            for child in el:
+                tag = child.tag
+                if tag in self.gone:
+                    continue
+                if tag == qn("w:r"):
+                    run(child)
+                elif tag in (qn("w:hyperlink"), qn("w:smartTag"), qn("w:customXml"), qn("w:ins"), qn("w:del"),
+                             qn("w:moveTo"), qn("w:moveFrom"), qn("w:fldSimple")):
+                    walk(child)
+                elif tag == qn("w:sdt"):
+                    content = child.find(qn("w:sdtContent"))
+                    if content is not None:
+                        walk(content)
+
+        def run(r) -> None:
+            rpr = r.find(qn("w:rPr"))
+            fmt = (_on(rpr, "w:b"), _on(rpr, "w:i"), _sup(rpr))
+            for el in r:
+                if el.tag == qn("w:fldChar"):
+                    kind = el.get(qn("w:fldCharType"))
+                    if kind == "begin":
+                        fields.append("code")  # a field's code is not shown; its result is
+                    elif kind == "separate" and fields:
+                        fields[-1] = "result"
+                    elif kind == "end" and fields:
+                        fields.pop()
+                elif "code" in fields:
+                    continue
+                elif el.tag in (qn("w:t"), qn("w:delText")):
+                    pieces.append((el.text or "", fmt))
+                elif el.tag == qn("w:tab"):
+                    pieces.append(("\t", fmt))
+                elif el.tag in (qn("w:br"), qn("w:cr")) and el.get(qn("w:type")) in (None, "textWrapping"):
+                    pieces.append(("\n", fmt))
+                elif el.tag == qn("w:noBreakHyphen"):
+                    pieces.append(("-", fmt))
+                elif el.tag == qn("w:drawing"):
+                    for doc_pr in el.iter(qn("wp:docPr")):
+                        pictures.append(doc_pr.get("descr") or doc_pr.get("title") or "")
+
+        walk(p)
+        marked, plain = [], []
+        for text, (bold, italic, sup) in _merge(pieces):
+            plain.append(text)
+            escaped = text.translate(_MARKUP)
+            core = escaped.strip()
+            if not core or not (bold or italic or sup):
+                marked.append(escaped)
+                continue
+            lead, trail = escaped[:len(escaped) - len(escaped.lstrip())], escaped[len(escaped.rstrip()):]
+            if sup:
+                core = f"^{core}^"
+            if italic:
+                core = f"*{core}*"
+            if bold:
+                core = f"**{core}**"
+            marked.append(lead + core + trail)
+        return "".join(marked), "".join(plain), pictures
+
+
+def _merge(pieces: list[tuple[str, tuple[bool, bool, bool]]]) -> list[tuple[str, tuple[bool, bool, bool]]]:
+    out: list[tuple[str, tuple[bool, bool, bool]]] = []
+    for text, fmt in pieces:
+        if out and out[-1][1] == fmt:
+            out[-1] = (out[-1][0] + text, fmt)
+        else:
+            out.append((text, fmt))
+    return out
+
+
+def _on(rpr, tag: str) -> bool:
+    el = rpr.find(qn(tag)) if rpr is not None else None
+    return el is not None and el.get(W_VAL) not in ("0", "false", "off")
+
+
+def _sup(rpr) -> bool:
+    el = rpr.find(qn("w:vertAlign")) if rpr is not None else None
+    return el is not None and el.get(W_VAL) == "superscript"
+
+
+def _outline_levels(parts: dict[str, bytes]) -> dict[str, int]:
+    """Each paragraph style's outline level (Heading 1 is 0), following basedOn."""
+    xml = parts.get("word/styles.xml")
+    if xml is None:
+        return {}
+    styles = {s.get(qn("w:styleId")): s for s in etree.fromstring(xml).iter(qn("w:style"))}
+    found: dict[str, int] = {}
+    for sid in styles:
+        current, seen = styles.get(sid), set()
+        while current is not None:
+            outline = current.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+            if outline is not None:
+                found[sid] = int(outline.get(W_VAL))
+                break
+            name = current.find(qn("w:name"))
+            if name is not None and name.get(W_VAL, "").lower().startswith("heading "):
+                try:
+                    found[sid] = int(name.get(W_VAL).split()[1]) - 1
+                except ValueError:
+                    pass
+                break
+            based = current.find(qn("w:basedOn"))
+            parent = based.get(W_VAL) if based is not None else None
+            if parent is None or parent in seen:
+                break
+            seen.add(parent)
+            current = styles.get(parent)
+    return found
+
+
+def read_blocks(source: str | Path | bytes | dict[str, bytes], *, accept: bool = True) -> list[Block]:
+    """The document body as blocks, tracked changes accepted (or rejected with `accept=False`)."""
+    parts = source if isinstance(source, dict) else read_parts(source)
+    body = etree.fromstring(parts["word/document.xml"]).find(qn("w:body"))
+    return _Reader(parts, accept).blocks(body)
