@@ -103,6 +103,12 @@ def _paragraph_lists(data: Any) -> list[tuple]:
                                                                            for i in v)]
 
 
+def _tables(data: Any) -> list[tuple]:
+    """Lists of rows (lists of cells, all as long): a content table's body."""
+    return [p for p, v in _walk(data) if isinstance(v, list) and v and all(isinstance(r, list) for r in v)
+            and len({len(r) for r in v}) == 1 and len(v[0]) >= 2]
+
+
 def _numbers(data: Any) -> list[tuple]:
     return [p for p, v in _walk(data) if isinstance(v, int) and not isinstance(v, bool) and p and p[0] == "statistics"]
 
@@ -116,7 +122,7 @@ def edit(draw: Any, data: Any) -> str | None:
     """Apply one edit to `data` (in place); its description, or None if there was nothing to edit."""
     kind = draw(st.sampled_from(["reword", "reword", "append", "bold", "italic", "unformat", "insert paragraph",
                                  "insert after edited", "insert after edited heading", "delete paragraph",
-                                 "number", "spending"]))
+                                 "number", "spending", "table row", "table cell"]))
     texts, lists, numbers = _texts(data), _paragraph_lists(data), _numbers(data)
     word = draw(st.sampled_from(VOCAB))
     if kind in ("reword", "append", "bold", "italic", "unformat") and texts:
@@ -172,6 +178,22 @@ def edit(draw: Any, data: Any) -> str | None:
         holder[key] = holder[key] + " " + word  # the heading ends in an insertion, then a new first paragraph
         holder[field].insert(0, _sentence(draw(st.lists(st.sampled_from(VOCAB), min_size=2, max_size=8))))
         return f"{kind} at {'.'.join(map(str, path))}"
+    tables = _tables(data)
+    if kind in ("table row", "table cell") and tables:
+        path = draw(st.sampled_from(tables))
+        rows = _get(data, path)
+        k = draw(st.integers(0, len(rows) - 1))
+        if kind == "table cell":
+            cells = [i for i, c in enumerate(rows[k]) if isinstance(c, int) and not isinstance(c, bool)]
+            if not cells:
+                return None
+            i = draw(st.sampled_from(cells))
+            rows[k][i] = max(0, rows[k][i] + draw(st.sampled_from([-2, -1, 1, 3])))
+        elif len(rows) > 1 and draw(st.booleans()):
+            del rows[k]
+        else:
+            rows.insert(k, [f"Example {word}"] + list(rows[k][1:]))
+        return f"{kind} at {'.'.join(map(str, path))}[{k}]"
     if kind == "number" and numbers:
         path = draw(st.sampled_from(numbers))
         _set(data, path, max(1, _get(data, path) + draw(st.sampled_from([-3, -1, 1, 2, 5]))))
