@@ -392,35 +392,55 @@ class _Comparer:
         old_keys = [_block_key(b) for b in old]
         new_keys = [_block_key(b) for b in new]
         out: list[etree._Element] = []
+        # what goes out, then what comes in, between the blocks kept in place (a pair replaced whole
+        # joins them): LibreOffice joins paragraphs wrongly on Reject when an inserted paragraph
+        # stands between two deleted ones
+        gone: list[etree._Element] = []
+        came: list[etree._Element] = []
+
+        def in_place(old_block: etree._Element, new_block: etree._Element, kept: Callable) -> None:
+            whole = self.replaced(old_block, new_block)
+            if whole:
+                gone.extend(whole[:-1])
+                came.append(whole[-1])
+                return
+            out.extend(gone + came + [kept(old_block, new_block)])
+            gone.clear()
+            came.clear()
+
         matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for i, j in zip(range(i1, i2), range(j1, j2)):
-                    out.extend(self.replaced(old[i], new[j]) or [self.same(old[i], new[j])])
+                    in_place(old[i], new[j], self.same)
                 continue
             pairs = pair_blocks(old_keys[i1:i2], new_keys[j1:j2])
             i, j = i1, j1
             for pi, pj in pairs + [(i2 - i1, j2 - j1)]:
-                out.extend(d for k in range(i, i1 + pi) if (d := self.deleted(old[k])) is not None)
-                out.extend(self.inserted(new[k]) for k in range(j, j1 + pj))
+                gone.extend(d for k in range(i, i1 + pi) if (d := self.deleted(old[k])) is not None)
+                came.extend(self.inserted(new[k]) for k in range(j, j1 + pj))
                 if i1 + pi < i2:
-                    out.extend(self.replaced(old[i1 + pi], new[j1 + pj])
-                               or [self.changed(old[i1 + pi], new[j1 + pj])])
+                    in_place(old[i1 + pi], new[j1 + pj], self.changed)
                 i, j = i1 + pi + 1, j1 + pj + 1
+        out.extend(gone + came)
         return place_paragraph_marks(out, self.reviser)
 
     def replaced(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
-        """A paragraph whose picture changed, as the old paragraph deleted and the new one inserted.
+        """A paragraph whose picture changed, or that joined or left a list, as the old paragraph
+        deleted and the new one inserted.
 
-        A reviewer sees the old chart (and its alt text) struck through above the new one; and a
-        picture revision that ends a paragraph is one LibreOffice stretches over the paragraph mark,
-        so tracking the two paragraphs whole is also what makes Accept/Reject exact there.
+        A reviewer sees the old chart (and its alt text) struck through above the new one. And both
+        are changes LibreOffice cannot undo exactly otherwise: a picture revision that ends a
+        paragraph it stretches over the paragraph mark, and a list restored by rejecting a change of
+        paragraph properties it numbers as a list of its own.
         """
         if old.tag != W_P or new.tag != W_P:
             return []
         pictures = [[a.key for a in self.atoms(p, p is old) if a.kind == "item" and a.element.tag == W_DRAWING]
                     for p in (old, new)]
-        if pictures[0] == pictures[1] or not (pictures[0] and pictures[1]):
+        new_picture = pictures[0] != pictures[1] and bool(pictures[0] and pictures[1])
+        listed = [_num_id(p) not in (None, "0") for p in (old, new)]
+        if not new_picture and listed[0] == listed[1]:
             return []
         gone = self.deleted(old)
         return ([gone] if gone is not None else []) + [self.inserted(new)]
