@@ -119,59 +119,50 @@ def _wholly(p: etree._Element, tag: str) -> bool:
 
 
 def place_paragraph_marks(blocks: list[etree._Element], reviser: Reviser) -> list[etree._Element]:
-    """Paragraph-mark revisions where Word puts them when a paragraph is typed after an edited one.
+    """Inserted paragraph marks where Word puts them when a paragraph is typed after an edited one.
 
     Pressing Enter at the end of a paragraph and typing inserts the mark that ends *that* paragraph,
     then the new text; the new paragraph ends with the old mark. So when paragraphs are inserted
     right after a paragraph that ends in inserted text, the inserted marks are those of the edited
     paragraph and of every new paragraph but the last: the insertion is one unbroken stretch, and
     rejecting it leaves the edited paragraph whole (LibreOffice joined it to the next paragraph
-    otherwise). The same holds for deleted paragraphs after one that ends in deleted text.
+    otherwise). Deleted paragraphs keep their own marks: LibreOffice accepts those exactly, and moving
+    them would leave a deleted list paragraph's numbering to a change of properties, which
+    LibreOffice restores as a list of its own (tests/test_redline_libreoffice.py shows both).
     """
     k = 0
     while k < len(blocks):
         p = blocks[k]
         mark = _mark_of(p) if p.tag == W_P else None
-        tag = mark.tag if mark is not None else None
-        if tag is None or not _wholly(p, tag) or k == 0 or blocks[k - 1].tag != W_P:
+        if mark is None or mark.tag != W_INS or not _wholly(p, W_INS) or k == 0 or blocks[k - 1].tag != W_P:
             k += 1
             continue
         before = blocks[k - 1]
         end = k
-        while end + 1 < len(blocks) and blocks[end + 1].tag == W_P and _wholly(blocks[end + 1], tag):
+        while end + 1 < len(blocks) and blocks[end + 1].tag == W_P and _wholly(blocks[end + 1], W_INS):
             end += 1
-        if _mark_of(before) is None and _ends_in(before, tag):
+        if _mark_of(before) is None and _ends_in(before, W_INS):
             last = _mark_of(blocks[end])
             last.getparent().remove(last)
             _tidy_mark(blocks[end])
-            mark_paragraph(before, tag.split("}")[1], reviser)
-            _survivor_properties(before, blocks[end], tag, reviser)
+            mark_paragraph(before, "ins", reviser)
+            _survivor_properties(before, blocks[end], reviser)
         k = end + 1
     return blocks
 
 
-def _survivor_properties(before: etree._Element, survivor: etree._Element, tag: str, reviser: Reviser) -> None:
-    """Where the two paragraphs' properties differ, the paragraph whose mark survives the join holds
-    the edited paragraph's too, in a w:pPrChange: whichever paragraph's properties a client gives the
-    joined paragraph (Word's mark that survives, or LibreOffice's first paragraph), it is the edited
-    paragraph's. Inserted: its own now, the edited one's when rejected. Deleted: the edited one's
-    now, its own when rejected."""
+def _survivor_properties(before: etree._Element, survivor: etree._Element, reviser: Reviser) -> None:
+    """Where the two paragraphs' properties differ, the new paragraph whose mark survives a Reject
+    holds the edited paragraph's as its old ones (w:pPrChange): whichever paragraph's properties a
+    client gives the joined paragraph (Word's mark that survives, or LibreOffice's first paragraph),
+    Reject All gives the edited paragraph its own."""
     if _properties_key(before) == _properties_key(survivor):
         return
     ppr = survivor.find(W_PPR)
     if ppr is None:
         ppr = etree.Element(W_PPR)
         survivor.insert(0, ppr)
-    if tag == W_INS:
-        record_old_properties(ppr, before.find(W_PPR), reviser)
-        return
-    own = deepcopy(ppr)
-    for child in [c for c in ppr if c.tag not in (W_RPR, qn("w:sectPr"))]:
-        ppr.remove(child)
-    edited = before.find(W_PPR)
-    for i, child in enumerate(c for c in (edited if edited is not None else []) if c.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE)):
-        ppr.insert(i, deepcopy(child))
-    record_old_properties(ppr, own, reviser)
+    record_old_properties(ppr, before.find(W_PPR), reviser)
 
 
 def _properties_key(p: etree._Element) -> list[bytes]:
