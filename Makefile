@@ -32,11 +32,11 @@ templates: $(STAMP)
 ## (Debian; needs root)
 system-deps:
 	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
-	  && /usr/bin/python3 -c "import uno" 2>/dev/null || { \
+	  && command -v pandoc >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation chromium chromium-driver python3-uno >/dev/null; \
-	  else echo "LibreOffice, Chromium or python3-uno not installed: PDF steps need LibreOffice, the editor's test Chromium, the redline's LibreOffice test python3-uno (sudo apt-get install libreoffice-writer-nogui poppler-utils chromium chromium-driver python3-uno)"; fi; }
+	      libreoffice-writer-nogui poppler-utils fonts-liberation chromium chromium-driver pandoc python3-uno >/dev/null; \
+	  else echo "LibreOffice, Chromium, pandoc or python3-uno not installed: PDF steps need LibreOffice, the editor's test Chromium, the LibreOffice tests python3-uno (sudo apt-get install libreoffice-writer-nogui poppler-utils chromium chromium-driver pandoc python3-uno)"; fi; }
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache

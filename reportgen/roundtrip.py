@@ -136,13 +136,50 @@ def apply(document: Any, new: Any) -> Any:
                 document[key] = apply(document[key], value)
         return document
     if isinstance(document, list) and isinstance(new, list):
-        for index, value in enumerate(new[:len(document)]):
-            if not _same(document[index], value):
-                document[index] = apply(document[index], value)
-        del document[len(new):]
-        document.extend(_container(v) for v in new[len(document):])
+        # items matched by value, so an item deleted or added in the middle leaves the others (and
+        # their styles and comments) where they are, rather than shifting every value along
+        import json
+
+        def key(value: Any) -> str:
+            return json.dumps(to_plain(value), sort_keys=True, ensure_ascii=False)
+
+        old_items = list(document)
+        result: list[tuple[Any, int | None]] = []  # each item, and the old position whose comments it keeps
+        opcodes = difflib.SequenceMatcher(None, [key(v) for v in old_items], [key(v) for v in new],
+                                          autojunk=False).get_opcodes()
+        for tag, a1, a2, b1, b2 in opcodes:
+            if tag == "equal":
+                result.extend((old_items[i], i) for i in range(a1, a2))
+            elif tag == "insert":
+                result.extend((_container(v), None) for v in new[b1:b2])
+            elif tag == "replace":
+                for offset in range(b2 - b1):
+                    if a1 + offset < a2:
+                        result.append((apply(old_items[a1 + offset], new[b1 + offset]), a1 + offset))
+                    else:
+                        result.append((_container(new[b1 + offset]), None))
+        _replace_items(document, result)
         return document
     return _scalar(document, new)
+
+
+def _replace_items(document: CommentedSeq, items: list[tuple[Any, int | None]]) -> None:
+    """`document`'s items become `items`, each keeping the comments (and blank lines after it) of the
+    old position it came from."""
+    comments = getattr(document, "ca", None)
+    old = dict(comments.items) if comments is not None else {}
+    document[:] = [value for value, _ in items]
+    if comments is not None:
+        comments.items.clear()
+        for index, (_, source) in enumerate(items):
+            if source is not None and source in old:
+                comments.items[index] = old[source]
+        # the blank line or comment after the old last item belongs after the new last item
+        last = len(items) - 1
+        old_last = max(old, default=None)
+        if old_last is not None and items and last not in comments.items and \
+                all(source != old_last for _, source in items):
+            comments.items[last] = old[old_last]
 
 
 def dump(document: Any, layout: tuple[int, int, int] = LAYOUTS[0]) -> str:

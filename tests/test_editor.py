@@ -171,6 +171,21 @@ def test_new_build_and_download_from_the_page_api(editor: dict) -> None:
     assert _request(editor, "/download?name=../content/" + COVER, headers=cookie)[0] == 404
 
 
+def test_redline_of_unsaved_changes_against_the_saved_file(editor: dict) -> None:
+    _, body, _ = _request(editor, f"/api/file?name={COVER}")
+    data = json.loads(body)["data"]
+    data["subject"] = "An Unsaved Subject"
+    status, body, _ = _request(editor, "/api/redline", data={"name": COVER, "against": "saved", "data": data})
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer["changes"] and "ubject" in " ".join(answer["changes"])
+    from reportgen.oxml.package import read_parts
+
+    document = read_parts(editor["folder"] / "build" / answer["written"][0])["word/document.xml"].decode()
+    assert "<w:ins " in document and "An Unsaved Subject" in document
+    assert "An Unsaved Subject" not in (editor["folder"] / "content" / COVER).read_text()
+
+
 def test_saving_over_a_file_changed_on_disk_is_refused_with_the_current_version(editor: dict) -> None:
     _, body, _ = _request(editor, f"/api/file?name={COVER}")
     opened = json.loads(body)
@@ -244,29 +259,35 @@ def test_edit_a_field_see_the_preview_save_that_value_alone(editor: dict, browse
     from selenium.webdriver.common.keys import Keys
 
     browser.set_script_timeout(30)
-    browser.get(editor["address"] + f"#open={COVER}")
+    browser.get(editor["address"])  # no file named: the report is chosen from the list, by keyboard
+    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#files button"), what="the list of reports")
+
+    def tab_to(matches, what: str, limit: int = 60):
+        active = browser.switch_to.active_element
+        for _ in range(limit):
+            if matches(active):
+                return active
+            active.send_keys(Keys.TAB)
+            active = browser.switch_to.active_element
+        raise AssertionError(f"Tab never reached {what}")
+
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the skip link comes first
+    assert browser.switch_to.active_element.text == "Skip to the form"
+    tab_to(lambda el: el.get_attribute("data-name") == COVER, "the report's button").send_keys(Keys.ENTER)
     _wait(lambda: "Aidhour" in browser.find_element(By.ID, "preview").text, what="the preview")
     violations = _axe(browser)
     assert violations == [], violations
 
     path = editor["folder"] / "content" / COVER
     before = path.read_text()
-    subject = _field(browser, "root.subject")
+    subject = tab_to(lambda el: el == _field(browser, "root.subject"), "the subject field")
     subject.send_keys(Keys.CONTROL, "a")
     subject.send_keys("A Changed Subject For The Test", Keys.TAB)
     _wait(lambda: "A Changed Subject For The Test" in browser.find_element(By.ID, "preview").text,
           what="the preview to show the change")
 
-    # Save by keyboard alone: focus the Save button with Tab from the form's heading, press Enter.
-    browser.find_element(By.ID, "form-heading").click()
-    active = browser.switch_to.active_element
-    for _ in range(5):
-        if active.get_attribute("id") == "save":
-            break
-        active.send_keys(Keys.TAB)
-        active = browser.switch_to.active_element
-    assert active.get_attribute("id") == "save"
-    active.send_keys(Keys.ENTER)
+    # Save by keyboard alone: Ctrl+S, as in any editor.
+    browser.switch_to.active_element.send_keys(Keys.CONTROL, "s")
     _wait(lambda: "Saved" in browser.find_element(By.ID, "status").text, what="the save")
     after = path.read_text()
     assert _changed_lines(before, after) == [(

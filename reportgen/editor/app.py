@@ -134,7 +134,8 @@ def create_app(workspace: Workspace, token: str, port: int) -> "SecurityHeaders"
 
     async def redline(request: Request) -> dict[str, Any]:
         value = await body(request)
-        return workspace.redline(str(value.get("name", "")), str(value.get("against", "committed")))
+        return workspace.redline(str(value.get("name", "")), str(value.get("against", "committed")),
+                                 value.get("data"))
 
     async def download(request: Request) -> Response:
         refused = await guard(request, api=False)

@@ -254,15 +254,24 @@ class Workspace:
         return {"written": [p.relative_to(self.build_dir).as_posix() for p in written],
                 "findings": [Finding.of(p).__dict__ for p in result.warnings]}
 
-    def redline(self, name: str, against: str) -> dict[str, Any]:
-        """A redline of the saved file against the last committed version (`against='committed'`, git HEAD)."""
-        from reportgen.redline import redline_files
+    def redline(self, name: str, against: str, data: Any = None) -> dict[str, Any]:
+        """A redline into the build folder: the saved file against the last committed version
+        (`against='committed'`, git HEAD), or the page's unsaved values against the saved file
+        (`against='saved'`)."""
+        from reportgen.redline import Side, read_side, redline, redline_files
 
         path = self.content_path(name)
         out = self.build_dir / f"{path.stem}.redline.docx"
-        if against != "committed":
-            raise ContentError.at(f"expected 'committed', got {against!r}")
-        result = redline_files([path], out, since="HEAD", templates=self.templates)
+        if against == "committed":
+            result = redline_files([path], out, since="HEAD", templates=self.templates, force=True)
+        elif against == "saved":
+            from reportgen.render import render, template_path
+
+            report, _ = self._report(name, data)
+            unsaved = Side(f"{name} (unsaved)", render(report, template_path(report, self.templates)), report)
+            result = redline(read_side(path, self.templates), unsaved, out, force=True)
+        else:
+            raise ContentError.at(f"expected 'committed' or 'saved', got {against!r}")
         return {"written": [result.output.relative_to(self.build_dir).as_posix()], "changes": result.changes or []}
 
     def download(self, name: str) -> Path:

@@ -26,6 +26,8 @@ def guess_kind(blocks: list[Block]) -> str | None:
         return "cover"
     if isinstance(first, Paragraph) and first.style in ("Title", "Subtitle"):
         return "annual"
+    if isinstance(first, Paragraph) and first.plain.lower().startswith("committee"):
+        return "cover"  # a header grid some program flattened into paragraphs
     return None
 
 
@@ -50,6 +52,25 @@ def import_docx(path: Path, kind: str | None = None, *, accept: bool = True) -> 
     from reportgen.oxml.package import read_parts
 
     name = display_path(Path(path))
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise ContentError.at(f"cannot read the file: {exc.strerror or exc}", name) from None
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: Word 97-2003, or an encrypted .docx
+        raise ContentError.at("this is not a .docx: it is a password-protected Word file or an old .doc; open "
+                              "it in Word and save it as a Word Document (.docx) without a password", name)
+    if magic.startswith(b"PK"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as package:
+                mimetype = package.read("mimetype")[:64] if "mimetype" in package.namelist() else b""
+        except (zipfile.BadZipFile, OSError, EOFError):
+            mimetype = b""
+        if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+            raise ContentError.at("this is an OpenDocument file (.odt), not a .docx: open it in LibreOffice and "
+                                  "save it as Word 2007-365 (.docx)", name)
     try:
         parts = read_parts(Path(path))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's bad input, said plainly

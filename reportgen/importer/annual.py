@@ -129,6 +129,9 @@ def _narrative(blocks: list[Block], found: Import) -> tuple[list[Any], list[str]
                 else:
                     figure.update(chart)
                 i += 1
+            else:
+                figure["data_missing"] = "No chart follows this caption in the imported document."
+                found.guess(f"Fig '{figure['caption']}': no chart after its caption; marked data_missing")
             narrative.append({"figure": figure})
         elif case and block.style == "Normal":
             cases.append(case.group(1))
@@ -171,6 +174,8 @@ def _findings(blocks: list[Block], found: Import) -> dict[str, Any]:
                 found.unmapped_block(block, "a table in key findings")
             elif block.level == 3:
                 groups.append({"theme": block.text, "points": []})
+            elif block.is_heading:
+                found.unmapped_block(block, "a heading in key findings below a theme")
             elif block.style == "List Bullet" or block.label == "-":
                 if not groups or groups[-1].get("closing"):
                     groups.append({"points": []})
@@ -179,11 +184,14 @@ def _findings(blocks: list[Block], found: Import) -> dict[str, Any]:
                 groups[-1]["points"][-1]["quote"] = block.text
             elif block.style == "List Continue" and groups and groups[-1]["points"]:
                 groups[-1]["points"][-1].setdefault("continued", []).append(block.text)
-            elif block.text and groups:
-                groups[-1].setdefault("closing", []).append(block.text)
             elif block.text:
-                found.unmapped_block(block, "a paragraph in key findings before any point")
+                if not groups:  # no theme heading and no bullet: read as a point below, if nothing else
+                    groups.append({"points": []})
+                groups[-1].setdefault("closing", []).append(block.text)
         for group in groups:
+            if not group["points"] and group.get("closing"):  # list marks lost (e.g. by a re-save)
+                group["points"] = [{"text": t} for t in group.pop("closing")]
+                found.guess(f"'{group.get('theme', heading.plain)}': paragraphs without bullets read as its points")
             group["points"] = [p["text"] if set(p) == {"text"} else p for p in group["points"]]
         findings[key] = groups
     return findings

@@ -37,8 +37,16 @@ def read_cover(blocks: list[Block], found: Import) -> dict[str, Any]:
     rest = list(blocks)
     if rest and isinstance(rest[0], Table):
         _header(rest.pop(0), data, found)
-    else:
-        found.guess("no header grid found before the first heading: committee, date and subject left blank")
+    else:  # a grid some program flattened into paragraphs: label, value, label, value ...
+        lines = []
+        while rest and isinstance(rest[0], Paragraph) and not rest[0].is_heading:
+            lines.append(rest.pop(0))
+        if any(_label(p.plain) in LABELS for p in lines):
+            found.guess("the header grid was read from paragraphs (label, then value), not a table")
+            _header(Table([[[p] for p in lines]]), data, found)
+        else:
+            rest[:0] = lines
+            found.guess("no header grid found before the first heading: committee, date and subject left blank")
     while rest and not (isinstance(rest[0], Paragraph) and rest[0].is_heading):  # under the grid
         line = rest.pop(0)
         if isinstance(line, Table):  # an older template's second table of questions

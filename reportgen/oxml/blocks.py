@@ -14,7 +14,7 @@ from lxml import etree
 
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
-from reportgen.oxml.text import Numbering, _Styles
+from reportgen.oxml.text import Numbering, _Styles, style_and_numbering
 
 W_VAL = qn("w:val")
 _MARKUP = str.maketrans({c: "\\" + c for c in "\\*^[]"})
@@ -62,18 +62,31 @@ class _Reader:
         self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
         self.kept_text = qn("w:t") if accept else qn("w:delText")
         self.accept = accept
-        self.in_toc = False
+        self.toc_depth = 0  # open fields while inside a table of contents (its entries hold fields too)
 
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
+        carry: Paragraph | None = None  # a paragraph whose mark is gone: it joins the next one
         for child in container:
             if child.tag == qn("w:p"):
                 para = self.paragraph(child)
-                if para is not None:
-                    out.append(para)
+                if para is None:
+                    continue
+                if carry is not None:  # the next paragraph's mark survives, and with it its style
+                    para.text, para.plain = carry.text + para.text, carry.plain + para.plain
+                    para.pictures[:0] = carry.pictures
+                    carry = None
+                mark = child.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+                if mark is not None and any(mark.find(t) is not None for t in self.gone):
+                    carry = para
+                    continue
+                out.append(para)
             elif child.tag == qn("w:tbl"):
                 out.append(self.table(child))
             elif child.tag in (qn("w:sdt"),):
+                gallery = child.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+                if gallery is not None and gallery.get(W_VAL) == "Table of Contents":
+                    continue  # navigation a program fills in, not the report's text
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     out.extend(self.blocks(content))
@@ -101,25 +114,16 @@ class _Reader:
 
     def paragraph(self, p) -> Paragraph | None:
         instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
+        kinds = [f.get(qn("w:fldCharType")) for f in p.iter(qn("w:fldChar"))]
+        opened = kinds.count("begin") - kinds.count("end")
         if " TOC " in f" {instr} ":
-            self.in_toc = True
-        if self.in_toc:
-            if any(f.get(qn("w:fldCharType")) == "end" for f in p.iter(qn("w:fldChar"))):
-                self.in_toc = False
+            self.toc_depth = max(opened, 0)
+            return None
+        if self.toc_depth:  # skipped until the TOC field (and the fields in its entries) all close
+            self.toc_depth = max(self.toc_depth + opened, 0)
             return None
         ppr = p.find(qn("w:pPr"))
-        sid = ""
-        num = None
-        if ppr is not None:
-            ps = ppr.find(qn("w:pStyle"))
-            sid = ps.get(W_VAL) if ps is not None else ""
-            num_pr = ppr.find(qn("w:numPr"))
-            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-                ilvl = num_pr.find(qn("w:ilvl"))
-                num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
-            # a paragraph mark deleted (accepting) joins this paragraph to the next: read as Word shows it
-        if num is None and sid in self.styles.num:
-            num = self.styles.num[sid]
+        sid, num = style_and_numbering(p, self.styles)
         text, plain, pictures = self.runs(p)
         label = self.numbering.label(*num) if num and num[0] != 0 and plain.strip() else ""
         level = self.levels.get(sid)

@@ -143,6 +143,23 @@ class _Styles:
         return name[:1].upper() + name[1:]
 
 
+def style_and_numbering(p, styles: _Styles) -> tuple[str, tuple[int, int] | None]:
+    """A paragraph's style id, and its list (numId, level): its own numPr, else its style's."""
+    ppr = p.find(qn("w:pPr"))
+    sid = ""
+    num: tuple[int, int] | None = None
+    if ppr is not None:
+        ps = ppr.find(qn("w:pStyle"))
+        sid = ps.get(W_VAL) if ps is not None else ""
+        num_pr = ppr.find(qn("w:numPr"))
+        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+            ilvl = num_pr.find(qn("w:ilvl"))
+            num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
+    if num is None and sid in styles.num:
+        num = styles.num[sid]
+    return sid, num
+
+
 _DELETIONS = (qn("w:del"), qn("w:moveFrom"))
 
 
@@ -180,18 +197,7 @@ def read_lines(source: str | Path | bytes | dict[str, bytes]) -> list[Line]:
     in_toc = [False]
 
     def paragraph(p) -> Line | None:
-        ppr = p.find(qn("w:pPr"))
-        sid = ""
-        num: tuple[int, int] | None = None
-        if ppr is not None:
-            ps = ppr.find(qn("w:pStyle"))
-            sid = ps.get(W_VAL) if ps is not None else ""
-            num_pr = ppr.find(qn("w:numPr"))
-            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-                ilvl = num_pr.find(qn("w:ilvl"))
-                num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
-        if num is None and sid in styles.num:
-            num = styles.num[sid]
+        sid, num = style_and_numbering(p, styles)
         # a table of contents is navigation Word fills in: not part of the report's text
         instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
         if " TOC " in f" {instr} ":

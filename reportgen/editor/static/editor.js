@@ -225,8 +225,8 @@ async function build(pdf) {
   say(`Built ${json.written.join(", ")}`);
 }
 
-async function redline() {
-  const { status, json } = await call("POST", "/api/redline", { name: current.name, against: "committed" });
+async function redline(against) {
+  const { status, json } = await call("POST", "/api/redline", { name: current.name, against, data: editor.getValue() });
   if (status !== 200) { say(`No redline: ${problemsText(json)}`); return; }
   showOutputs(json.written);
   say(`Redline written. ${json.changes.length} change(s).`);
@@ -259,7 +259,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("save").addEventListener("click", save);
   $("build-docx").addEventListener("click", () => build(false));
   $("build-pdf").addEventListener("click", () => build(true));
-  $("redline").addEventListener("click", redline);
+  $("redline").addEventListener("click", () => redline("committed"));
+  $("redline-saved").addEventListener("click", () => redline("saved"));
   $("conflict-reload").addEventListener("click", reloadTheirs);
   $("conflict-keep").addEventListener("click", keepBoth);
   $("new-form").addEventListener("submit", create);
