@@ -27,7 +27,7 @@ test: $(STAMP) system-deps
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice and poppler for PDF output and its tests, Chromium for the editor's browser test,
+## system-deps: LibreOffice and poppler for PDF output and its tests, Chromium for the editor's browser test, pandoc,
 ## Debian's python3-uno (the system Python's UNO bridge) for the redline tests that accept/reject in LibreOffice
 ## (Debian; needs root)
 system-deps:
