@@ -268,7 +268,8 @@ class Workspace:
             from reportgen.render import render, template_path
 
             report, _ = self._report(name, data)
-            unsaved = Side(f"{name} (unsaved)", render(report, template_path(report, self.templates)), report)
+            template = template_path(report, self.templates)
+            unsaved = Side(f"{name} (unsaved)", render(report, template), report, template)  # labels for the summary
             result = redline(read_side(path, self.templates), unsaved, out, force=True)
         else:
             raise ContentError.at(f"expected 'committed' or 'saved', got {against!r}")
