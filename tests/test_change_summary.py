@@ -133,3 +133,10 @@ def test_bold_added_is_a_change_of_formatting_not_of_words() -> None:
     new = _edit(ANNUAL, ("There has been a significant increase", "There has been a **significant** increase"))
     assert _changes(ANNUAL, new) == [
         "Paragraph 7 of introduction: formatting changed (bold, italics), the words are the same"]
+
+
+def test_the_reports_own_title_is_a_field_changed() -> None:
+    new = _edit(ANNUAL, ("title: Annual Quality Assurance Report 2018 to 2019",
+                         "title: Annual Quality Assurance Report 2019 to 2020"))
+    assert _changes(ANNUAL, new) == ["Title changed from 'Annual Quality Assurance Report 2018 to 2019' to "
+                                     "'Annual Quality Assurance Report 2019 to 2020'"]

@@ -98,7 +98,7 @@ class _Walk:
         lists = [info.annotation for info in model.model_fields.values()]
         for name, info in model.model_fields.items():
             label = info.alias or name
-            if name in TITLE_FIELDS and _title(new):
+            if name in TITLE_FIELDS and _title(new) and place:  # the report's own title is a field like others
                 if getattr(old, name) != getattr(new, name):
                     self.changes.append(Change("renamed", place, getattr(old, name), getattr(new, name)))
                 continue
