@@ -55,7 +55,7 @@ def read_side(path: Path, templates: Path | None = None) -> Side:
         from reportgen.build import read_report
 
         report, _ = read_report(path)
-        return Side(display_path(path), _render(report, templates), report, _template(report, templates))
+        return Side(display_path(path), _render(report, templates), report, template=_template(report, templates))
     if path.suffix.lower() == ".docx":
         try:
             return Side(display_path(path), read_parts(path))
@@ -73,7 +73,7 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
 
     name = f"{display_path(path)}@{revision}"
     report = validate(parse_text(old_version(path, revision), name, Path(path)))
-    return Side(name, _render(report, templates), report, _template(report, templates))
+    return Side(name, _render(report, templates), report, template=_template(report, templates))
 
 
 def _render(report: Node, templates: Path | None) -> dict[str, bytes]:

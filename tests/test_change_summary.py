@@ -26,7 +26,7 @@ SECTION = "'Independent Auditing Completed October/November 2018'"
 
 def _side(text: str, name: str) -> Side:
     report = validate(parse_text(text, name))
-    return Side(name, render(report), report, _template(report, None))
+    return Side(name, render(report), report, template=_template(report, None))
 
 
 def _changes(old: str, new: str) -> list[str]:
