@@ -5,7 +5,8 @@ accepts or rejects all its tracked changes, and reports what the document then s
 
 JOBS.json is a list of {"path": ..., "actions": ["accept", "reject"] or ["none"]}. One LibreOffice
 process serves the whole list (a private profile, a pipe, stopped at the end), and one load serves a
-document's actions (Undo between them, or a reload where Undo falls short), so hundreds of documents take minutes, not a start-up each.
+document's actions (Undo between them, or a reload where Undo falls short), so hundreds of
+documents take minutes, not a start-up each.
 OUT.json gets, per document and action, what LibreOffice then holds, read from its own flat ODF
 export: paragraphs (style, runs of text with bold/italic/underline/position, pictures' alt text,
 size and image digest) and tables (rows of cells of blocks); the list labels it shows, in order; and

@@ -269,7 +269,8 @@ class Workspace:
 
             report, _ = self._report(name, data)
             template = template_path(report, self.templates)
-            unsaved = Side(f"{name} (unsaved)", render(report, template), report, template=template)  # labels for the summary
+            # the template named too: the summary of changes uses its labels
+            unsaved = Side(f"{name} (unsaved)", render(report, template), report, template=template)
             result = redline(read_side(path, self.templates), unsaved, out, force=True)
         else:
             raise ContentError.at(f"expected 'committed' or 'saved', got {against!r}")

@@ -394,7 +394,8 @@ def _sentence(c: Change) -> str:
     elif c.what == "renamed":
         last = c.place[-1] if c.place else Step("", "the report")
         noun = f"{last.noun} " if last.noun else ""
-        text = f"{where(c.place[:-1] + (Step(last.key, f'{noun}{_quoted(c.old)}', c.old),))} renamed to {_quoted(c.new)}" \
+        before = c.place[:-1] + (Step(last.key, f"{noun}{_quoted(c.old)}", c.old),)
+        text = f"{where(before)} renamed to {_quoted(c.new)}" \
             if c.place else f"renamed from {_quoted(c.old)} to {_quoted(c.new)}"
     elif c.what in ("added", "removed"):
         value = c.new if c.what == "added" else c.old

@@ -88,7 +88,8 @@ def _independent_lists(root: etree._Element) -> bool:
     changed = False
     for num in list(root.iter(W_NUM)):
         ref = num.find(W_ABSTRACT_ID)
-        restarts = {o.get(qn("w:ilvl")) for o in num.findall(qn("w:lvlOverride")) if o.find(qn("w:startOverride")) is not None}
+        restarts = {o.get(qn("w:ilvl")) for o in num.findall(qn("w:lvlOverride"))
+                    if o.find(qn("w:startOverride")) is not None}
         source = abstracts.get(ref.get(W_VAL)) if ref is not None else None
         levels = source.findall(qn("w:lvl")) if source is not None else []
         if not levels or users[ref.get(W_VAL)] < 2 or len(restarts) < len(levels):

@@ -2,8 +2,9 @@
 
 A revision is w:ins or w:del around runs, w:ins/w:del inside a paragraph mark's w:pPr/w:rPr (the
 paragraph itself was inserted or deleted), inside w:trPr (a table row), w:pPrChange holding a
-paragraph's old properties, or w:rPrChange holding a run's old formatting. Accept-all and reject-all here follow Word's rules, so tests can prove
-that a redline gives exactly the new text one way and the old text the other.
+paragraph's old properties, or w:rPrChange holding a run's old formatting. Accept-all and
+reject-all here follow Word's rules, so tests can prove that a redline gives exactly the new text one
+way and the old text the other.
 """
 
 from __future__ import annotations
@@ -167,7 +168,8 @@ def _survivor_properties(before: etree._Element, survivor: etree._Element, revis
 
 def _properties_key(p: etree._Element) -> list[bytes]:
     ppr = p.find(W_PPR)
-    return [etree.tostring(c) for c in (ppr if ppr is not None else []) if c.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE)]
+    return [etree.tostring(c) for c in (ppr if ppr is not None else [])
+            if c.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE)]
 
 
 def _tidy_mark(p: etree._Element) -> None:
