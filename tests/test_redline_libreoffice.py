@@ -41,7 +41,8 @@ from reportgen.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BASES = {"cover": CASES / "committee-cover-2020-02-qa-audits.yaml",
-         "annual": ROOT / "content" / "annual-qa-report-2018-19.yaml"}
+         "annual": ROOT / "content" / "annual-qa-report-2018-19.yaml",
+         "decision": ROOT / "content" / "example-cover-2020-02-decision.yaml"}  # lettered recommendations
 LO_SCRIPT = Path(__file__).with_name("lo_accept_reject.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno belongs to it, not to the venv
 EXAMPLES = int(os.environ.get("REDLINE_EXAMPLES", "40"))
@@ -209,8 +210,8 @@ def edit(draw: Any, data: Any) -> str | None:
     return None
 
 
-def _side(text: str, name: str) -> Side:
-    report = validate(parse_text(text, name))
+def _side(text: str, name: str, path: Path | None = None) -> Side:
+    report = validate(parse_text(text, name, path))  # the path: appendices are found beside the content
     return Side(name, render(report), report)
 
 
@@ -266,7 +267,7 @@ def _structure(parts: dict[str, bytes]) -> list:
 
 def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path: Path) -> None:
     bases = {name: _load(path) for name, path in BASES.items()}
-    built = {name: _side(_dump(data), f"{name}.yaml") for name, data in bases.items()}
+    built = {name: _side(_dump(data), f"{name}.yaml", BASES[name]) for name, data in bases.items()}
     for name, side in built.items():
         (tmp_path / f"{name}.docx").write_bytes(pack(side.parts))
     cases: list[dict] = []
@@ -287,14 +288,14 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
             if what is None:
                 continue
             try:
-                validate(parse_text(_dump(trial), "edited.yaml"))
+                validate(parse_text(_dump(trial), "edited.yaml", BASES[base]))
             except ReportgenError:
                 continue  # an edit the content rules refuse (a heading left blank): not a redline's business
             data = trial
             done.append(what)
         if not done:
             return
-        edited = _side(_dump(data), "edited.yaml")
+        edited = _side(_dump(data), "edited.yaml", BASES[base])
         forward = draw.draw(st.booleans())
         old, new = (built[base], edited) if forward else (edited, built[base])
         parts = redline_parts(old, new, author="Reviewer", date=None)

@@ -393,9 +393,9 @@ class _Comparer:
         old_keys = [_block_key(b) for b in old]
         new_keys = [_block_key(b) for b in new]
         out: list[etree._Element] = []
-        # what goes out, then what comes in, between the blocks kept in place (a pair replaced whole
-        # joins them): LibreOffice joins paragraphs wrongly on Reject when an inserted paragraph
-        # stands between two deleted ones
+        # between the blocks kept in place (a pair replaced whole joins them), what comes in, then
+        # what goes out: LibreOffice's Reject joins paragraphs wrongly when an inserted paragraph
+        # stands between two deleted ones, or after a deleted one that follows an edited paragraph
         gone: list[etree._Element] = []
         came: list[etree._Element] = []
 
@@ -405,7 +405,7 @@ class _Comparer:
                 gone.extend(whole[:-1])
                 came.append(whole[-1])
                 return
-            out.extend(gone + came + [kept(old_block, new_block)])
+            out.extend(came + gone + [kept(old_block, new_block)])
             gone.clear()
             came.clear()
 
@@ -423,7 +423,7 @@ class _Comparer:
                 if i1 + pi < i2:
                     in_place(old[i1 + pi], new[j1 + pj], self.changed)
                 i, j = i1 + pi + 1, j1 + pj + 1
-        out.extend(gone + came)
+        out.extend(came + gone)
         return place_paragraph_marks(out, self.reviser)
 
     def replaced(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
