@@ -7,6 +7,7 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["reportgen", "reportgen.*"]) + ["reportgen.factory"],
     package_dir={"reportgen.factory": "report_templates"},
-    package_data={"reportgen.factory": ["*.docx", "*.yaml", "*.yml", "*.png"],
+    package_data={"reportgen.factory": ["*.docx", "*.yaml", "*.yml", "*.png",
+                                        "*/*.docx", "*/*.yaml"],  # house formats in subfolders
                   "reportgen.editor": ["static/*.*", "static/vendor/*.*"]},
 )

@@ -7,8 +7,10 @@ After this, clerks restyle the templates in Word; reportgen only refers to style
 
 from __future__ import annotations
 
+import functools
 import io
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -31,7 +33,7 @@ BULLET, DECIMAL, LETTER, PARAGRAPH = 1, 2, 3, 4
 NUMBERING = {
     BULLET: [("bullet", "\u2022", 720), ("bullet", "\u2013", 1440), ("bullet", "\u25e6", 2160)],
     DECIMAL: [("decimal", "%1.", 720), ("lowerLetter", "%2)", 1440), ("lowerRoman", "%3.", 2160)],
-    LETTER: [("lowerLetter", "%1)", 720), ("lowerRoman", "%2.", 1440), ("decimal", "%3.", 2160)],
+    LETTER: [("lowerLetter", "(%1)", 720), ("lowerRoman", "%2.", 1440), ("decimal", "%3.", 2160)],
     PARAGRAPH: [("decimal", "%1.", 567), ("lowerLetter", "%2)", 1134), ("lowerRoman", "%3.", 1701)],
 }
 LIST_STYLES = {  # style name -> (numbering, level)
@@ -101,6 +103,7 @@ def house_styles(doc) -> None:
     caption = styles["Caption"]
     _set_font(caption, 11, bold=True)
     caption.paragraph_format.space_after = Pt(12)
+    caption.paragraph_format.space_before = Pt(12)  # a caption after a table stands clear of it
     for name in ("Strong", "Emphasis"):
         _set_font(styles[name], None, color=None)
 
@@ -116,10 +119,45 @@ def house_styles(doc) -> None:
         ppr.insert(0, num)
         style.paragraph_format.space_after = Pt(6)
 
+    _table_styles(doc)
+
+
+HEADER_FILL = "DEEAF6"  # pale blue behind black text: 15:1, and it prints in greyscale
+
+
+def _table_styles(doc) -> None:
+    """'Report Table': the house table. Its header row is bold on a pale fill with a rule below, a Total
+    row (the last row, when a table has one) bold with a rule above; 'Table Text' and 'Table Number'
+    (right-aligned, so figures line up) are the paragraphs in its cells."""
+    styles = doc.styles
     table = styles.add_style("Report Table", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
     _set_font(table, 11)
     table.quick_style = True
+    element = table.element
+    margins = parse_xml(f'<w:tblPr {nsdecls("w")}><w:tblCellMar><w:top w:w="40" w:type="dxa"/>'
+                        '<w:left w:w="100" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/>'
+                        '<w:right w:w="100" w:type="dxa"/></w:tblCellMar></w:tblPr>')
+    existing = element.find(qn("w:tblPr"))
+    if existing is None:
+        element.append(margins)
+    else:
+        existing.append(margins[0])
+    for kind, rule in (("firstRow", "bottom"), ("lastRow", "top"), ("lastCol", None)):
+        fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>' if kind == "firstRow" else ""
+        border = f'<w:tcBorders><w:{rule} w:val="single" w:sz="12" w:space="0" w:color="000000"/></w:tcBorders>' \
+            if rule else ""
+        element.append(parse_xml(
+            f'<w:tblStylePr {nsdecls("w")} w:type="{kind}"><w:rPr><w:b/><w:bCs/></w:rPr>'
+            f'<w:tcPr>{border}{fill}</w:tcPr></w:tblStylePr>'))
+    for name, align in (("Table Text", WD_ALIGN_PARAGRAPH.LEFT), ("Table Number", WD_ALIGN_PARAGRAPH.RIGHT)):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        _set_font(style, 11)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.line_spacing = 1.0
+        style.paragraph_format.alignment = align
 
 
 def _numbering(doc) -> None:
@@ -131,7 +169,7 @@ def _numbering(doc) -> None:
         for lvl in range(9):
             fmt, text, indent = levels[min(lvl, len(levels) - 1)]
             indent += 720 * max(0, lvl - len(levels) + 1)
-            hanging = 360 if fmt == "bullet" or num_id != PARAGRAPH else 567
+            hanging = 567 if num_id in (PARAGRAPH, LETTER) and fmt != "bullet" else 360  # room for '(a)' 
             font = f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/></w:rPr>' if fmt == "bullet" else ""
             xml.append(f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
                        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
@@ -225,49 +263,139 @@ def _blank_template(header: str, description: str = "Report template") -> Docume
     return doc
 
 
-def cover_template() -> Document:
-    """committee-cover.docx: header table, Summary, Recommendation(s), Main Report, Appendices, author."""
-    doc = _blank_template("{{ subject }}", "Committee covering report")
+# --- committee covering reports: one recipe, a house format per council -------------------------------
+#
+# A format is a folder of templates: the factory folder holds the City's 2020 format (the seed's grid);
+# city-current/ the City's current one; example-borough/ a second, made-up council's. Each template's
+# settings (its implications headings) sit beside it in a .yaml file of the same name.
 
-    table = doc.add_table(rows=4, cols=4)
+N_A = "N/A"
+
+
+@dataclass
+class CoverFormat:
+    """What differs between councils' covering reports: grid rows and widths, fonts, numbering, header."""
+
+    folder: str
+    description: str
+    grid: list[tuple[str, ...]]
+    """Rows of label, value pairs (labels bold); a row that starts with '{%tr' is a condition row."""
+    widths: tuple[float, ...]
+    settings: str
+    font: str = "Arial"
+    heading_colour: RGBColor = TEXT
+    numbered_sections: bool = False
+    """Number Main Report sub-headings 1., 2. and their paragraphs 1.1, 1.2 (instead of 1, 2, 3 throughout)."""
+    logo: str = ""
+    """Alt text of a logo placeholder picture in the page header ('' for none)."""
+    header_text: str = "{{ subject }}"
+
+
+def _refont(doc, font: str) -> None:
+    """Every font the styles and list numbering name becomes `font` (a council with another typeface)."""
+    for part in (doc.styles.element, doc.part.numbering_part.element):
+        for fonts in part.iter(qn("w:rFonts")):
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                if fonts.get(qn(attr)) is not None:
+                    fonts.set(qn(attr), font)
+
+
+def _grid(doc, fmt: CoverFormat) -> None:
+    """The header grid: label/value pairs, labels bold, marked as a grid whose first column holds
+    headers (Word's Table Design > First Column; no Header Row) so each value is read with its label."""
+    columns = len(fmt.widths)
+    table = doc.add_table(rows=0, cols=columns)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    rows = [
-        ("{{ 'Committees:' if committees|length > 1 else 'Committee:' }}", "{{ committee }}", "Dated:", "{{ dated }}"),
-        ("Subject:", "{{ subject }}", "", "{{ access }}"),
-        ("Report of:", "{{ report_of }}", "", "{{ purpose }}"),
-        ("Report author:", "{{ report_author }}", "", ""),
-    ]
-    for row, values in zip(table.rows, rows):
+    for values in fmt.grid:
+        if values[0].startswith("{%tr"):
+            _row_tag(table, values[0])
+            continue
+        row = table.add_row()
         for i, (cell, value) in enumerate(zip(row.cells, values)):
             if i % 2 == 0:
                 _label(cell, value)
             else:
-                cell.paragraphs[0].add_run(value)
-    _column_widths(table, (Cm(3.4), Cm(7.6), Cm(2.0), Cm(3.0)))
-    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+                for n, line in enumerate(value.split("\n")):
+                    paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+                    paragraph.add_run(line)
+    _column_widths(table, tuple(Cm(w) for w in fmt.widths))
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblLook")):
+        tbl_pr.remove(old)
+    tbl_pr.append(parse_xml(f'<w:tblLook {nsdecls("w")} w:val="0080" w:firstRow="0" w:lastRow="0" '
+                            'w:firstColumn="1" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblCaption {nsdecls("w")} w:val="Report details"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblDescription {nsdecls("w")} w:val="Each label is followed by its value."/>'))
 
-    doc.add_paragraph("{%p if has_corporate_rows %}")
-    later = doc.add_table(rows=1, cols=2)
-    later.style = doc.styles["Table Grid"]
-    # a data table needs a header row that repeats (house style, accessibility)
-    for cell, text in zip(later.rows[0].cells, ("Question", "Answer")):
-        _label(cell, text)
-    later.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-    optional = [
-        ("corporate_plan_outcomes", "Which outcomes in the City Corporation's Corporate Plan does this proposal aim to impact directly?", "{{ corporate_plan_outcomes }}"),
-        ("extra_spending", "Does this proposal require extra revenue and/or capital spending?", "{{ extra_spending }}"),
-        ("spending_amount", "If so, how much?", "{{ spending_amount }}"),
-        ("funding_source", "What is the source of Funding?", "{{ funding_source }}"),
-        ("funding_agreed", "Has this Funding Source been agreed with the Chamberlain's Department?", "{{ funding_agreed }}"),
-    ]
-    for field, label, value in optional:
-        _row_tag(later, f"{{%tr if {field} %}}")
-        row = later.add_row()
-        _label(row.cells[0], label)
-        row.cells[1].paragraphs[0].add_run(value)
-        _row_tag(later, "{%tr endif %}")
-    _column_widths(later, (Cm(11.0), Cm(5.0)))
+
+def _logo_png(text: str) -> bytes:
+    """A placeholder logo: a grey box saying what goes there (the council puts its own in, in Word)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure = pyplot.figure(figsize=(1.6, 0.6), dpi=100)
+    figure.patch.set_facecolor("#E7E6E6")
+    figure.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, color="#262626", family="DejaVu Sans")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", facecolor=figure.get_facecolor(), metadata={"Software": None})
+    pyplot.close(figure)
+    return buffer.getvalue()
+
+
+def _header_logo(doc, alt: str) -> None:
+    """The logo placeholder first in the page header, inline (read in order), with alt text."""
+    header = doc.sections[0].header
+    paragraph = header.paragraphs[0].insert_paragraph_before(style="Header")
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(_logo_png("Council logo")), width=Cm(3.2))
+    doc_pr = run._r.find(".//" + qn("wp:docPr"))
+    doc_pr.set("descr", alt)
+    doc_pr.set("name", "Logo placeholder")
+
+
+def _section_numbering(doc) -> None:
+    """Sub-headings numbered 1., 2. (Heading 2) with their paragraphs 1.1, 1.2 (Numbered Paragraph): one
+    list, so a paragraph's number restarts under each heading; its sub-items are lettered (a), (b)."""
+    numbering = doc.part.numbering_part.element
+    abstract, num = 9, 9
+    levels = [("decimal", "%1.", 0, 567), ("decimal", "%1.%2", 567, 567), ("lowerLetter", "(%3)", 1134, 567)]
+    xml = [f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract}"><w:multiLevelType w:val="multilevel"/>']
+    for lvl in range(9):
+        fmt, text, left, hanging = levels[min(lvl, 2)]
+        xml.append(f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                   f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                   f'<w:pPr><w:ind w:left="{left + hanging}" w:hanging="{hanging}"/></w:pPr></w:lvl>')
+    xml.append("</w:abstractNum>")
+    first_num = numbering.find(qn("w:num"))
+    first_num.addprevious(parse_xml("".join(xml)))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num}"><w:abstractNumId w:val="{abstract}"/></w:num>'))
+    for name, level in (("Heading 2", 0), ("Numbered Paragraph", 1)):
+        ppr = doc.styles[name].element.get_or_add_pPr()
+        for old in ppr.findall(qn("w:numPr")) + ppr.findall(qn("w:ind")):
+            ppr.remove(old)
+        ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'))
+
+
+def cover_template(fmt: "CoverFormat | None" = None) -> Document:
+    """committee-cover.docx: header grid, Summary, Recommendation(s), Main Report, Appendices, author."""
+    fmt = fmt or COVER_FORMATS[0]
+    doc = _blank_template(fmt.header_text, fmt.description)
+    if fmt.font != FONT:
+        _refont(doc, fmt.font)
+    for level in (1, 2, 3, 4):
+        doc.styles[f"Heading {level}"].font.color.rgb = fmt.heading_colour
+    if fmt.logo:
+        _header_logo(doc, fmt.logo)
+    if fmt.numbered_sections:
+        _section_numbering(doc)
+
+    _grid(doc, fmt)
+    # a public report's non-public appendices are cited under the grid
+    doc.add_paragraph("{%p if exempt_citations %}")
+    doc.add_paragraph("{{p exempt_citations }}")
     doc.add_paragraph("{%p endif %}")
 
     def heading(text: str) -> None:
@@ -279,6 +407,9 @@ def cover_template() -> Document:
     doc.add_paragraph("{{p recommendations }}")
     heading("Main Report")
     doc.add_paragraph("{{p main_report }}")
+    doc.add_paragraph("{%p if implications %}")
+    doc.add_paragraph("{{p implications }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if appendices %}")
     heading("Appendices")
     doc.add_paragraph("{{p appendices }}")
@@ -295,6 +426,100 @@ def cover_template() -> Document:
         doc.add_paragraph(f"{prefix}{{{{ author.{field} }}}}")
         doc.add_paragraph("{%p endif %}")
     return doc
+
+
+def _optional_row(field: str, label: str, value: str) -> list[tuple[str, ...]]:
+    return [(f"{{%tr if {field} %}}",), (label, value), ("{%tr endif %}",)]
+
+
+CITY_IMPLICATIONS = ("Strategic", "Financial", "Resource", "Legal", "Risk", "Equalities", "Climate", "Security")
+CITY_SETTINGS = """\
+# House format settings for committee-cover.docx beside this file ({council}).
+# Written by report_templates/make_templates.py; edit them here (or there, and run `make templates`).
+council: {council}
+implications:
+  # the Main Report's last sub-heading, its paragraphs numbered on from the Main Report's
+  heading: Corporate & Strategic Implications
+  # each heading a report may give under `implications:`, and the bold label its paragraph starts with
+  headings:
+{headings}
+  separator: " \u2013 "
+  # `reportgen check` warns when a For Decision report (or one with implications) leaves one out
+  required: [{required}]
+"""
+
+
+def _city_settings(council: str, required: tuple[str, ...]) -> str:
+    headings = "\n".join(f"    {name}: {name} implications" for name in CITY_IMPLICATIONS)
+    return CITY_SETTINGS.format(council=council, headings=headings, required=", ".join(required))
+
+
+QUESTIONS = [
+    ("corporate_plan_outcomes",
+     "Which outcomes in the City Corporation's Corporate Plan does this proposal aim to impact directly?"),
+    ("extra_spending", "Does this proposal require extra revenue and/or capital spending?"),
+    ("spending_amount", "If so, how much?"),
+    ("funding_source", "What is the source of Funding?"),
+    ("funding_agreed", "Has this Funding Source been agreed with the Chamberlain's Department?"),
+]
+
+COVER_FORMATS = [
+    CoverFormat(
+        "", "Committee covering report (City of London Corporation, 2020)",
+        grid=[("{{ 'Committees:' if committees|length > 1 else 'Committee:' }}", "{{ committee }}", "Dated:", "{{ dated }}"),
+              ("Subject:", "{{ subject }}", "", "{{ access }}"),
+              ("Report of:", "{{ report_of }}", "", "{{ purpose }}"),
+              ("Report author:", "{{ report_author }}", "", "")],
+        widths=(3.4, 7.6, 2.0, 3.0),
+        settings=_city_settings("City of London Corporation (the 2020 template)", ())),
+    CoverFormat(
+        "city-current", "Committee covering report (City of London Corporation, current template)",
+        grid=[("Committee(s):", "{{ committee }}", "Dated:", "{{ dated }}"),
+              ("Subject:", "{{ subject }}", "", "{{ access }}"),
+              *[(label, f"{{{{ {field} or '{N_A}' }}}}", "", "") for field, label in QUESTIONS],
+              ("Report of:", "{{ report_of }}", "", "{{ purpose }}"),
+              ("Report author:", "{{ report_author }}", "", "")],
+        widths=(5.6, 5.1, 2.0, 3.3),
+        settings=_city_settings("City of London Corporation (the current template)", CITY_IMPLICATIONS)),
+    CoverFormat(
+        "example-borough", "Committee report (EXAMPLE: Example Borough Council, a made-up council's format)",
+        grid=[("Report to:", "{{ committee }}"),
+              ("Date of meeting:", "{{ dated_long }}"),
+              ("Report title:", "{{ subject }}"),
+              ("Report by:", "{{ report_of }}"),
+              ("Contact officer:", "{{ report_author }}"),
+              ("Status:", "{{ access }}"),
+              ("Purpose:", "{{ purpose }}"),
+              *_optional_row("corporate_plan_outcomes", "Council Plan priorities:", "{{ corporate_plan_outcomes }}"),
+              *_optional_row("extra_spending", "Extra spending needed?", "{{ extra_spending }}"),
+              *_optional_row("spending_amount", "Amount:", "{{ spending_amount }}"),
+              *_optional_row("funding_source", "Funded from:", "{{ funding_source }}"),
+              *_optional_row("funding_agreed", "Funding agreed with the Section 151 Officer?", "{{ funding_agreed }}")],
+        widths=(5.5, 10.5),
+        font="Verdana", heading_colour=RGBColor(0x1F, 0x38, 0x64), numbered_sections=True,
+        logo="Example Borough Council logo (placeholder)",
+        header_text="Example Borough Council \u2013 {{ subject }}",
+        settings="""\
+# House format settings for committee-cover.docx beside this file.
+# EXAMPLE: Example Borough Council is a made-up council; its format shows that another council's
+# house format is a template and this file, not code. Written by report_templates/make_templates.py.
+council: Example Borough Council (example)
+implications:
+  heading: Implications
+  headings:
+    Financial: Financial
+    Legal: Legal
+    Risk: Risk management
+    Equalities: Equality and diversity
+    Climate: Climate and environment
+    Health and Wellbeing: Health and wellbeing
+    Strategic: Council Plan
+    Resource: Staffing
+    Security: Community safety
+  separator: ": "
+  required: [Financial, Legal, Equalities]
+"""),
+]
 
 
 def _toc_styles(doc) -> None:
@@ -420,7 +645,11 @@ def action_plan_template() -> Document:
 
 
 TEMPLATES = {"committee-cover.docx": cover_template, "annual-qa-report.docx": annual_template,
-             "agenda.docx": agenda_template, "action-plan.docx": action_plan_template}
+             "agenda.docx": agenda_template, "action-plan.docx": action_plan_template,
+             **{f"{fmt.folder}/committee-cover.docx": functools.partial(cover_template, fmt)
+                for fmt in COVER_FORMATS if fmt.folder}}
+SETTINGS = {(f"{fmt.folder}/" if fmt.folder else "") + "committee-cover.yaml": fmt.settings for fmt in COVER_FORMATS}
+"""Each template's house format settings, written beside it."""
 
 
 def main(names: list[str]) -> None:
@@ -431,8 +660,13 @@ def main(names: list[str]) -> None:
         # branches that both regenerate a template do not conflict)
         buffer = io.BytesIO()
         make().save(buffer)
+        (HERE / name).parent.mkdir(exist_ok=True)
         (HERE / name).write_bytes(pack(read_parts(buffer.getvalue())))
         print(f"wrote {HERE / name}")
+        settings = SETTINGS.get(name[:-len(".docx")] + ".yaml")
+        if settings:
+            (HERE / name).with_suffix(".yaml").write_text(settings, encoding="utf-8")
+            print(f"wrote {(HERE / name).with_suffix('.yaml')}")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
 - `heading-empty`: a heading paragraph with no text.
 - `heading-order`: a heading more than one level below the one before it (the first must be level 1).
 - `image-alt`: every picture, chart or shape has alt text (its description) or is marked decorative.
-- `table-header`: every table's first row is marked as a header row that repeats on each page
-  (w:tblHeader). A label/value table such as the cover's header table counts as passing when its
-  first row is so marked: its labels are bold in the first column and its first row repeats.
+- `table-header`: every data table's first row is marked as a header row that repeats on each page
+  (w:tblHeader). A label/value table such as the cover's header grid is marked instead as one whose
+  first column holds the headers and that has no header row (w:tblLook firstColumn on, firstRow
+  off: Word's Table Design > First Column); then every row must start with its label, in bold.
 - `merged-cells`: no merged cells (w:gridSpan > 1, w:vMerge, w:hMerge): they scramble the cell
   order a screen reader announces, and in reports they only ever serve layout.
 - `link-text`: link text makes sense on its own: not "click here", "here", "read more" ..., not a bare URL.
@@ -380,13 +381,55 @@ def _colours(p: Any, sid: str, sheet: _StyleSheet) -> list[tuple[str, str]]:
     return out
 
 
+def _label_value_grid(table: Any) -> bool:
+    """A table marked as label/value pairs: its first column holds the headers, with no header row
+    (Word's Table Design > First Column on, Header Row off)."""
+    look = table.find(f"{qn('w:tblPr')}/{qn('w:tblLook')}")
+    if look is None:
+        return False
+
+    def flag(name: str, bit: int) -> bool:
+        value = look.get(qn(f"w:{name}"))
+        if value is not None:
+            return value.lower() in ("1", "true", "on")
+        try:
+            return bool(int(look.get(W_VAL, "0"), 16) & bit)
+        except ValueError:
+            return False
+
+    return flag("firstColumn", 0x0080) and not flag("firstRow", 0x0020)
+
+
+def _grid_labels(rows: list[Any], place: str) -> list[Finding]:
+    """Each row of a label/value grid starts with its label, in bold (a screen reader reads it as the
+    row's header); a row whose first cell is blank or plain has no header for its value."""
+    for r, tr in enumerate(rows, start=1):
+        cells = tr.findall(qn("w:tc"))
+        first = cells[0] if cells else None
+        runs = [run for run in first.iter(qn("w:r")) if "".join(t.text or "" for t in run.iter(qn("w:t"))).strip()] \
+            if first is not None else []
+        bold = runs and all(_run_bold(run) for run in runs)
+        if not bold:
+            text = " | ".join(paragraph_text(p).strip() for p in tr.iter(qn("w:p")))
+            return [Finding("table-header", f"row {r} of this label/value table has no bold label in its first "
+                                            "column: give the row a label, in bold", place, text)]
+    return []
+
+
+def _run_bold(run: Any) -> bool:
+    bold = run.find(f"{qn('w:rPr')}/{qn('w:b')}")
+    return bold is not None and _on(bold)
+
+
 def _table(table: Any, place: str) -> list[Finding]:
     out = []
     rows = table.findall(qn("w:tr"))
     first = rows[0] if rows else None
     header = first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") if first is not None else None
     first_text = " | ".join(paragraph_text(p).strip() for p in first.iter(qn("w:p"))) if first is not None else ""
-    if header is None or not _on(header):
+    if _label_value_grid(table):
+        out.extend(_grid_labels(rows, place))
+    elif header is None or not _on(header):
         out.append(Finding("table-header", "the table has no header row: mark its first row as a header that "
                                            "repeats (Table Properties > Row > Repeat as header row at the top "
                                            "of each page)", place, first_text))

@@ -35,9 +35,15 @@ class Action:
     owner: str = ""
     due: str = ""
     """When it is due, as the report prints it: 'March 2020'."""
+    carried_over_from: str = ""
+    """The year of the earlier report it was first made in, when carried over: '2017 to 2018'."""
+    overdue: bool = False
+    """Its due date has passed (before the report's date, or the date asked about) and it is not completed."""
 
     def cells(self, with_report: bool = True) -> list[str]:
-        cells = [self.id, self.text, self.status, self.owner, self.due]
+        text = f"{self.text} (carried over from {self.carried_over_from})" if self.carried_over_from else self.text
+        status = f"{self.status or 'open'}, overdue" if self.overdue else self.status
+        cells = [self.id, text, status, self.owner, self.due]
         return cells + [self.report] if with_report else cells
 
 
@@ -46,7 +52,7 @@ def _prefix(source: str) -> str:
     return f"{Path(source).stem}/" if source else ""
 
 
-def cover_actions(report: CoverReport, source: str) -> list[Action]:
+def cover_actions(report: CoverReport, source: str, as_of: _dt.date | None = None) -> list[Action]:
     """A covering report's recommendations: numbered (or lettered) as printed, no status of their own."""
     from reportgen.oxml.text import format_number
 
@@ -55,15 +61,32 @@ def cover_actions(report: CoverReport, source: str) -> list[Action]:
             for n, r in enumerate(report.recommendations, start=1)]
 
 
-def annual_actions(report: AnnualReport, source: str) -> list[Action]:
-    """An annual report's recommendations, section by section: their own id, or section.number."""
+def annual_actions(report: AnnualReport, source: str, as_of: _dt.date | None = None) -> list[Action]:
+    """An annual report's recommendations, section by section: their own id, or section.number.
+
+    One is overdue when its due date is before `as_of` (default: the report's own date) and it is not completed.
+    """
+    when = as_of or report.date
     return [Action(rec.id or f"{_prefix(source)}{s}.{n}", plain(rec.text), report.title, source,
-                   rec.status or "", rec.owner, rec.due)
+                   rec.status or "", rec.owner, rec.due, rec.carried_over_from,
+                   rec.status != "completed" and rec.due_date is not None and rec.due_date < when)
             for s, section in enumerate(report.sections, start=1)
             for n, rec in enumerate(section.recommendations, start=1)]
 
 
-ACTION_SOURCES: dict[str, Callable[[Any, str], list[Action]]] = {"cover": cover_actions, "annual": annual_actions}
+def annual_warnings(report: AnnualReport, source: str) -> list[Problem]:
+    """Recommendations with no id of their own: their made-up id changes when the file is renamed or a
+    section is added, so they cannot be followed from year to year. One warning per report, at the first."""
+    missing = [rec for section in report.sections for rec in section.recommendations if not rec.id]
+    if not missing:
+        return []
+    return [Problem(f"{len(missing)} recommendation(s) have no `id:`, so they are listed by file and place "
+                    f"('{_prefix(source)}2.1') and lose track when the file is renamed or sections move: give "
+                    "each an id that stays with it across years (e.g. 'QA-2019-01'); this is the first",
+                    missing[0].where(), missing[0].key_path, "warning", "recommendation-id")]
+
+
+ACTION_SOURCES: dict[str, Callable[..., list[Action]]] = {"cover": cover_actions, "annual": annual_actions}
 """Each kind that makes recommendations, and how to list them."""
 
 
@@ -78,14 +101,15 @@ class ActionPlan:
     kind: str = "actions"
 
 
-def actions_of(report: Node, source: str) -> list[Action]:
+def actions_of(report: Node, source: str, as_of: _dt.date | None = None) -> list[Action]:
     """The recommendations of one report (none for a kind that makes none, such as an agenda)."""
     make = ACTION_SOURCES.get(report.kind)  # type: ignore[attr-defined]
-    return make(report, source) if make else []
+    return make(report, source, as_of) if make else []
 
 
-def collect(files: Iterable[Path]) -> tuple[list[Action], list[Problem]]:
-    """The actions of every readable file, in file order; the problems of the ones that could not be read."""
+def collect(files: Iterable[Path], as_of: _dt.date | None = None) -> tuple[list[Action], list[Problem]]:
+    """The actions of every readable file, in file order; the problems of the ones that could not be read
+    (errors), and warnings about recommendations that cannot be tracked (no id)."""
     from reportgen.build import read_report
 
     actions: list[Action] = []
@@ -96,7 +120,9 @@ def collect(files: Iterable[Path]) -> tuple[list[Action], list[Problem]]:
         except ReportgenError as exc:
             problems.extend(exc.problems)
             continue
-        actions.extend(actions_of(report, display_path(path)))
+        actions.extend(actions_of(report, display_path(path), as_of))
+        if isinstance(report, AnnualReport):
+            problems.extend(annual_warnings(report, display_path(path)))
     return actions, problems
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from reportgen.draft import DraftMark
-from reportgen.errors import ContentError, Problem
+from reportgen.errors import ContentError, Position, Problem
 from reportgen.load import LoadedContent, load
 from reportgen.validate import validate
 
@@ -52,21 +52,27 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
     return out_dir / f"{source.stem}{suffix}"
 
 
-def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None, *, publication: bool = False):
+def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None, *, publication: bool = False,
+                strict: bool | None = None):
     """Load and validate one content file: the model and the warnings met on the way.
 
     Confidential content in a Public report is an error; with `publication` (every build), a
-    Public report's quotations without recorded consent are warned about too.
+    Public report's quotations without recorded consent are warned about too, and a figure its text
+    prints that the data does not give is an error (`strict`: True or False says so for any report).
     """
     from reportgen.checks import check
-    from reportgen.safety import publication_problems
+    from reportgen.safety import is_public, publication_problems
 
     loaded = load(source, parse)
     report = validate(loaded)
     errors, cautions = publication_problems(report, consent=publication)
+    if strict is None:
+        strict = publication and is_public(report)
+    found = check(report, strict=strict)
+    errors += [p for p in found if p.severity == "error"]
     if errors:
-        raise ContentError(errors)
-    return report, loaded.warnings + check(report) + cautions
+        raise ContentError(sorted(errors, key=lambda p: (p.position is None, p.position or Position(""))))
+    return report, loaded.warnings + found + cautions
 
 
 def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, force: bool = False,
@@ -84,7 +90,8 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
     source = Path(source)
     if source.suffix not in CONTENT_SUFFIXES:
         raise ContentError.at(f"expected a .yaml content file, got {source.suffix or 'no extension'}", source)
-    report, warnings = read_report(source, parse, publication=True)
+    # a draft is for reviewers, not the public: what would stop a Public build is only a warning
+    report, warnings = read_report(source, parse, publication=True, strict=False if draft is not None else None)
     if report.kind == "agenda":  # type: ignore[attr-defined]  # an agenda builds into its pack (.docx)
         from reportgen.pack import build_pack
 
@@ -92,6 +99,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
         return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
                            unchanged=packed.unchanged)
     template = template_path(report, templates)
+    warnings += template_warnings(report, template)
     if draft is not None:
         extra_properties = {**(extra_properties or {}), PROPERTY: draft.line}
     parts = render(report, template, extra_properties, draft.context() if draft else None)
@@ -111,7 +119,8 @@ def leaks(parts: dict[str, bytes], output: Path) -> list[Problem]:
     return [replace(p, severity="warning") for p in scan_parts(parts, output) if p.rule != "template-leftover"]
 
 
-def check_one(source: Path, *, templates: Path | None = None, publication: bool = False) -> list[Problem]:
+def check_one(source: Path, *, templates: Path | None = None, publication: bool = False,
+              strict: bool = False) -> list[Problem]:
     """Everything `reportgen check` says about one file: for content, its warnings and the accessibility
     findings in its document rendered in memory (nothing written); for a .docx or .pdf, its
     accessibility findings and the publication-safety scan. Raises ReportgenError on bad input."""
@@ -125,6 +134,19 @@ def check_one(source: Path, *, templates: Path | None = None, publication: bool 
         return check(source) + scan.scan_file(source)
     from reportgen.render import render, template_path
 
-    report, warnings = read_report(source, publication=publication)
+    report, warnings = read_report(source, publication=publication, strict=True if strict else None)
+    if report.kind == "agenda":  # type: ignore[attr-defined]  # its papers give titles and warnings
+        from reportgen.pack import read_agenda
+
+        report, _, warnings = read_agenda(source)
     template = template_path(report, templates)
+    warnings += template_warnings(report, template)
     return warnings + accessibility.check_report(report, render(report, template), template)
+
+
+def template_warnings(report, template: Path) -> list[Problem]:
+    """What the report's template cannot show or requires that the report leaves out, as warnings
+    (its errors stop the render itself)."""
+    from reportgen.render import template_problems
+
+    return [p for p in template_problems(report, template) if p.severity == "warning"]

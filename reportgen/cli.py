@@ -89,8 +89,11 @@ def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
 @click.argument("content", nargs=-1)
 @TEMPLATES_OPTION
 @click.option("--publication", is_flag=True,
-              help="Also warn about what a Public build warns about (quotations without recorded consent).")
-def check(content: tuple[str, ...], templates: Path | None, publication: bool) -> None:
+              help="Also check as a Public build does: quotations without recorded consent are warned about, "
+                   "and a figure in the text that the data does not give is an error.")
+@click.option("--strict", is_flag=True,
+              help="Treat what must not be published as errors: a figure in the text that the data does not give.")
+def check(content: tuple[str, ...], templates: Path | None, publication: bool, strict: bool) -> None:
     """Validate CONTENT (or check .docx/.pdf files) without writing anything; print every error and warning.
 
     Content and .docx files get the accessibility checks; .docx and .pdf files the publication-safety scan.
@@ -101,10 +104,11 @@ def check(content: tuple[str, ...], templates: Path | None, publication: bool) -
     warnings = 0
     for source in content_files(content):
         try:
-            found = check_one(source, templates=templates, publication=publication)
+            found = check_one(source, templates=templates, publication=publication, strict=strict)
         except ReportgenError as exc:
             report(exc.problems)
-            errors += len(exc.problems)
+            errors += sum(p.severity == "error" for p in exc.problems)
+            warnings += sum(p.severity == "warning" for p in exc.problems)
             continue
         report(found)
         errors += sum(p.severity == "error" for p in found)
@@ -161,13 +165,17 @@ def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pd
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the table to this .docx or .csv file instead of showing it.")
 @TEMPLATES_OPTION
-def actions(content: tuple[str, ...], output: Path | None, templates: Path | None) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None,
+              help="Mark as overdue what was due before this date (yyyy-mm-dd) and is not completed; "
+                   "default each report's own date.")
+def actions(content: tuple[str, ...], output: Path | None, templates: Path | None, as_of) -> None:
     """List every recommendation in CONTENT (default: content/) with its id, status, owner and due date."""
     from reportgen.actions import collect, terminal_table, write
     from reportgen.build import content_files
 
-    found, problems = collect(content_files(content))
+    found, problems = collect(content_files(content), as_of.date() if as_of else None)
     report(problems)
+    problems = [p for p in problems if p.severity == "error"]
     if output is not None:
         click.echo(f"wrote {write(found, output, templates)} ({len(found)} recommendation(s))")
     else:

@@ -88,7 +88,7 @@ def parse_text(text: str, name: str, path: Path | None = None,
     fast = parse_fast(text)  # libyaml, several times faster; None for anything unusual (see fastload.py)
     if fast is not None:
         plain, values, keys = fast
-        return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
+        return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys, text), warnings)
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
@@ -114,7 +114,7 @@ def parse_text(text: str, name: str, path: Path | None = None,
         raise too_deep() from None
     if problems:
         raise ContentError(problems)
-    return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys), warnings)
+    return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys, text), warnings)
 
 
 def _construction_problem(text: str, exc: Exception, name: str) -> Problem:

@@ -44,6 +44,8 @@ class PackItem:
     report: Node | None = None
     report_source: Path | None = None
     appendices: list[Paper] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+    """Non-public papers left out of the pack, as the front sheet lists them."""
 
     @property
     def has_papers(self) -> bool:
@@ -86,6 +88,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                 else:
                     warnings.extend(found)
                     packed.report, packed.report_source = report, path
+                    warnings.extend(_title_from_report(item, report, agenda.where("items", i, "title"), i))
                     if isinstance(report, CoverReport):
                         _report_appendices(report, path, root, packed, problems, warnings)
         for j, name in enumerate(item.appendices):
@@ -98,22 +101,38 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                                     "(circulate it separately)", agenda.where("items", i, "report"),
                                     f"items[{i + 1}].report", "warning", "non-public"))
             packed.report, packed.appendices = None, []
+            packed.withheld = ["Non-Public report: circulated separately"]
         items.append(packed)
     if problems:
         raise ContentError(problems)
     return agenda, items, warnings
 
 
+def _title_from_report(item: AgendaItem, report: Node, where: Position | None, index: int) -> list[Problem]:
+    """An item without a title takes its report's subject; a title given that differs is warned about."""
+    subject = getattr(report, "subject", None) or getattr(report, "title", "")
+    if not item.title:
+        item.title = subject
+        return []
+    if " ".join(item.title.split()).casefold() != " ".join(subject.split()).casefold():
+        return [Problem(f"the item's title differs from its report's subject ({subject!r}): leave the title out "
+                        "to use the subject, or make them agree", where, f"items[{index + 1}].title", "warning",
+                        "agenda-title")]
+    return []
+
+
 def _report_appendices(report: CoverReport, path: Path, root: Path, packed: PackItem,
                        problems: list[Problem], warnings: list[Problem]) -> None:
     """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...)."""
     for n, appendix in enumerate(report.appendices, start=1):
-        if not appendix.file:
-            continue
         where = appendix.where("file")
-        if not appendix.public:
-            warnings.append(Problem(f"Appendix {n} is non-public: left out of the public pack", where,
-                                    appendix.key_path + ".file", "warning", "non-public"))
+        if not appendix.public:  # listed on the front sheet whether or not it names a file
+            packed.withheld.append(f"Appendix {n} \u2013 {appendix.title} (Non-Public: circulated separately)")
+            if appendix.file:
+                warnings.append(Problem(f"Appendix {n} is non-public: left out of the public pack", where,
+                                        appendix.key_path + ".file", "warning", "non-public"))
+            continue
+        if not appendix.file:
             continue
         found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, appendix.key_path + ".file", problems)
         if found is not None:
@@ -220,6 +239,7 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
             purpose = "For Information" if report.purpose == "information" else "For Decision"
             found.append(f"Report of {report.report_of}. {purpose}.")
         found.extend(paper.title for paper in packed.appendices)
+        found.extend(packed.withheld)
         lines[packed.item.number] = found
     return lines
 

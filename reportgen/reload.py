@@ -88,7 +88,7 @@ class Reloader:
         if pieces is None:
             return parse_text(text, name, path, warnings)
         try:
-            return self._join(pieces, name, path or Path(name), warnings or [])
+            return self._join(pieces, name, path or Path(name), warnings or [], text)
         except ContentError:
             return parse_text(text, name, path, warnings)  # the whole-file parse words every error
 
@@ -100,7 +100,8 @@ class Reloader:
             found = self.pieces[piece.text] = parse_text(piece.text if piece.text.strip() else "{}", name)
         return found
 
-    def _join(self, pieces: list[_Piece], name: str, path: Path, warnings: list[Problem]) -> LoadedContent:
+    def _join(self, pieces: list[_Piece], name: str, path: Path, warnings: list[Problem],
+              text: str = "") -> LoadedContent:
         values: dict = {}
         spots: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
         keys: dict[PathKey, tuple[int, int]] = {}
@@ -126,7 +127,7 @@ class Reloader:
                 prefix = (piece.key, piece.item)
             _shift(parsed.source.values, spots, prefix, piece.start, skip_root=True)
             _shift(parsed.source.keys, keys, prefix, piece.start)
-        return LoadedContent(path, values, SourceMap(name, spots, keys), list(warnings))
+        return LoadedContent(path, values, SourceMap(name, spots, keys, text), list(warnings))
 
 
 def _is_list_header(pieces: list[_Piece], piece: _Piece) -> bool:

@@ -110,7 +110,7 @@ def _value(schema: dict[str, Any], field: dict[str, Any], required: bool, indent
             seq.append(_mapping(schema, items, indent + 2, in_list=True))
             seq.yaml_set_comment_before_after_key(0, before=_first_comment(schema, items), indent=indent)
         elif required or shape.get("minItems"):
-            seq.append("")
+            seq.extend([""] * max(1, shape.get("minItems", 1)))  # as many blanks as the list needs at least
         if not len(seq):
             seq.fa.set_flow_style()
         return seq

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -10,7 +9,7 @@ from reportgen.errors import ContentError, Problem
 from reportgen.linked_files import resolve_paths
 from reportgen.load import LoadedContent
 from reportgen.model import KINDS, Node, attach_source
-from reportgen.model.common import PathKey, describe, format_path
+from reportgen.model.common import PathKey, describe, did_you_mean, format_path
 
 # How pydantic's error types read for someone editing YAML: "expected X".
 _EXPECTED = {
@@ -36,7 +35,7 @@ def validate(loaded: LoadedContent) -> Node:
         if kind is None:
             message = f"expected `kind:` naming the kind of report ({known}), got nothing"
             raise ContentError([Problem(message, source.position(()), "kind")])
-        hint = _did_you_mean(str(kind), list(KINDS))
+        hint = did_you_mean(str(kind), list(KINDS))
         raise ContentError([Problem(f"expected one of {known}, got {describe(kind)}{hint}",
                                     source.position(("kind",)), "kind")])
     return validate_as(KINDS[kind], values, loaded)
@@ -66,7 +65,7 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loaded.values, loc[:-1])
-        hint = _did_you_mean(str(loc[-1]), allowed)
+        hint = did_you_mean(str(loc[-1]), allowed)
         listed = f"; fields here: {', '.join(allowed)}" if allowed and not hint else ""
         return Problem(f"unknown field {loc[-1]!r}{hint}{listed}",
                        loaded.source.position(loc, key=True), format_path(loc))
@@ -81,7 +80,7 @@ def _problem(error: dict[str, Any], model: type[Node], loaded: LoadedContent) ->
     elif kind == "literal_error":
         message = f"expected {ctx.get('expected', 'one of the listed values')}, got {describe(got)}"
         options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        message += _did_you_mean(str(got), [o for o in options if o])
+        message += did_you_mean(str(got), [o for o in options if o])
     elif kind == "too_short":
         message = f"expected at least {ctx.get('min_length', 1)} item(s), got {len(got) if got else 'none'}"
     elif kind in _EXPECTED:
@@ -112,38 +111,38 @@ def _clean_loc(loc: tuple, values: Any, missing: bool = False) -> PathKey:
 
 
 def _fields_at(model: type[Node], values: Any, loc: PathKey) -> list[str]:
-    """The field names the model allows at `loc`, found by following the model's annotations."""
-    from pydantic import BaseModel
-
-    current: Any = model
+    """The field names the model allows at `loc`, found by following the model's annotations (and, where
+    a list holds several kinds of item, the one whose fields the YAML there uses)."""
+    candidates: list[Any] = [model]
+    current_values: Any = values
     for part in loc:
+        if isinstance(current_values, dict):
+            current_values = current_values.get(part)
+        elif isinstance(current_values, list) and isinstance(part, int) and 0 <= part < len(current_values):
+            current_values = current_values[part]
+        else:
+            current_values = None
         if isinstance(part, int):
             continue
-        info = getattr(current, "model_fields", {}).get(part)
-        if info is None:
+        found = next((c for c in candidates if part in getattr(c, "model_fields", {})), None)
+        if found is None:
             return []
-        current = _model_in(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
+        candidates = _models_in(found.model_fields[part].annotation)
+    if not candidates:
+        return []
+    written = set(current_values) if isinstance(current_values, dict) else set()
+    best = max(candidates, key=lambda c: len(written & set(c.model_fields)))
+    return [f.alias or n for n, f in best.model_fields.items()]
 
 
-def _model_in(annotation: Any) -> Any:
+def _models_in(annotation: Any) -> list[Any]:
+    """Every content model an annotation may hold (a list's items, each member of a union)."""
     from pydantic import BaseModel
     from typing import get_args
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _drop_misspelt_missing(problems: list[Problem]) -> list[Problem]:

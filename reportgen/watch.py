@@ -85,11 +85,17 @@ class Watcher:
         self.say(f"{'built' if done.first else 'rebuilt'} {done.result.output} in {done.seconds * 1000:.0f} ms{note}", False)
 
     def affected(self, changed: set[Path]) -> list[Path]:
-        """The content files to rebuild for these saved files: themselves, or those using a saved template."""
-        return [s for s in self.sources if s.resolve() in changed or self.template_of.get(s.resolve()) in changed]
+        """The content files to rebuild for these saved files: themselves, or those using a saved template
+        (or its house format settings file beside it)."""
+        def uses(source: Path) -> bool:
+            template = self.template_of.get(source.resolve())
+            return template is not None and (template in changed or template.with_suffix(".yaml") in changed)
+
+        return [s for s in self.sources if s.resolve() in changed or uses(s)]
 
     def watched(self) -> set[Path]:
-        return {s.resolve() for s in self.sources} | set(self.template_of.values())
+        templates = set(self.template_of.values())
+        return {s.resolve() for s in self.sources} | templates | {t.with_suffix(".yaml") for t in templates}
 
 
 def watch(arguments: list[str] | tuple[str, ...], out_dir: Path, *, templates: Path | None = None,

@@ -73,20 +73,37 @@ def cover_content(draw: Any) -> dict[str, Any]:
     }
     if access == "non-public":
         report["exempt_paragraphs"] = draw(st.lists(st.integers(1, 7), min_size=1, max_size=3))
-    optional = draw(st.fixed_dictionaries({}, optional={
-        "report_author": some_text,
+    # the house format: the 2020 grid has no funding rows, the current grid and the second council's do
+    house = draw(st.sampled_from(["", "city-current", "example-borough"]))
+    funding = {
         "corporate_plan_outcomes": st.lists(some_text, max_size=3),
         "extra_spending": st.booleans(),
         "spending_amount": some_text,
         "funding_source": some_text,
         "funding_agreed": st.booleans(),
+    } if house else {}
+    optional = draw(st.fixed_dictionaries({}, optional={
+        "report_author": some_text,
+        **funding,
         "recommendation_numbering": st.sampled_from(["numbered", "lettered"]),
-        "appendices": st.lists(st.fixed_dictionaries({"title": some_text}, optional={"public": st.just(True)}),
-                               max_size=3),
+        "recommendations_lead_in": some_text,
+        "implications": st.dictionaries(st.sampled_from(IMPLICATIONS), some_text, max_size=3),
+        "appendices": st.lists(st.one_of(
+            st.fixed_dictionaries({"title": some_text}, optional={"public": st.just(True)}),
+            st.fixed_dictionaries({"title": some_text, "public": st.just(False),
+                                   "exempt_paragraphs": st.lists(st.integers(1, 7), min_size=1, max_size=2,
+                                                                 unique=True)})),
+            max_size=3),
         "background_papers": st.lists(some_text, max_size=3),
     }))
     report.update(optional)
+    if house:
+        report["template"] = house
     return report
+
+
+IMPLICATIONS = ["Strategic", "Financial", "Resource", "Legal", "Risk", "Equalities", "Climate", "Security"]
+"""Implications headings every factory house format knows."""
 
 
 def cover_strings(report: dict[str, Any]) -> list[str]:
@@ -97,14 +114,14 @@ def cover_strings(report: dict[str, Any]) -> list[str]:
     committees = report["committee"] if isinstance(report["committee"], list) else [report["committee"]]
     header.append(", ".join(as_loaded(c) for c in committees))
     header.extend(v for k, v in report["author"].items())
-    body: list[str] = []
+    body: list[str] = [report.get("recommendations_lead_in", ""), *report.get("implications", {}).values()]
     for para in report["summary"] + report["recommendations"] + \
             [p for s in report["main_report"] for p in s["paragraphs"]]:
         body.extend([para] if isinstance(para, str) else [para["text"], *para["items"]])
     body.extend(s["heading"] for s in report["main_report"])
     body.extend(a["title"] for a in report.get("appendices", []))
     body.extend(report.get("background_papers", []))
-    return [as_loaded(t) for t in header if t] + [shown(t) for t in body]
+    return [as_loaded(t) for t in header if t] + [shown(t) for t in body if t]
 
 
 STATISTICS = {"x": 7, "total": {"sum": ["x", "x"]}}

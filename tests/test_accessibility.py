@@ -77,9 +77,11 @@ ROWS = [["Audit", "Cases"], ["Thematic", "9"], ["Independent", "19"]]
 def merged_table() -> str:
     table = xml.table([[para("Audit"), para("Cases")], [para("All audits")]], None)
     # the second row's one cell spans both columns
-    return table.replace('<w:tr><w:tc><w:tcPr><w:tcW w:w="4500" w:type="dxa"/></w:tcPr><w:p><w:r><w:t xml:space='
-                         '"preserve">All', '<w:tr><w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/><w:gridSpan w:val="2"/>'
-                         '</w:tcPr><w:p><w:r><w:t xml:space="preserve">All')
+    merged = table.replace('<w:tc><w:tcPr><w:tcW w:w="4500" w:type="dxa"/></w:tcPr><w:p><w:r><w:t xml:space='
+                           '"preserve">All', '<w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/><w:gridSpan w:val="2"/>'
+                           '</w:tcPr><w:p><w:r><w:t xml:space="preserve">All')
+    assert merged != table
+    return merged
 
 
 def table(header_rows: int) -> str:
@@ -181,18 +183,41 @@ def test_content_finding_points_at_the_content_line(project: Path) -> None:
 
 
 def test_template_finding_names_the_rendered_place(project: Path) -> None:
-    # a clerk's template that lost its header row: the finding is the template's, not the content's
+    # a clerk's template whose header grid lost its First Column marking (so it is neither a label/value
+    # grid nor a table with a header row): the finding is the template's, not the content's
     from reportgen.oxml.package import pack as pack_parts
 
     template = project / "report_templates" / "committee-cover.docx"
     parts = read_parts(template)
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"<w:tblHeader/>", b"", 1)
+    assert b'w:firstColumn="1"' in parts["word/document.xml"]
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b'w:firstColumn="1"', b'w:firstColumn="0"', 1)
     template.write_bytes(pack_parts(parts))
     source = project / "content" / "committee-cover-2020-02-qa-audits.yaml"
     found = [p for p in check_one(source, templates=project / "report_templates") if p.severity == "error"]
     assert [p.rule for p in found] == ["table-header"]
     assert found[0].position.file == display_path(template)
     assert found[0].path.startswith("rendered document, table 1 ('Committee: | Safeguarding Sub Committee")
+
+
+def test_header_grid_is_label_value_pairs_with_row_headers(project: Path) -> None:
+    # the cover's grid has no repeating header row of data: its first column holds the headers, and
+    # every row starts with a bold label; a row that loses its label's bold is found
+    from reportgen.accessibility import check_docx
+    from reportgen.build import build_one
+    from reportgen.oxml.package import pack as pack_parts
+
+    built = build_one(project / "content" / "committee-cover-2020-02-qa-audits.yaml", project / "build",
+                      templates=project / "report_templates").output
+    parts = read_parts(built)
+    document = parts["word/document.xml"]
+    assert b"<w:tblHeader/>" not in document and b'w:firstRow="0"' in document
+    assert [p for p in check_docx(built) if p.rule == "table-header"] == []
+    start = document.index(b"Subject:")
+    bold = document.rindex(b"<w:b/>", 0, start)
+    parts["word/document.xml"] = document[:bold] + document[bold + len(b"<w:b/>"):]
+    built.write_bytes(pack_parts(parts))
+    found = [p for p in check_docx(built) if p.rule == "table-header"]
+    assert len(found) == 1 and "row 2 of this label/value table has no bold label" in found[0].message, found
 
 
 def test_picture_without_alt_is_placed_at_its_figure() -> None:

@@ -102,7 +102,8 @@ def annual(tmp_path: Path) -> Path:
 
 def test_annual_recommendations_carry_id_status_owner_and_due(annual: Path) -> None:
     found, problems = collect([annual])
-    assert problems == []
+    assert [p.rule for p in problems] == ["recommendation-id"]  # the others have no id: one warning
+    assert problems[0].severity == "warning" and "15 recommendation(s) have no `id:`" in problems[0].message
     assert found[0].cells() == ["QA-2019-01", found[0].text, "in progress", "Team Manager", "March 2020",
                                 "Annual Quality Assurance Report 2018 to 2019"]
     assert found[1].id == "annual-qa-report-2018-19/2.2"  # no id of its own: section 2, recommendation 2

@@ -244,8 +244,9 @@ ANNUAL_SOURCE = f"content/{ANNUAL}.yaml"
 ANNUAL_CASES = {
     "misspelt month": ("date: August 2019", "date: Agust 2019",
                        "date: expected a month and year such as 'August 2019', got 'Agust 2019'", f"{ANNUAL_SOURCE}:9:7"),
-    "unknown section type": ("type: thematic audit", "type: thematic audti",
-                             "(did you mean 'thematic audit'?)", f"{ANNUAL_SOURCE}:90:11"),
+    # a section's type is the council's own words (issue 11): only a blank one is wrong
+    "blank section type": ("type: thematic audit", "type: ''", "expected text, got a blank value",
+                           f"{ANNUAL_SOURCE}:90:11"),
     "formula naming an unknown statistic": ("contacts_other]}", "contacts_othr]}",
                                             "contacts_othr", f"{ANNUAL_SOURCE}:15:"),
     "text naming an unknown statistic": ("introduction:\n", "introduction:\n  - See [[no_such_figure]].\n",

@@ -80,6 +80,11 @@ def test_installed_package_builds_reports_from_an_empty_folder(kind: str, dists:
 
     shutil.copy(CASES / "committee-cover-2020-02-qa-audits.yaml", work / "content")
     shutil.copy(SEED_ANNUAL, work / "content")
+    # the house formats in the factory's subfolders, and their settings files, ship too
+    seed = (CASES / "committee-cover-2020-02-qa-audits.yaml").read_text(encoding="utf-8")
+    (work / "content" / "x-borough.yaml").write_text(
+        seed + "template: example-borough\nimplications: {Financial: None, Legal: None, Equalities: None}\n",
+        encoding="utf-8")
     check = _run(bin_, "check", cwd=work)
     assert check.returncode == 0, check.stderr
     build = _run(bin_, "build", cwd=work)
@@ -94,3 +99,6 @@ def test_installed_package_builds_reports_from_an_empty_folder(kind: str, dists:
         for table in document.tables:
             text += "\n" + "\n".join(cell.text for row in table.rows for cell in row.cells)
         assert word_ratio(seed_text(name), text) > 0.9, name
+    borough = Document(str(work / "build" / "x-borough.docx"))
+    assert borough.tables[0].rows[0].cells[0].text == "Report to:"
+    assert any(p.text.startswith("Financial: None") for p in borough.paragraphs)

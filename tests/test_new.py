@@ -113,7 +113,14 @@ def test_new_cover_refuses_blanks_then_builds_once_filled(project: Path) -> None
 def test_other_kinds_build_once_filled(project: Path, kind: str) -> None:
     assert reportgen("new", kind, f"new-{kind}", cwd=project).status == 0
     target = project / "content" / f"new-{kind}.yaml"
-    target.write_text(filled_text(kind, target.read_text(encoding="utf-8")), encoding="utf-8")
+    filled = filled_text(kind, target.read_text(encoding="utf-8"))
+    if kind == "agenda":  # an item needs a title or a report, so the schema requires neither alone
+        assert "title: ''" in filled
+        target.write_text(filled, encoding="utf-8")
+        refused = reportgen("build", str(target), cwd=project)
+        assert refused.status == 2 and "items[1].title: expected a title" in refused.err, refused.err
+        filled = filled.replace("title: ''", "title: Filled in by the test", 1)
+    target.write_text(filled, encoding="utf-8")
     built = reportgen("build", str(target), cwd=project)
     assert built.status == 0, built.err
     assert (project / "build" / f"new-{kind}.docx").exists()

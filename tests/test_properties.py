@@ -156,7 +156,8 @@ def _bad_path(report: dict, draw: Any) -> None:
     elif report["kind"] == "cover":
         report["appendices"] = [{"title": "Evidence", "file": path}]
     else:
-        report["sections"][0]["type"] = draw(st.sampled_from(["audit", "Review", "", path]))
+        # a section's type is free text (issue 11): only a blank or a value that is not text is wrong
+        report["sections"][0]["type"] = draw(st.sampled_from(["", "   ", 7, [path], {"type": path}]))
 
 
 SPOILERS = [_drop, _wrong_type, _unknown_field, _blank, _bad_date, _non_public, _empty_list, _bad_path]

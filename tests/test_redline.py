@@ -339,8 +339,9 @@ def test_libreoffice_opens_it_and_lists_the_changes(annual, tmp_path: Path) -> N
 
 
 def test_table_rows_in_and_out() -> None:
-    """Rows of the later template's header table appear and go: row revisions, and both texts exact."""
-    base = _content([])
+    """Rows of a header grid that shows funding rows only when given (the second council's format)
+    appear and go: row revisions, and both texts exact."""
+    base = _content([]) + "template: example-borough\n"
     one_row = base.replace("purpose: information\n", "purpose: information\nextra_spending: false\n")
     two_rows = one_row.replace("extra_spending: false\n", "extra_spending: true\nspending_amount: £12,000\n")
     for old_text, new_text in ((base, one_row), (one_row, two_rows), (two_rows, base)):
@@ -349,7 +350,7 @@ def test_table_rows_in_and_out() -> None:
         assert document_text(resolve_parts(parts, accept=True)) == document_text(new.parts)
         assert document_text(resolve_parts(parts, accept=False)) == document_text(old.parts)
     rows = [tr for tr in _body(parts).iter(qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is not None]
-    assert len(rows) == 3  # two rows -> none: the table goes, its header row and both rows marked deleted
+    assert len(rows) == 2  # two rows -> none: both rows marked deleted, the rest of the grid stays
 
 
 def test_accept_and_reject_of_properties_and_merged_paragraphs() -> None:

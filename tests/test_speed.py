@@ -88,7 +88,7 @@ def test_every_input_of_a_chart_is_in_its_key(tmp_path: Path, monkeypatch: pytes
     for args in [("bar", ["A", "B"], [1, 2]), ("pie", ["A", "B"], [1, 2]), ("bar", ["A", "C"], [1, 2]),
                  ("bar", ["A", "B"], [1, 3]), ("bar", ["A", "B"], [1, 2])]:
         charts._DRAWN.clear()
-        charts.chart_png(*args)
+        charts.chart_png(charts.drawing(*args))
     assert len(drawn) == 4  # the last one repeats the first
     assert cache.key_of("x", [1]) != cache.key_of("x", [1.5]) and cache.key_of("x", [1]) == cache.key_of("x", [1])
 
@@ -98,11 +98,12 @@ def test_a_chart_drawn_in_another_process_has_the_same_bytes() -> None:
     script = textwrap.dedent("""
         import sys
         from reportgen.render.charts import _draw
-        sys.stdout.buffer.write(_draw("bar", ["Replied", "Did not"], [39, 23]))
+        from reportgen.render.charts import drawing
+        sys.stdout.buffer.write(_draw(drawing("bar", ["Replied", "Did not"], [39, 23])))
     """)
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=ROOT,
                            env={**os.environ, cache.CACHE_ENV: ""}).stdout
-    assert other.startswith(b"\x89PNG") and other == charts._draw("bar", ["Replied", "Did not"], [39, 23])
+    assert other.startswith(b"\x89PNG") and other == charts._draw(charts.drawing("bar", ["Replied", "Did not"], [39, 23]))
 
 
 def test_a_rebuild_imports_neither_lxml_nor_matplotlib(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportgen.importer.common import Import, heading_text, sections_by_level
+from reportgen.importer.common import Import, heading_text, sections_by_level, with_tables
 from reportgen.oxml.blocks import Block, Paragraph, Table
 
 _CASE = re.compile(r"^Case \d+ [–-] (.*)$", re.S)
@@ -38,7 +38,7 @@ def read_annual(blocks: list[Block], found: Import) -> dict[str, Any]:
     for heading, body in sections_by_level(rest, 0, found):
         name = heading_text(heading)
         if name == "Introduction" and "introduction" not in data:
-            data["introduction"] = [b.text for b in body if isinstance(b, Paragraph) and b.text]
+            data["introduction"] = _paragraphs(body, found)
         elif name == "Action Plan":
             data["action_plan"] = True
         else:
@@ -76,6 +76,11 @@ def _section(title: str, body: list[Block], found: Import) -> dict[str, Any]:
         head.append(body[i])
         i += 1
     narrative, cases, quotes = _narrative(head, found)
+    # a section of earlier years' recommendations has no 'Recommendations' heading: its numbered list is them
+    listed = [b for b in narrative if isinstance(b, Paragraph)]
+    narrative = [b for b in narrative if not isinstance(b, Paragraph)]
+    if listed:
+        section["recommendations"] = [_recommendation(b) for b in listed]
     if narrative:
         section["narrative"] = narrative
     if cases:
@@ -87,11 +92,11 @@ def _section(title: str, body: list[Block], found: Import) -> dict[str, Any]:
         if name == "Key Findings":
             section["key_findings"] = _findings(blocks, found)
         elif name == "Conclusion":
-            section["conclusion"] = [b.text for b in blocks if isinstance(b, Paragraph) and b.text]
+            section["conclusion"] = _paragraphs(blocks, found)
         elif name == "Recommendations":
             section["recommendations"] = [_recommendation(b) for b in blocks if isinstance(b, Paragraph) and b.text]
         elif name == "Outcome":
-            section["outcome"] = _outcome(blocks)
+            section["outcome"] = _outcome(with_tables(blocks, found))
         else:
             found.unmapped_block(heading, f"a heading in '{title}' the annual report does not have")
             for block in blocks:
@@ -99,14 +104,24 @@ def _section(title: str, body: list[Block], found: Import) -> dict[str, Any]:
     return section
 
 
-def _narrative(blocks: list[Block], found: Import) -> tuple[list[Any], list[str], list[str]]:
+def _paragraphs(blocks: list[Block], found: Import) -> list[Any]:
+    """Paragraphs, and the tables among them."""
+    return [b if isinstance(b, dict) else b.text for b in with_tables(blocks, found)
+            if isinstance(b, dict) or (isinstance(b, Paragraph) and b.text)]
+
+
+def _narrative(source: list[Block], found: Import) -> tuple[list[Any], list[str], list[str]]:
     narrative: list[Any] = []
     cases: list[str] = []
     quotes: list[str] = []
+    blocks = with_tables(source, found)
     i = 0
     while i < len(blocks):
         block = blocks[i]
         i += 1
+        if isinstance(block, dict):  # a table and its caption
+            narrative.append(block)
+            continue
         if isinstance(block, Table):
             found.unmapped_block(block, "a table in a section's narrative")
             continue
@@ -116,6 +131,8 @@ def _narrative(blocks: list[Block], found: Import) -> tuple[list[Any], list[str]
             figure: dict[str, Any] = {"caption": _CAPTION.match(block.text).group(1) if _CAPTION.match(block.text)
                                       else caption.group(1)}
             nxt = blocks[i] if i < len(blocks) else None
+            if isinstance(nxt, dict):
+                nxt = None
             if isinstance(nxt, Paragraph) and nxt.style == "Figure Placeholder":
                 missing = _PLACEHOLDER.match(nxt.text)
                 figure["data_missing"] = missing.group(1) if missing else nxt.text
@@ -135,6 +152,8 @@ def _narrative(blocks: list[Block], found: Import) -> tuple[list[Any], list[str]
             narrative.append({"figure": figure})
         elif case and block.style == "Normal":
             cases.append(case.group(1))
+        elif block.style == "List Number" and block.text and not cases and not quotes:
+            narrative.append(block)  # a recommendation listed without its heading (see _section)
         elif block.style == "Quote":
             quotes.append(block.text)
         elif block.text:
@@ -146,19 +165,63 @@ def _narrative(blocks: list[Block], found: Import) -> tuple[list[Any], list[str]
 
 
 def _chart_from_alt(alt: str) -> dict[str, Any] | None:
-    """A single-series chart's data from the alt text reportgen generates for it."""
+    """A chart's data from the alt text reportgen generates for it (one series, or several)."""
     match = _ALT.match(alt.strip())
     if not match:
+        return _series_from_alt(alt.strip())
+    items = _alt_items(match.group(2))
+    if items is None:
         return None
-    categories, values = [], []
-    for item in match.group(2).split(", "):
+    return {"chart": match.group(1).lower(), "categories": items[0], "values": items[1]}
+
+
+def _alt_items(text: str) -> tuple[list[str], list[int | float]] | None:
+    """'Q1 5, Q2 6 (40.0%)' -> (['Q1', 'Q2'], [5, 6]); None when an item is not 'category number'."""
+    categories: list[str] = []
+    values: list[int | float] = []
+    for item in text.split(", "):
         parsed = _ALT_ITEM.match(item)
         if not parsed:
             return None
         categories.append(parsed.group(1))
         number = parsed.group(2).replace(",", "")
         values.append(float(number) if "." in number else int(number))
-    return {"chart": match.group(1).lower(), "categories": categories, "values": values}
+    return categories, values
+
+
+_ALT_SERIES = re.compile(r"^(Bar|Stacked bar|Line|Pie) chart of (.+?)\. (.+)\.$", re.S)
+_ALT_ONE_SERIES = re.compile(r"(.+?): (.*?) \([\d.,]+ in all\)(?:\. |$)", re.S)
+_ALT_TITLES = re.compile(r"^(?: by (.*?))?(?: \((.*)\))?$", re.S)
+
+
+def _series_from_alt(alt: str) -> dict[str, Any] | None:
+    """'Bar chart of Good and Poor by Quarter (Audits). Good: Q1 5, Q2 6 (11 in all). Poor: ...' as inline series."""
+    match = _ALT_SERIES.match(alt)
+    if not match:
+        return None
+    series = []
+    categories: list[str] | None = None
+    for part in _ALT_ONE_SERIES.finditer(match.group(3)):
+        items = _alt_items(part.group(2))
+        if items is None or (categories is not None and items[0] != categories):
+            return None
+        categories = items[0]
+        series.append({"name": part.group(1), "values": items[1]})
+    names = [s["name"] for s in series]
+    if not names:
+        return None
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if not match.group(2).startswith(listed):
+        return None
+    titles = _ALT_TITLES.match(match.group(2)[len(listed):])
+    if titles is None:
+        return None
+    chart: dict[str, Any] = {"type": match.group(1).lower(), "categories": categories, "series": series}
+    if titles.group(1):
+        chart["x_title"] = titles.group(1)
+    if titles.group(2):
+        chart["y_title"] = titles.group(2)
+    return {"chart": chart}
 
 
 def _findings(blocks: list[Block], found: Import) -> dict[str, Any]:
@@ -169,7 +232,14 @@ def _findings(blocks: list[Block], found: Import) -> dict[str, Any]:
             found.unmapped_block(heading, "a heading in Key Findings other than Strengths or Areas for Development")
             continue
         groups: list[dict[str, Any]] = []
-        for block in body:
+        for block in with_tables(body, found):
+            if isinstance(block, dict):  # a table stands among the closing paragraphs
+                if not groups:
+                    found.unmapped.append(f"Table '{block['table']['caption']}'  (a table in key findings "
+                                          "before any point)")
+                    continue
+                groups[-1].setdefault("closing", []).append(block)
+                continue
             if isinstance(block, Table):
                 found.unmapped_block(block, "a table in key findings")
             elif block.level == 3:
@@ -208,6 +278,8 @@ def _recommendation(block: Paragraph) -> Any:
         lowered = part.lower().removeprefix("status:").strip()
         if lowered in ("open", "in progress", "completed"):
             rec["status"] = lowered
+        elif lowered.startswith("carried over from "):
+            rec["carried_over_from"] = part[len("carried over from "):].strip()
         elif lowered.startswith("owner:") or lowered.startswith("owner "):
             rec["owner"] = part.split(":", 1)[-1].strip()
         elif lowered.startswith("due"):
@@ -219,9 +291,12 @@ def _recommendation(block: Paragraph) -> Any:
     return rec
 
 
-def _outcome(blocks: list[Block]) -> dict[str, Any]:
+def _outcome(blocks: list[Any]) -> dict[str, Any]:
     outcome: dict[str, Any] = {}
     for block in blocks:
+        if isinstance(block, dict):  # a table among the paragraphs
+            outcome.setdefault("paragraphs", []).append(block)
+            continue
         if not isinstance(block, Paragraph) or not block.text:
             continue
         if block.label:

@@ -5,9 +5,10 @@ block that ends it."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-from reportgen.importer.common import Import, heading_text, sections_by_level
+from reportgen.importer.common import Import, heading_text, sections_by_level, with_tables
 from reportgen.oxml.blocks import Block, Paragraph, Table
 
 # The header grid's labels as templates word them, folded to lower case without ':' and '(s)'.
@@ -25,17 +26,57 @@ ACCESS = {"public": "public", "non-public": "non-public", "non public": "non-pub
 PURPOSE = {"for information": "information", "for decision": "decision"}
 _LETTER = re.compile(r"^\(?[a-z]{1,2}[.)]$")
 _APPENDIX = re.compile(r"^Appendix\s+\d+\s*[–-]\s*(.+)$", re.S)
+_EXEMPT_APPENDIX = re.compile(r"^Non-Public:\s*Appendix\s+(\d+)\b")
+NON_PUBLIC = "(Non-Public)"
 _SCHEDULE = re.compile(r"paragraphs?\(?s?\)?\s+([\d,\sand]+)\s+of\s+Part\s+1\s+of\s+Schedule\s+12A", re.I)
 
 
 def _label(text: str) -> str:
-    return text.strip().rstrip(":").replace("(s)", "s").replace("’", "'").strip().lower()
+    return text.strip().rstrip(":?").replace("(s)", "s").replace("’", "'").strip().lower()
+
+
+def house_format_of(grid: Table) -> tuple[Path, str] | None:
+    """The template whose header grid this is: of the covering-report templates in the template folders
+    (and their house-format subfolders), the one most of whose labels the grid has, the most labels first;
+    with the house format's name ('' for a folder's own template, else its subfolder's name)."""
+    from reportgen.oxml.blocks import read_blocks
+    from reportgen.render import template_folders
+    from reportgen.render.cover import TEMPLATE
+    from reportgen.render.template import load_template
+
+    labels = {_label(c) for row in grid.plain_rows() for c in row if c.strip()}
+    best: tuple[float, int] | None = None
+    chosen = None
+    for folder in template_folders():
+        formats = [(folder / TEMPLATE, ""), *((p, p.parent.name) for p in sorted(folder.glob(f"*/{TEMPLATE}")))]
+        for path, name in formats:
+            if not path.is_file():
+                continue
+            try:
+                first = next((b for b in read_blocks(load_template(path).parts) if isinstance(b, Table)), None)
+            except Exception:  # noqa: BLE001 - a broken template is not this document's format
+                continue
+            if first is None:
+                continue
+            own = {_label(c) for row in first.plain_rows() for c in row[::2] if c.strip() and "{" not in c}
+            if not own:
+                continue
+            score = (len(own & labels) / len(own), len(own & labels))
+            if best is None or score > best:
+                best, chosen = score, (path, name)
+    return chosen
 
 
 def read_cover(blocks: list[Block], found: Import) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": "cover"}
     rest = list(blocks)
+    template = None
     if rest and isinstance(rest[0], Table):
+        matched = house_format_of(rest[0])
+        if matched is not None:
+            template, name = matched
+            if name:
+                data["template"] = name
         _header(rest.pop(0), data, found)
     else:  # a grid some program flattened into paragraphs: label, value, label, value ...
         lines = []
@@ -47,13 +88,17 @@ def read_cover(blocks: list[Block], found: Import) -> dict[str, Any]:
         else:
             rest[:0] = lines
             found.guess("no header grid found before the first heading: committee, date and subject left blank")
+    exempt_appendices: dict[int, list[int]] = {}
     while rest and not (isinstance(rest[0], Paragraph) and rest[0].is_heading):  # under the grid
         line = rest.pop(0)
         if isinstance(line, Table):  # an older template's second table of questions
             _header(line, data, found)
             continue
         citation = _SCHEDULE.search(line.plain)
-        if citation and "exempt_paragraphs" not in data:
+        appendix = _EXEMPT_APPENDIX.match(line.plain)
+        if citation and appendix:  # 'Non-Public: Appendix 2 – by virtue of paragraph(s) 3 ...'
+            exempt_appendices[int(appendix.group(1))] = [int(n) for n in re.findall(r"\d+", citation.group(1))]
+        elif citation and "exempt_paragraphs" not in data:
             data["exempt_paragraphs"] = [int(n) for n in re.findall(r"\d+", citation.group(1))]
         elif line.plain:
             found.unmapped_block(line, "a line under the header grid")
@@ -66,8 +111,9 @@ def read_cover(blocks: list[Block], found: Import) -> dict[str, Any]:
             _recommendations(body, data, found)
         elif name == "main report":
             data["main_report"] = _main_report(body, found)
+            _implications(data, template)
         elif name.startswith("appendi"):
-            data["appendices"] = _appendices(body, found)
+            data["appendices"] = _appendices(body, found, exempt_appendices)
         elif name == "background papers":
             data["background_papers"] = [b.text for b in body if isinstance(b, Paragraph) and b.text]
         else:
@@ -107,6 +153,8 @@ def _header(table: Table, data: dict[str, Any], found: Import) -> None:
 
 
 def _set(data: dict[str, Any], key: str, value: str, row, found: Import) -> None:
+    if value.strip().upper() == "N/A":
+        return  # the template's word for a question the content left out
     if key in ("extra_spending", "funding_agreed"):
         answer = value.strip().lower()
         if answer in ("y", "yes"):
@@ -162,10 +210,13 @@ def _author_block(blocks: list[Block], found: Import) -> tuple[dict[str, Any], l
 
 def _paragraphs(body: list[Block], found: Import, where: str) -> list[Any]:
     out: list[Any] = []
-    for block in body:
-        if isinstance(block, Table):
+    for block in with_tables(body, found):
+        if isinstance(block, dict):  # a table and its caption
+            out.append(block)
+        elif isinstance(block, Table):
             found.unmapped_block(block, f"a table in {where}")
-        elif block.text and _LETTER.match(block.label or "") and out:
+        elif block.text and _LETTER.match(block.label or "") and out and not (
+                isinstance(out[-1], dict) and "table" in out[-1]):
             previous = out[-1] if isinstance(out[-1], dict) else {"text": out[-1]}
             previous.setdefault("items", []).append(block.text)
             out[-1] = previous
@@ -176,6 +227,8 @@ def _paragraphs(body: list[Block], found: Import, where: str) -> list[Any]:
 
 def _recommendations(body: list[Block], data: dict[str, Any], found: Import) -> None:
     items = [b for b in body if isinstance(b, Paragraph) and b.text]
+    if len(items) > 1 and not items[0].label and items[1].label:  # 'Members are asked to:' then the items
+        data["recommendations_lead_in"] = items.pop(0).text
     if any(_LETTER.match(b.label) for b in items):
         data["recommendation_numbering"] = "lettered"
     data["recommendations"] = [b.text for b in items]
@@ -191,14 +244,41 @@ def _main_report(body: list[Block], found: Import) -> list[dict[str, Any]]:
     return sections
 
 
-def _appendices(body: list[Block], found: Import) -> list[dict[str, Any]]:
+def _implications(data: dict[str, Any], template: Path | None) -> None:
+    """The Main Report's last section, when it is the house format's implications block, as `implications:`."""
+    from reportgen.render.house_format import house_format
+
+    settings = house_format(template) if template is not None else None
+    block = settings.implications if settings is not None else None
+    sections = data.get("main_report", [])
+    if block is None or not sections or sections[-1]["heading"] != block.heading:
+        return
+    found: dict[str, str] = {}
+    for paragraph in sections[-1]["paragraphs"]:
+        text = paragraph if isinstance(paragraph, str) else ""
+        name = next((n for n, label in block.headings.items() if text.startswith(f"**{label}**{block.separator}")),
+                    None)
+        if name is None:
+            return  # not the block as the template writes it: leave it a section
+        found[name] = text[len(f"**{block.headings[name]}**{block.separator}"):]
+    sections.pop()
+    data["implications"] = found
+
+
+def _appendices(body: list[Block], found: Import, exempt: dict[int, list[int]]) -> list[dict[str, Any]]:
     out = []
     for block in body:
         if not isinstance(block, Paragraph) or not block.text:
             continue
         match = _APPENDIX.match(block.text)
         if match:
-            out.append({"title": match.group(1).strip()})
+            title = match.group(1).strip()
+            number = len(out) + 1
+            if title.endswith(NON_PUBLIC) and number in exempt:
+                out.append({"title": title[:-len(NON_PUBLIC)].rstrip(), "public": False,
+                            "exempt_paragraphs": exempt[number]})
+                continue
+            out.append({"title": title})
         else:
             found.unmapped_block(block, "a line under Appendices that is not 'Appendix N – title'")
     return out

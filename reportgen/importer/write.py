@@ -10,8 +10,9 @@ from reportgen.importer.common import Import
 
 ORDER = {"cover": ["kind", "committee", "dated", "subject", "access", "exempt_paragraphs", "report_of",
                    "purpose", "report_author", "corporate_plan_outcomes", "extra_spending", "spending_amount",
-                   "funding_source", "funding_agreed", "summary", "recommendation_numbering",
-                   "recommendations", "main_report", "appendices", "background_papers", "author"],
+                   "funding_source", "funding_agreed", "summary", "recommendations_lead_in",
+                   "recommendation_numbering", "recommendations", "main_report", "implications", "appendices",
+                   "background_papers", "author", "template"],
          "annual": ["kind", "title", "service", "period", "author", "date", "statistics", "introduction",
                     "sections", "action_plan"]}
 

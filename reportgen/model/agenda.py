@@ -27,14 +27,22 @@ class AgendaItem(Node):
 
     number: ItemNumber
     """The item's number as printed on the agenda and on each of its pages: 3, or '4a'."""
-    title: RequiredText
-    """The item's title on the agenda: 'Quality Assurance Report on Audits'."""
+    title: Text = ""
+    """The item's title on the agenda: 'Quality Assurance Report on Audits'. Optional for an item with a
+    report: it then reads as the report's subject (`check` warns when a title given differs from it)."""
     report: Text = ""
     """Optional: the covering report's content file, relative to this agenda: 'committee-cover-2020-02-qa-audits.yaml'."""
     appendices: list[RequiredText] = Field(default_factory=list)
     """Optional: appendix documents (.docx or .pdf), relative to this agenda: 'appendices/audit-summary.docx'."""
     note: Text = ""
     """Optional: a line printed under the title on the front sheet: 'To be moved by the Chairman'."""
+
+    @model_validator(mode="after")
+    def _titled(self) -> "AgendaItem":
+        if not self.title and not self.report:
+            raise rule_error("expected a title: an item without a report has nothing to take its title from",
+                             "title")
+        return self
 
 
 class Agenda(Node):

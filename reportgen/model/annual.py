@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-import difflib
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Iterator, Literal, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
 
 from reportgen.errors import Problem
 from reportgen.model import inline
 from reportgen.model.common import (MonthYear, Node, PathKey, Person, RequiredText, ShorthandNode, Text,
-                                    describe, format_path, month_year, rule_error)
-from reportgen.model.statistics import NAME, Definition, Statistics, StatisticError, Value
+                                    dates_in, describe, did_you_mean, format_path, month_year, rule_error)
+from reportgen.model.statistics import NAME, REFERENCE, Definition, StatisticError
+from reportgen.model.tables import GradingScale, Table, TableItem, Tabulated, column_of, columns_hint, slug
+
+_DAY_GIVEN = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+
+
+@dataclass
+class ChartData:
+    """What one chart draws: its kind, the categories along its axis, its series (name, values) and axis titles."""
+
+    kind: str
+    categories: list[str]
+    series: list[tuple[str, list[float]]] = field(default_factory=list)
+    x_title: str = ""
+    y_title: str = ""
 
 
 def _operand(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if isinstance(value, str) and NAME.match(value.strip()):
+    if isinstance(value, str) and REFERENCE.match(value.strip()):
         return value.strip()
     raise rule_error(f"expected a number or the name of a statistic, got {describe(value)}")
 
@@ -68,19 +84,92 @@ StatisticDefinition = Annotated[
 ]
 
 
+ChartType = Literal["bar", "grouped bar", "stacked bar", "line", "pie"]
+
+
+class Series(Node):
+    """One series of a chart given inline: its name (shown in the legend) and one value per category."""
+
+    name: RequiredText
+    """The series' name, shown in the legend: 'Good'."""
+    values: list[StatisticOperand] = Field(min_length=1)
+    """One value per category: a number, or the name of a statistic or table cell."""
+
+
+def _series_shape(value: Any) -> str | None:
+    return {str: "[text]", dict: "[mapping]"}.get(type(value))
+
+
+SeriesItem = Annotated[
+    Union[Annotated[RequiredText, Tag("[text]")], Annotated[Series, Tag("[mapping]")]],
+    Discriminator(_series_shape, custom_error_type="series",
+                  custom_error_message="expected a column of the table (`from:`) by its heading, or "
+                                       "{name: ..., values: [...]}"),
+]
+
+
+class Chart(Node):
+    """A chart of one or several series: drawn from a named table (`from:`) or from series given inline."""
+
+    type: ChartType
+    """`bar` (bars side by side when there are several series; `grouped bar` says the same), `stacked bar`, `line` or `pie` (one series)."""
+    from_: Text = Field("", alias="from")
+    """Optional: the name of a table to draw: its row labels are the categories, its columns the series."""
+    series: list[SeriesItem] = Field(default_factory=list)
+    """With `from:`, the columns to draw by heading (default every column of numbers, totals aside); without, each series as {name: ..., values: [...]}."""
+    categories: list[RequiredText] = Field(default_factory=list)
+    """Without `from:`, the categories along the axis, in order: [Q1, Q2, Q3, Q4]."""
+    x_title: Text = ""
+    """Optional: the title of the horizontal axis: 'Quarter'."""
+    y_title: Text = ""
+    """Optional: the title of the vertical axis: 'Number of audits'."""
+
+    @model_validator(mode="after")
+    def _data_given(self) -> "Chart":
+        inline_series = [s for s in self.series if isinstance(s, Series)]
+        if self.from_:
+            if inline_series:
+                raise rule_error("a chart drawn from a table names its columns (`series: [Good, Inadequate]`), "
+                                 "not series of values: remove `from:` or the values", "series")
+            if self.categories:
+                raise rule_error("a chart drawn from a table takes its categories from the table's rows: "
+                                 "remove `categories:`", "categories")
+            return self
+        if not self.series:
+            raise rule_error("expected `from:` naming a table, or `series:` with values, got neither", "series")
+        if len(inline_series) != len(self.series):
+            raise rule_error("a series given by name needs `from:` naming the table it is a column of; "
+                             "without it, give {name: ..., values: [...]}", "series")
+        for n, one in enumerate(inline_series):
+            if len(one.values) != len(self.categories):
+                raise rule_error(f"expected one value per category: {len(self.categories)} categories, "
+                                 f"{len(one.values)} values in the series {one.name!r}", "series")
+        if self.type == "pie" and len(self.series) > 1:
+            raise rule_error("a pie chart shows one series: use a bar or line chart for several", "type")
+        return self
+
+
+ChartField = Annotated[
+    Union[Annotated[Literal["bar", "pie"], Tag("[text]")], Annotated[Chart, Tag("[mapping]")]],
+    Discriminator(_shape, custom_error_type="chart",
+                  custom_error_message="expected `bar` or `pie` (with categories and values), or "
+                                       "{type: ..., from: table} or {type: ..., categories: [...], series: [...]}"),
+]
+
+
 class Figure(Node):
-    """A numbered figure: a bar or pie chart drawn from data, or a placeholder where the data was lost."""
+    """A numbered figure: a chart drawn from data, or a placeholder where the data was lost."""
 
     caption: RequiredText
     """What the figure shows; printed after 'Fig N'."""
-    chart: Literal["bar", "pie"] | None = None
-    """`bar` or `pie`."""
+    chart: ChartField | None = None
+    """`bar` or `pie` with `categories` and `values`; or a chart of several series: {type: grouped bar, from: grades, x_title: Quarter, y_title: Audits}."""
     categories: list[RequiredText] = Field(default_factory=list)
-    """The labels of the bars or slices, in order: ['No further action', 'Early Help']."""
+    """With `chart: bar` or `chart: pie`: the labels of the bars or slices, in order: ['No further action', 'Early Help']."""
     values: list[StatisticOperand] = Field(default_factory=list)
-    """One value per category: a number, or the name of a statistic."""
+    """With `chart: bar` or `chart: pie`: one value per category, a number or the name of a statistic."""
     alt: Text = ""
-    """Alt text for readers who cannot see the chart; made from the data when left out: 'Bar chart of referrals by outcome'."""
+    """Alt text for readers who cannot see the chart; made from the data (every series) when left out."""
     data_missing: Text = ""
     """Set when the figure's data was lost: what happened. The report shows a marked placeholder."""
 
@@ -94,6 +183,11 @@ class Figure(Node):
         if self.chart is None:
             raise rule_error("expected `chart: bar` or `chart: pie` (or `data_missing:` saying why there is "
                              "no data), got nothing", "chart")
+        if isinstance(self.chart, Chart):
+            if self.values or self.categories:
+                raise rule_error("a chart given as {type: ...} holds its own data: move `categories` and "
+                                 "`values` into it as `categories` and `series`", "values")
+            return self
         if not self.values:
             raise rule_error("expected the chart's values, got none", "values")
         if len(self.categories) != len(self.values):
@@ -103,17 +197,30 @@ class Figure(Node):
 
 
 class FigureItem(Node):
-    """A figure placed among a section's narrative paragraphs."""
+    """A figure placed where a paragraph can stand."""
 
     figure: Figure
     """The figure."""
 
 
-NarrativeItem = Annotated[
-    Union[Annotated[RequiredText, Tag("[text]")], Annotated[FigureItem, Tag("[mapping]")]],
-    Discriminator(_shape, custom_error_type="narrative",
-                  custom_error_message="expected a paragraph of text or {figure: ...}"),
+def _block_shape(value: Any) -> str | None:
+    """A paragraph, a figure or a table, told apart by the YAML's shape and its one key."""
+    if isinstance(value, str):
+        return "[text]"
+    if isinstance(value, dict):
+        return "[table]" if "table" in value else "[mapping]"
+    return None
+
+
+Block = Annotated[
+    Union[Annotated[RequiredText, Tag("[text]")], Annotated[FigureItem, Tag("[mapping]")],
+          Annotated[TableItem, Tag("[table]")]],
+    Discriminator(_block_shape, custom_error_type="block",
+                  custom_error_message="expected a paragraph of text, {figure: ...} or {table: ...}"),
 ]
+"""A paragraph, or a figure or table standing where a paragraph can."""
+
+NarrativeItem = Block
 
 
 class Point(ShorthandNode):
@@ -134,8 +241,8 @@ class ThemeGroup(Node):
     """The theme heading; leave out for points not grouped under a theme: 'Assessment'."""
     points: list[Point] = Field(min_length=1)
     """Bullet points."""
-    closing: list[RequiredText] = Field(default_factory=list)
-    """Paragraphs after the points, such as a recommendation drawn from them, one per line starting '- '."""
+    closing: list[Block] = Field(default_factory=list)
+    """Paragraphs (or tables, figures) after the points, such as a recommendation drawn from them, one per line starting '- '."""
 
 
 class KeyFindings(Node):
@@ -159,7 +266,27 @@ class Recommendation(ShorthandNode):
     owner: Text = ""
     """Who is responsible for it: 'Team Manager'."""
     due: Text = ""
-    """When it is due, as it should be printed: 'March 2020'."""
+    """When it is due, as it should be printed: 'March 2020' or '31/03/2020'; `reportgen actions` marks it overdue after then."""
+    carried_over_from: Text = ""
+    """Optional: the year of the earlier report it was first made in, when it is carried over: '2017 to 2018'. Keep its `id` from that report."""
+
+    @model_validator(mode="after")
+    def _carried_over_keeps_id(self) -> "Recommendation":
+        if self.carried_over_from and not self.id:
+            raise rule_error("a recommendation carried over from an earlier report keeps the id it had there: "
+                             "add `id:` (e.g. 'QA-2018-03')", "id")
+        return self
+
+    @property
+    def due_date(self) -> _dt.date | None:
+        """The date `due` names (a month counts to its last day), or None when it names none."""
+        found = dates_in(self.due)
+        if not found:
+            return None
+        when = found[0]
+        if not _DAY_GIVEN.search(self.due):  # 'March 2020' is due by the end of March
+            when = (when.replace(day=28) + _dt.timedelta(days=4)).replace(day=1) - _dt.timedelta(days=1)
+        return when
 
     @property
     def tracking(self) -> str:
@@ -167,6 +294,8 @@ class Recommendation(ShorthandNode):
         parts = [f"status: {self.status}" if self.status else "", f"owner: {self.owner}" if self.owner else "",
                  f"due: {self.due}" if self.due else ""]
         shown = "; ".join(p for p in parts if p)
+        if self.carried_over_from:
+            shown = f"carried over from {self.carried_over_from}" + (f"; {shown}" if shown else "")
         return shown[:1].upper() + shown[1:]
 
 
@@ -182,8 +311,8 @@ class OutcomeItem(ShorthandNode):
 class Outcome(Node):
     """What was done after an audit: paragraphs, then numbered items."""
 
-    paragraphs: list[RequiredText] = Field(default_factory=list)
-    """Unnumbered paragraphs, first, one per line starting '- '."""
+    paragraphs: list[Block] = Field(default_factory=list)
+    """Unnumbered paragraphs (or tables, figures), first, one per line starting '- '."""
     items: list[OutcomeItem] = Field(default_factory=list)
     """Numbered items, restarting at 1 in each section."""
 
@@ -203,7 +332,12 @@ class Quotation(ShorthandNode):
     """`true` when consent to publish was given, `false` when refused; unknown when left out."""
 
 
-SectionType = Literal["thematic audit", "independent audit", "multi-agency audit", "review", "survey", "section"]
+SECTION_TYPES = ("thematic audit", "independent audit", "multi-agency audit", "review", "survey", "section",
+                 "recommendations")
+"""The section types editors suggest; any other words are allowed (each council names its own)."""
+
+SectionType = Annotated[RequiredText, WithJsonSchema(
+    {"anyOf": [{"enum": list(SECTION_TYPES)}, {"type": "string", "minLength": 1}]})]
 
 
 class Section(Node):
@@ -212,32 +346,33 @@ class Section(Node):
     title: RequiredText
     """The section heading: 'Independent Auditing Completed October/November 2018'."""
     type: SectionType
-    """`thematic audit`, `independent audit`, `multi-agency audit`, `review`, `survey`, or `section`."""
+    """What kind of section it is, in your council's words: e.g. `thematic audit`, `independent audit`, `multi-agency audit`, `review`, `survey`, `recommendations`, `section`."""
     dates: Text = ""
     """When it took place, as it should be printed: '10 October to 14 November 2018'."""
     narrative: list[NarrativeItem] = Field(default_factory=list)
-    """Paragraphs and figures, in order: a paragraph is a line starting '- '; a figure is `- figure: {caption: ..., chart: bar, categories: [...], values: [...]}`."""
+    """Paragraphs, figures and tables, in order: a paragraph is a line starting '- '; a figure is `- figure: {caption: ..., chart: bar, categories: [...], values: [...]}`; a table is `- table: {caption: ..., header: [...], rows: [[...]]}`."""
     cases: list[RequiredText] = Field(default_factory=list)
     """Case summaries, printed 'Case 1 – ...', 'Case 2 – ...'."""
     quotes: list[Quotation] = Field(default_factory=list)
     """Quotations, in the quotation style: `- text: '"It helped."'` with `consent: true`."""
     key_findings: KeyFindings | None = None
     """Strengths and areas for development."""
-    conclusion: list[RequiredText] = Field(default_factory=list)
-    """Concluding paragraphs after the key findings, one per line starting '- '."""
+    conclusion: list[Block] = Field(default_factory=list)
+    """Concluding paragraphs (or tables, figures) after the key findings, one per line starting '- '."""
     recommendations: list[Recommendation] = Field(default_factory=list)
     """Numbered recommendations, restarting at 1 in each section."""
     outcome: Outcome | None = None
     """What was done."""
 
-    def figures(self) -> Iterator[tuple[int, Figure]]:
-        """Each figure and its index among the narrative items."""
-        for i, item in enumerate(self.narrative):
-            if isinstance(item, FigureItem):
-                yield i, item.figure
+    @property
+    def only_carried_over(self) -> bool:
+        """Whether the section lists earlier years' recommendations: it needs no 'Recommendations' heading of its own."""
+        return bool(self.recommendations) and (
+            all(r.carried_over_from for r in self.recommendations)
+            or "recommendation" in self.title.lower() or self.type.lower() == "recommendations")
 
 
-class AnnualReport(Node):
+class AnnualReport(Tabulated):
     """The annual Quality Assurance report of a council's children's services."""
 
     kind: Literal["annual"]
@@ -253,34 +388,52 @@ class AnnualReport(Node):
     date: MonthYear
     """The month of the report: 'August 2019'."""
     statistics: dict[str, StatisticDefinition] = Field(default_factory=dict)
-    """Named counts, and statistics worked out from them; text shows them with [[name]]."""
-    introduction: list[RequiredText] = Field(min_length=1)
-    """The Introduction's paragraphs."""
+    """Named counts, and statistics worked out from them (also from named tables' cells: `grades.q1.good`); text shows them with [[name]]."""
+    grading_scale: GradingScale | None = None
+    """Optional: the grading scale the report's audits use, declared once: {grades: [Outstanding, Good, Requires improvement, Inadequate], good_or_better: Good}."""
+    introduction: list[Block] = Field(min_length=1)
+    """The Introduction's paragraphs (or tables, figures)."""
     sections: list[Section] = Field(min_length=1)
     """The audits, reviews and other sections, in order."""
     action_plan: bool = False
     """`true` to end the report with an Action Plan: every recommendation's id, status, owner and due date."""
 
-    _statistics: Statistics | None = PrivateAttr(default=None)
+    def own_statistics(self) -> dict[str, Definition]:
+        return {name: value.definition() if isinstance(value, Formula) else Definition("count", (value,))
+                for name, value in self.statistics.items()}
 
-    @property
-    def book(self) -> Statistics:
-        """The statistics, worked out on first use."""
-        if self._statistics is None:
-            definitions = {name: value.definition() if isinstance(value, Formula) else Definition("count", (value,))
-                           for name, value in self.statistics.items()}
-            self._statistics = Statistics(definitions)
-        return self._statistics
+    def figures(self) -> Iterator[Figure]:
+        """Every figure, in document order."""
+        for node in self.walk():
+            if isinstance(node, Figure):
+                yield node
 
-    def statistic(self, name: str) -> Value:
-        return self.book.value(name)
+    def figure_data(self, figure: Figure) -> ChartData:
+        """What a figure's chart draws: its kind, categories and series of numbers, and axis titles."""
+        chart = figure.chart
+        if not isinstance(chart, Chart):
+            values = [self._number(v) for v in figure.values]
+            return ChartData(chart or "bar", list(figure.categories), [("", values)])
+        kind = "bar" if chart.type == "grouped bar" else chart.type
+        if chart.from_:
+            table = self._named_table(chart.from_)
+            assert table is not None  # reference_problems has checked the name
+            key = table.name.lower()
+            columns = [column_of(table, s) for s in chart.series if isinstance(s, str)] if chart.series \
+                else [c for c in self.numeric_columns(table)]
+            categories = [inline.plain(table.row_label(r)) for r in range(len(table.rows))]
+            series = [(inline.plain(table.header[-1][c]),
+                       [self.statistic(f"{key}.{slug(table.row_label(r))}.{slug(table.header[-1][c])}").number
+                        for r in range(len(table.rows))]) for c in columns if c is not None]
+            return ChartData(kind, categories, series, chart.x_title, chart.y_title)
+        series = [(s.name, [self._number(v) for v in s.values]) for s in chart.series if isinstance(s, Series)]
+        return ChartData(kind, list(chart.categories), series, chart.x_title, chart.y_title)
 
-    def statistic_text(self, name: str) -> str:
-        """A statistic as the report prints it: '62.9%'."""
-        return self.statistic(name).shown
+    def _number(self, value: float | str) -> float:
+        return self.statistic(value).number if isinstance(value, str) else float(value)
 
-    def figure_values(self, figure: Figure) -> list[float]:
-        return [self.statistic(v).number if isinstance(v, str) else float(v) for v in figure.values]
+    def _named_table(self, name: str) -> Table | None:
+        return next((t for t in self.tables() if t.name and t.name.lower() == name.lower()), None)
 
     @property
     def signed(self) -> str:
@@ -288,18 +441,55 @@ class AnnualReport(Node):
 
     def reference_problems(self) -> list[Problem]:
         """Names that refer to nothing: statistics, [[references]] in text, recommendations answered."""
-        problems = self._statistic_problems()
-        for path, text in texts(self):
-            for span in inline.statistic_references(text):
-                if span.stat not in self.book:
-                    problems.append(self._problem(path, f"[[{span.stat}]] {self._unknown(span.stat)}"))
+        table_problems = self.table_problems()
+        problems = table_problems + self._statistic_problems() + self.text_reference_problems()
+        for figure in self.figures():
+            problems.extend(self._figure_problems(figure))
         for s, section in enumerate(self.sections):
-            for i, figure in section.figures():
-                for v, value in enumerate(figure.values):
-                    if isinstance(value, str) and value not in self.book:
-                        path = ("sections", s, "narrative", i, "figure", "values", v)
-                        problems.append(self._problem(path, self._unknown(value)))
             problems.extend(self._answer_problems(s, section))
+        if not table_problems:  # a loop through a table is named at the cell too, where it closes
+            problems.extend(self.cycle_problems())
+        return problems
+
+    def _figure_problems(self, figure: Figure) -> list[Problem]:
+        problems = []
+        for v, value in enumerate(figure.values):
+            if isinstance(value, str) and value not in self.book:
+                problems.append(self._problem(figure._path + ("values", v), self.unknown(value)))
+        chart = figure.chart
+        if not isinstance(chart, Chart):
+            return problems
+        if chart.from_:
+            table = self._named_table(chart.from_)
+            if table is None:
+                named = [t.name for t in self.tables() if t.name]
+                hint = did_you_mean(chart.from_, named) or \
+                    (f"; the named tables are {', '.join(named)}" if named else "; no table has a `name:`")
+                return problems + [self._problem(chart._path + ("from",),
+                                                 f"{chart.from_!r} is not the name of a table{hint}")]
+            for n, series in enumerate(chart.series):
+                if isinstance(series, str):
+                    c = column_of(table, series)
+                    if c is None:
+                        problems.append(self._problem(chart._path + ("series", n),
+                                                      f"the table {table.name} has no column {series!r}"
+                                                      f"{columns_hint(table, series)}"))
+                    elif c not in self.numeric_columns(table):
+                        problems.append(self._problem(chart._path + ("series", n),
+                                                      f"the column {series!r} of the table {table.name} holds "
+                                                      "text, not numbers: a chart cannot draw it"))
+            if not chart.series and not self.numeric_columns(table):
+                problems.append(self._problem(chart._path + ("from",),
+                                              f"the table {table.name} has no column of numbers to draw"))
+            if chart.type == "pie" and (len(chart.series) > 1 or (not chart.series and len(self.numeric_columns(table)) > 1)):
+                problems.append(self._problem(chart._path + ("type",), "a pie chart shows one series: name "
+                                              "one column (`series: [Good]`) or use a bar or line chart"))
+            return problems
+        for n, series in enumerate(chart.series):
+            if isinstance(series, Series):
+                for v, value in enumerate(series.values):
+                    if isinstance(value, str) and value not in self.book:
+                        problems.append(self._problem(series._path + ("values", v), self.unknown(value)))
         return problems
 
     def _statistic_problems(self) -> list[Problem]:
@@ -313,7 +503,7 @@ class AnnualReport(Node):
                 operation = value.definition().operation
                 for i, operand in enumerate(value.definition().operands):
                     if isinstance(operand, str) and operand not in self.book:
-                        problems.append(self._problem(("statistics", name, operation, i), self._unknown(operand)))
+                        problems.append(self._problem(("statistics", name, operation, i), self.unknown(operand)))
         if problems:
             return problems
         for name in self.statistics:
@@ -340,24 +530,6 @@ class AnnualReport(Node):
                                               + (f" and ids {', '.join(sorted(ids))}" if ids else "")))
         return problems
 
-    def _unknown(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self.statistics), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else \
-            f"; add it under `statistics:`" if not self.statistics else ""
-        return f"{name!r} is not a defined statistic{hint}"
-
     def _problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
         position = self._source.position(path, key=key) if self._source else None
         return Problem(message, position, format_path(path))
-
-
-def texts(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
-    """Every piece of text beneath `value` and its key path, in document order."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, Node):
-        for name, info in type(value).model_fields.items():
-            yield from texts(getattr(value, name), path + (info.alias or name,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from texts(item, path + (i,))

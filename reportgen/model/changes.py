@@ -377,7 +377,8 @@ def _context(place: Place) -> str:
 
 
 def _snippet(value: Any) -> str:
-    texts = [plain(t) for t in _texts(value)] if not isinstance(value, (int, float)) else [str(value)]
+    # as printed: markup gone, a table's 5 not 5.0
+    texts = [plain(t) for t in _texts(value)] if not isinstance(value, (int, float)) else [_shown(value)]
     text = " ".join(" ".join(texts).split())
     return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
 

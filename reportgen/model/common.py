@@ -22,10 +22,27 @@ class SourceMap:
     """Where each value of one content file sits: key path -> (line, col), counted from 1."""
 
     def __init__(self, file: str, values: dict[PathKey, tuple[int, int]],
-                 keys: dict[PathKey, tuple[int, int]] | None = None) -> None:
+                 keys: dict[PathKey, tuple[int, int]] | None = None, text: str = "") -> None:
         self.file = file
         self.values = values
         self.keys = keys or {}
+        self.text = text
+        """The file's text, for finding a word inside a long value (see locate)."""
+
+    def locate(self, path: PathKey, needle: str) -> Position:
+        """Where `needle` is first written at or after the value at `path`: a figure inside a folded
+        paragraph is on a line of its own, below the `- >-` its value starts at. Falls back to the value."""
+        start = self.position(path)
+        if not self.text or not needle:
+            return start
+        lines = self.text.split("\n")
+        for n in range(max(start.line - 1, 0), len(lines)):
+            at = lines[n].find(needle, start.col - 1 if n == start.line - 1 else 0)
+            if at >= 0:
+                return Position(self.file, n + 1, at + 1)
+            if n > start.line - 1 and lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) < start.col - 1:
+                break  # out of the value: it is written some other way (escaped in quotes)
+        return start
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The place of `path` (its key when `key`), or of its nearest ancestor that has one."""
@@ -164,6 +181,50 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, change, swap two neighbours) that turn `a` into `b`."""
+    previous, current = list(range(len(b) + 1)), [0] * (len(b) + 1)
+    before: list[int] = []
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[len(b)]
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """' (did you mean 'committee'?)' for a slip of the keyboard; '' when no option is that close.
+
+    Close means a few letters apart for the word's length (one for a short word), the same words in
+    another case or with spaces for underscores, or one starting the other: never a merely similar word
+    ('type' is not offered for 'title', nor 'tables' for 'labels'), so a caller lists the options instead.
+    """
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    target = norm(word)
+    best: tuple[int, str] | None = None
+    for option in options:
+        candidate = norm(option)
+        if not candidate or not target:
+            continue
+        allowed = 1 if len(target) <= 6 else 2 if len(target) <= 10 else 3
+        if candidate == target or (min(len(candidate), len(target)) >= 4
+                                   and (candidate.startswith(target) or target.startswith(candidate))):
+            distance = 0
+        else:
+            distance = _distance(target, candidate)
+            # a slip of the keyboard rarely changes the first letter: 'labels' is not 'tables'
+            if distance > allowed or candidate[0] != target[0]:
+                continue
+        if best is None or distance < best[0]:
+            best = (distance, option)
+    return f" (did you mean {best[1]!r}?)" if best else ""
+
+
 def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
     """An error from a content rule; `field` points it at one field of the node being checked."""
     return PydanticCustomError("content_rule", message, {"field": field} if field else {})
@@ -258,6 +319,21 @@ MonthYear = Annotated[_dt.date, BeforeValidator(_month_year),
 """A month and year, written 'August 2019'."""
 
 
+_MONTH_YEAR_IN_TEXT = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
+_DMY_IN_TEXT = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def dates_in(text: str) -> list[_dt.date]:
+    """Dates a text mentions: 'December 2020' (taken as the 1st) and '10/02/2020'."""
+    found = [_dt.date(int(y), MONTHS.index(m) + 1, 1) for m, y in _MONTH_YEAR_IN_TEXT.findall(text)]
+    for d, m, y in _DMY_IN_TEXT.findall(text):
+        try:
+            found.append(_dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            pass
+    return found
+
+
 def long_date(value: _dt.date) -> str:
     """House style for dates in text: '10 February 2020'."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
@@ -312,3 +388,15 @@ class Paragraph(ShorthandNode):
     """Optional: sub-items listed under the paragraph, lettered a, b, c: ['first point', 'second point']."""
     public: bool = True
     """`false` marks the paragraph confidential: a Public report then refuses to build until it is removed."""
+
+
+def texts(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    """Every piece of text beneath `value` and its key path, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Node):
+        for name, info in type(value).model_fields.items():
+            yield from texts(getattr(value, name), path + (info.alias or name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from texts(item, path + (i,))

@@ -1,5 +1,7 @@
 """The small inline markup of content text: **bold**, *italic*, ^superscript^ and [[statistic]] references.
 
+A reference names a statistic (`[[survey_rate]]`) or a cell of a named table (`[[grades.Q1.Good]]`).
+
 Everything else in a string is literal text: `{{ }}`, `<tags>` and `&` are printed as typed.
 A backslash before `*`, `^`, `[`, `]` or another backslash prints that character literally.
 """
@@ -28,7 +30,7 @@ _TOKEN = re.compile(
     r"|\*\*(?=\S)(?P<bold>.+?)(?<=\S)\*\*"
     r"|\*(?=[^\s*])(?P<italic>.+?)(?<=[^\s*])\*(?!\*)"
     r"|\^(?P<sup>[^\s^]+)\^"
-    r"|\[\[(?P<stat>[A-Za-z_]\w*)(?:\|(?P<published>[^\]]*))?\]\]",
+    r"|\[\[(?P<stat>[A-Za-z_]\w*(?:\.\w+)*)(?:\|(?P<published>[^\]]*))?\]\]",
     re.DOTALL,
 )
 

@@ -9,10 +9,19 @@ from typing import Literal, Mapping, Sequence
 Operand = float | str
 """A number written in the content, or the name of another statistic."""
 
-Operation = Literal["count", "sum", "percent", "change"]
+Operation = Literal["count", "sum", "percent", "change", "same"]
+# "same": the value of another statistic, as it is (a table cell that names a statistic)
 
 NAME = re.compile(r"^[A-Za-z_]\w*$")
-"""What a statistic's name may look like: the same as a [[name]] reference in text."""
+"""What a statistic's (or a table's) own name may look like."""
+
+REFERENCE = re.compile(r"^[A-Za-z_]\w*(?:\.\w+)*$")
+"""What a reference may look like: a statistic's name, or a table cell's address `grades.q1.good`."""
+
+
+def canonical(name: str) -> str:
+    """The key a name is looked up by: a table cell's address ignores case (`grades.Q1.Good`), a statistic's does not."""
+    return name.lower() if "." in name else name
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class Value:
         if self.operation == "change":
             direction = "increase" if self.number >= 0 else "decrease"
             return f"{self.workings} is a {abs(self.number):.1f}% {direction}"
-        if self.operation == "count":
+        if self.operation == "count" or (self.operation == "sum" and " + " not in self.workings):
             return f"{name} is {self.shown}"
         return f"{self.workings} is {self.shown}"
 
@@ -67,13 +76,14 @@ class Statistics:
         self._values: dict[str, Value] = {}
 
     def __contains__(self, name: object) -> bool:
-        return name in self.definitions
+        return isinstance(name, str) and canonical(name) in self.definitions
 
     def value(self, name: str) -> Value:
         """The statistic called `name`; StatisticError when it cannot be worked out."""
-        return self._value(name, ())
+        return self._value(canonical(name), ())
 
     def _value(self, name: str, chain: tuple[str, ...]) -> Value:
+        name = canonical(name)
         if name in self._values:
             return self._values[name]
         if name not in self.definitions:
@@ -82,6 +92,10 @@ class Statistics:
             loop = " -> ".join(chain[chain.index(name):] + (name,))
             raise StatisticError(f"the statistic {name!r} depends on itself ({loop})")
         definition = self.definitions[name]
+        if definition.operation == "same":
+            value = self._value(str(definition.operands[0]), chain + (name,))
+            self._values[name] = value
+            return value
         operands = [self._operand(o, chain + (name,)) for o in definition.operands]
         value = compute(definition.operation, operands)
         self._values[name] = value

@@ -72,22 +72,48 @@ def bookmark(bookmark_id: int, name: str, inner: str) -> str:
 
 
 def table(rows: list[list[str]], style_id: str | None, *, header_rows: int = 1,
-          widths: list[int] | None = None) -> str:
-    """A table whose cells hold paragraph XML; the first `header_rows` rows repeat on each page."""
+          widths: list[int] | None = None, last_row: bool = False, last_column: bool = False) -> str:
+    """A table whose cells hold paragraph XML; the first `header_rows` rows repeat on each page.
+
+    `last_row` / `last_column` switch on the table style's formatting of them (a Total row or column).
+    """
     columns = max((len(r) for r in rows), default=0)
     widths = widths or [int(9000 / max(columns, 1))] * columns
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     style = f'<w:tblStyle w:val="{style_id}"/>' if style_id else ""
+    # the same switches as a bitmask, which some readers (LibreOffice) go by: first row 0x20, last row
+    # 0x40, first column 0x80, last column 0x100, no vertical banding 0x400
+    look = 0x20 | 0x80 | 0x400 | (0x40 if last_row else 0) | (0x100 if last_column else 0)
     out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:w="0" w:type="auto"/>'
-           f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-           f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+           f'<w:tblLook w:val="{look:04X}" w:firstRow="1" w:lastRow="{int(last_row)}" w:firstColumn="1" '
+           f'w:lastColumn="{int(last_column)}" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
     for i, row in enumerate(rows):
-        trpr = "<w:trPr><w:tblHeader/></w:trPr>" if i < header_rows else ""
+        # a row is never split across pages (a figure must not be parted from its label); header rows repeat
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if i < header_rows else "<w:trPr><w:cantSplit/></w:trPr>"
         cells = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{widths[j]}" w:type="dxa"/></w:tcPr>{cell or "<w:p/>"}</w:tc>'
                         for j, cell in enumerate(row))
         out.append(f"<w:tr>{trpr}{cells}</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+CHAR_TWIPS = 120
+"""About the width of one character of 11 pt Arial (bold), in twentieths of a point."""
+CELL_MARGINS_TWIPS = 260
+TEXT_WIDTH_TWIPS = 9000
+"""The width a table spans: the text width of an A4 page with the house margins."""
+
+
+def fit_widths(columns: list[list[str]], width: int = TEXT_WIDTH_TWIPS) -> list[int]:
+    """Column widths from the text the columns hold: each wide enough for its longest word, the rest of
+    the width shared in proportion to its longest cell (a column of words is wider than one of figures)."""
+    least = [max((len(word) for text in col for word in text.split()), default=1) * CHAR_TWIPS + CELL_MARGINS_TWIPS
+             for col in columns]
+    longest = [max((len(text) for text in col), default=1) or 1 for col in columns]
+    spare = width - sum(least)
+    if spare <= 0:  # the words alone are wider than the page: share it in proportion to them
+        return [int(width * w / sum(least)) for w in least]
+    return [w + int(spare * n / sum(longest)) for w, n in zip(least, longest)]
 
 
 EMU_PER_INCH = 914400

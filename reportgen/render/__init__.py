@@ -12,6 +12,8 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+from reportgen.errors import ContentError, Problem
+from reportgen.load import display_path
 from reportgen.model import Node
 from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.render.ooxml import OoxmlWriter
@@ -40,12 +42,35 @@ def renderer_for(report: Node) -> ModuleType:
 
 
 def template_path(report: Node, templates: Path | None = None) -> Path:
-    """The template a report is rendered with: from `templates` (a folder) or the factory set."""
+    """The template a report is rendered with: from `templates` (a folder) or the factory set.
+
+    A report naming a house format (`template: example-borough`) takes the template from that
+    subfolder of the first template folder that has it; naming one that none has is a located error."""
     name = renderer_for(report).TEMPLATE
+    house = getattr(report, "template", "")
+    if house:
+        for folder in template_folders(templates):
+            if (folder / house / name).is_file():
+                return folder / house / name
+        known = sorted({p.parent.name for f in template_folders(templates) if f.is_dir()
+                        for p in f.glob(f"*/{name}")})
+        raise ContentError([Problem(f"expected a house format with a {name} ({', '.join(known) or 'none found'} "
+                                    f"in {', '.join(display_path(f) for f in template_folders(templates))}), "
+                                    f"got {house!r}", report.where("template"), "template")])
     for folder in template_folders(templates):
         if (folder / name).exists():
             return folder / name
     return (templates or FACTORY_TEMPLATES) / name
+
+
+def template_problems(report: Node, template: Path | WordTemplate) -> list[Problem]:
+    """What the report asks of its template that the template cannot give (errors and warnings)."""
+    check = getattr(renderer_for(report), "template_problems", None)
+    if check is None:
+        return []
+    if not isinstance(template, WordTemplate):
+        template = load_template(template)
+    return check(report, template)
 
 
 def template_folders(templates: Path | None = None) -> list[Path]:
@@ -64,6 +89,9 @@ def render(report: Node, template: Path | WordTemplate | None = None,
     module = renderer_for(report)
     if not isinstance(template, WordTemplate):
         template = load_template(template or template_path(report))
+    errors = [p for p in template_problems(report, template) if p.severity == "error"]
+    if errors:  # every route to a document comes through here: nothing is rendered, nothing written
+        raise ContentError(errors)
     writer = OoxmlWriter(template)
     context = module.context(report, writer, **context_args)
     context["draft"] = draft  # set for every kind in this one place, so templates may always test it

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.model.annual import AnnualReport, Figure, FigureItem, KeyFindings, Recommendation, Section
+from reportgen.model.tables import Table, TableItem
 from reportgen.oxml import xml
 from reportgen.oxml.properties import DocumentProperties
 from reportgen.render import charts
 from reportgen.render.ooxml import OoxmlWriter
+from reportgen.render.tables import table_blocks
 
 TEMPLATE = "annual-qa-report.docx"
 
@@ -27,7 +29,7 @@ def context(report: AnnualReport, w: OoxmlWriter) -> dict[str, Any]:
     w.resolve_stat = report.statistic_text
     body = ReportBody(w, report)
     body.heading("Introduction", 1)
-    body.paragraphs(report.introduction)
+    body.blocks(report.introduction)
     for section in report.sections:
         body.section(section)
     if report.action_plan:
@@ -43,6 +45,8 @@ def context(report: AnnualReport, w: OoxmlWriter) -> dict[str, Any]:
         "body": w.block(*body.out),
         "author": {"name": report.author.name, "job_title": report.author.job_title},
         "date": report.signed,
+        # each section's title and type, for a template that lists them (a council's own contents page)
+        "sections": [{"title": s.title, "type": s.type} for s in report.sections],
     }
 
 
@@ -64,6 +68,7 @@ class ReportBody:
     out: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     figures: int = 0
+    tables: int = 0
 
     def heading(self, text: str, level: int) -> None:
         bookmark_id = self.w.bookmark_id()
@@ -74,6 +79,20 @@ class ReportBody:
 
     def paragraphs(self, texts: list[str], style: str = "Normal") -> None:
         self.out.extend(self.w.paragraph(t, style) for t in texts)
+
+    def blocks(self, items: list[str | FigureItem | TableItem], style: str = "Normal") -> None:
+        """Paragraphs, and the figures and tables standing among them, in order."""
+        for item in items:
+            if isinstance(item, FigureItem):
+                self.figure(item.figure)
+            elif isinstance(item, TableItem):
+                self.table(item.table)
+            else:
+                self.out.append(self.w.paragraph(item, style))
+
+    def table(self, table: Table) -> None:
+        self.tables += 1
+        self.out.extend(table_blocks(self.w, self.report, table, self.tables))
 
     def contents(self) -> list[str]:
         """The table of contents' entries, linked to their headings (Word adds page numbers when it updates)."""
@@ -86,11 +105,7 @@ class ReportBody:
         self.heading(section.title, 1)
         if section.dates:
             self.out.append(self.w.paragraph(section.dates))
-        for item in section.narrative:
-            if isinstance(item, FigureItem):
-                self.figure(item.figure)
-            else:
-                self.out.append(self.w.paragraph(item))
+        self.blocks(section.narrative)
         for n, case in enumerate(section.cases, start=1):
             self.out.append(xml.paragraph(xml.run(f"Case {n} \u2013 ") + self.w.runs(case), self.w.style_id("Normal")))
         self.paragraphs([q.text for q in section.quotes], "Quote")
@@ -98,15 +113,16 @@ class ReportBody:
             self.key_findings(section.key_findings)
         if section.conclusion:
             self.heading("Conclusion", 2)
-            self.paragraphs(section.conclusion)
+            self.blocks(section.conclusion)
         if section.recommendations:
-            self.heading("Recommendations", 2)
+            if not section.only_carried_over:  # a section of last year's recommendations is its own heading
+                self.heading("Recommendations", 2)
             numbered = self.w.new_list("List Number")  # a list of its own: numbering restarts at 1
             for rec in section.recommendations:
                 self.out.append(self.numbered(rec.text, numbered, _tracking(rec)))
         if section.outcome is not None:
             self.heading("Outcome", 2)
-            self.paragraphs(section.outcome.paragraphs)
+            self.blocks(section.outcome.paragraphs)
             if section.outcome.items:
                 numbered = self.w.new_list("List Number")
                 for item in section.outcome.items:
@@ -132,7 +148,7 @@ class ReportBody:
                     if point.quote:
                         self.out.append(self.w.paragraph(point.quote, "Quote"))
                     self.paragraphs(point.continued, "List Continue")
-                self.paragraphs(group.closing)
+                self.blocks(group.closing)
 
     # figures ------------------------------------------------------------------------------------
     def figure(self, figure: Figure) -> None:
@@ -145,10 +161,13 @@ class ReportBody:
             self.out.append(xml.paragraph(runs, self.w.style_id("Figure Placeholder")))
             return
         assert figure.chart is not None  # the model requires a chart when data is present
-        values = self.report.figure_values(figure)
-        alt = figure.alt or charts.alt_text(figure.chart, figure.categories, values)
+        data = self.report.figure_data(figure)
+        drawn = charts.Drawing(data.kind, tuple(data.categories),  # type: ignore[arg-type]
+                               tuple((name, tuple(values)) for name, values in data.series),
+                               data.x_title, data.y_title, self.w.template.body_font)
+        alt = figure.alt or charts.alt_text(drawn)
         width, height = charts.size_emu(xml.EMU_PER_INCH)
-        picture = self.w.picture(charts.chart_png(figure.chart, figure.categories, values), alt, width, height)
+        picture = self.w.picture(charts.chart_png(drawn), alt, width, height)
         self.out.append(xml.paragraph(picture, self.w.style_id("Figure")))
 
 

@@ -41,6 +41,7 @@ class Style:
     name: str
     kind: str
     num_id: int | None = None
+    num_level: int = 0
 
 
 @dataclass
@@ -55,6 +56,9 @@ class WordTemplate:
     abstract_of_num: dict[int, int] = field(default_factory=dict)
     max_num_id: int = 0
     max_drawing_id: int = 0
+    body_font: str = "Arial"
+    """The font of the Normal style (or the document default): charts are drawn in it."""
+    _variables: set[str] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -82,11 +86,21 @@ class WordTemplate:
                 rule="template-style")])
         return self.abstract_of_num[style.num_id]
 
+    def variables(self) -> set[str]:
+        """Every name the template's tags use: what of a report it can show."""
+        if self._variables is None:
+            from jinja2 import meta
+
+            env = jinja_environment()
+            self._variables = {name for source in self.sources.values()
+                               for name in meta.find_undeclared_variables(env.parse(source))}
+        return self._variables
+
     def index(self) -> dict[str, Any]:
         """What preparing the template worked out (Jinja sources, styles, numbering), as JSON values."""
         return {"sources": self.sources, "styles": [[k, *astuple(s)] for k, s in self.styles.items()],
                 "abstract_of_num": list(self.abstract_of_num.items()), "max_num_id": self.max_num_id,
-                "max_drawing_id": self.max_drawing_id}
+                "max_drawing_id": self.max_drawing_id, "body_font": self.body_font}
 
     def restore(self, index: dict[str, Any]) -> None:
         """Take back what `index()` gave, instead of working it out again."""
@@ -95,6 +109,7 @@ class WordTemplate:
         self.abstract_of_num = {int(num): int(abstract) for num, abstract in index["abstract_of_num"]}
         self.max_num_id = index["max_num_id"]
         self.max_drawing_id = index["max_drawing_id"]
+        self.body_font = index.get("body_font", "Arial")
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, str]:
         """Each templated part's XML with `context` filled in."""
@@ -380,12 +395,16 @@ def _index_styles(template: WordTemplate) -> None:
         raw[sid] = (s, name)
     for sid, (s, name) in raw.items():
         num_id = None
+        num_level = 0
         seen: set[str] = set()
         current: Any = s
         while current is not None and num_id is None:
             el = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
             if el is not None:
                 num_id = int(el.get(qn("w:val")))
+                level = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+                value = level.get(qn("w:val"), "0") if level is not None else "0"
+                num_level = int(value) if value.isdigit() and int(value) < 9 else 0
                 break
             based = current.find(qn("w:basedOn"))
             parent = based.get(qn("w:val")) if based is not None else None
@@ -393,8 +412,20 @@ def _index_styles(template: WordTemplate) -> None:
                 break
             seen.add(parent)
             current = raw[parent][0]
-        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id)
+        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id, num_level)
         template.styles.setdefault(name.lower(), style)
+    template.body_font = _body_font(root, raw) or template.body_font
+
+
+def _body_font(root: Any, raw: dict[str, tuple[Any, str]]) -> str | None:
+    """The Normal style's font, else the document default's (a theme font counts as none: it is not named here)."""
+    normal = next((s for s, name in raw.values() if name.lower() == "normal"), None)
+    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for where in (normal.find(qn("w:rPr")) if normal is not None else None, defaults):
+        fonts = where.find(qn("w:rFonts")) if where is not None else None
+        if fonts is not None and fonts.get(qn("w:ascii")):
+            return fonts.get(qn("w:ascii"))
+    return None
 
 
 def _index_numbering(template: WordTemplate) -> None:
