@@ -24,13 +24,14 @@ ANNUAL = (ROOT / "content" / "annual-qa-report-2018-19.yaml").read_text(encoding
 SECTION = "'Independent Auditing Completed October/November 2018'"
 
 
-def _side(text: str, name: str) -> Side:
+def _side(text: str, name: str, templates: Path | None = None) -> Side:
     report = validate(parse_text(text, name))
-    return Side(name, render(report), report, template=_template(report, None))
+    template = _template(report, templates)
+    return Side(name, render(report, template), report, template=template)
 
 
-def _changes(old: str, new: str) -> list[str]:
-    changes = describe(_side(old, "old.yaml"), _side(new, "new.yaml"))
+def _changes(old: str, new: str, templates: Path | None = None) -> list[str]:
+    changes = describe(_side(old, "old.yaml", templates), _side(new, "new.yaml", templates))
     assert changes is not None
     return changes
 
@@ -48,11 +49,12 @@ def test_a_month_and_year_as_the_report_prints_it() -> None:
 
 
 def test_yes_no_and_labels_as_the_template_shows_them() -> None:
+    """The City's current template asks the funding question in its header grid: its words label the change."""
     new = _edit(COVER, ("purpose: information\n", "purpose: information\nfunding_agreed: true\n"))
-    assert _changes(COVER, new) == [
+    assert _changes(COVER, new, ROOT / "report_templates" / "city-current") == [
         "\u201cHas this Funding Source been agreed with the Chamberlain's Department?\u201d set to Y"]
     newer = _edit(new, ("funding_agreed: true", "funding_agreed: false"))
-    assert _changes(new, newer) == [
+    assert _changes(new, newer, ROOT / "report_templates" / "city-current") == [
         "\u201cHas this Funding Source been agreed with the Chamberlain's Department?\u201d changed from Y to N"]
 
 

@@ -248,7 +248,7 @@ def golden_text(source: str | Path | bytes | dict[str, bytes]) -> str:
     return "\n".join(out) + "\n"
 
 
-_FIELD = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\s*\}\}$")
+_FIELD = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\b(?:\s*(?:or|\|)\s*[^{}]*)?\s*\}\}$")  # {{ x }}, {{ x or 'N/A' }}
 _LABELLED = re.compile(r"^([^{}%]+?):?\s*\{\{\s*([A-Za-z_]\w*)\s*\}\}$")
 
 
