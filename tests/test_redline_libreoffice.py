@@ -42,7 +42,8 @@ from reportgen.validate import validate
 ROOT = Path(__file__).resolve().parents[1]
 BASES = {"cover": CASES / "committee-cover-2020-02-qa-audits.yaml",
          "annual": ROOT / "content" / "annual-qa-report-2018-19.yaml",
-         "decision": ROOT / "content" / "example-cover-2020-02-decision.yaml"}  # lettered recommendations
+         "decision": ROOT / "content" / "example-cover-2020-02-decision.yaml",  # lettered recommendations
+         "table": ROOT / "content" / "example-cover-2021-09-audit-grades.yaml"}  # a content table's rows and cells
 LO_SCRIPT = Path(__file__).with_name("lo_accept_reject.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno belongs to it, not to the venv
 EXAMPLES = int(os.environ.get("REDLINE_EXAMPLES", "40"))
@@ -318,7 +319,7 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
     kinds = {e.split(" at ")[0] for c in cases for e in c["edits"]}
     assert {"replace a word", "insert a word", "delete a word", "append", "bold", "italic",
             "insert paragraph", "insert after edited", "insert after edited heading", "delete paragraph",
-            "statistic", "header table rows"} <= kinds
+            "statistic", "header table rows", "table row", "table cell"} <= kinds
     # both directions: what one example adds (bold, a paragraph, a row) another takes away
     assert {c["forward"] for c in cases if any(e.startswith(("bold", "italic")) for e in c["edits"])} == {True, False}
 

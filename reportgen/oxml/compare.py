@@ -557,10 +557,17 @@ class _Comparer:
         old_atoms, new_atoms = self.atoms(old, True), self.atoms(new, False)
         ops = _opcodes([a.key for a in old_atoms], [a.key for a in new_atoms])
         content: list[tuple[str, _Atom]] = []
+        # in a table LibreOffice holds the table style's formatting as the text's own, so rejecting a
+        # change of formatting there would take the style's bold away too: words retyped instead
+        in_table = any(a.tag == W_TC for a in new.iterancestors())
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 for was, atom in zip(old_atoms[i1:i2], new_atoms[j1:j2]):
                     if was.group != atom.group and atom.kind in ("text", "item"):
+                        if in_table:
+                            content += [("del", dataclasses.replace(was, element=self.adopt(was.element))
+                                         if was.element is not None else was), ("ins", atom)]
+                            continue
                         atom = dataclasses.replace(atom, was=was.rpr if was.rpr is not None else _NO_RPR)
                     content.append(("same", atom))
             else:
