@@ -27,16 +27,16 @@ test: $(STAMP) system-deps
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice and poppler for PDF output and its tests, Chromium for the editor's browser test, pandoc,
-## Debian's python3-uno (the system Python's UNO bridge) for the redline tests that accept/reject in LibreOffice
-## (Debian; needs root)
+## system-deps: LibreOffice, its Python bridge (python3-uno: the kept-running converter, and the redline
+## tests that accept/reject in LibreOffice) and poppler for PDF output and its tests, Chromium for the
+## editor's browser test, pandoc for the import tests (Debian; needs root)
 system-deps:
 	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
-	  && command -v pandoc >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" 2>/dev/null || { \
+	  && command -v pandoc >/dev/null 2>&1 && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation chromium chromium-driver pandoc python3-uno >/dev/null; \
-	  else echo "LibreOffice, Chromium, pandoc or python3-uno not installed: PDF steps need LibreOffice, the editor's test Chromium, the LibreOffice tests python3-uno (sudo apt-get install libreoffice-writer-nogui poppler-utils chromium chromium-driver pandoc python3-uno)"; fi; }
+	      libreoffice-writer-nogui python3-uno poppler-utils fonts-liberation chromium chromium-driver pandoc >/dev/null; \
+	  else echo "LibreOffice, python3-uno, Chromium or pandoc not installed: PDF steps need LibreOffice (sudo apt-get install libreoffice-writer-nogui python3-uno poppler-utils chromium chromium-driver pandoc)"; fi; }
 
 clean:
 	rm -rf build/*.docx build/*.pdf .pytest_cache

@@ -186,19 +186,18 @@ class _progress_bar:
             self._progress.stop()
 
 
-def publish_built(outcomes: list[Outcome], timeout: float | None = None) -> Iterator[Path]:
-    """PDFs of what a batch built, each path as it is written: the reports in one LibreOffice run,
+def publish_built(outcomes: list[Outcome], timeout: float | None = None) -> Iterator["Converted"]:
+    """PDFs of what a batch built, each as it is written: the reports in one LibreOffice conversion,
     then each agenda's pack (it has no template of its own) with its PDF appendices drawn in."""
     built = [o.result for o in outcomes if o.result is not None]
     if not built:
         return
     from reportgen.pack import write_pack_pdf
-    from reportgen.publish import convert_outdated
+    from reportgen.publish import Converted, convert_outdated
 
-    for done in convert_outdated([r.output for r in built if r.template is not None], timeout=timeout):
-        yield done.output
+    yield from convert_outdated([r.output for r in built if r.template is not None], timeout=timeout)
     for packed in (r for r in built if r.template is None):
-        yield write_pack_pdf(packed.output, source=packed.source)
+        yield Converted(packed.output, write_pack_pdf(packed.output, source=packed.source))
 
 
 def summary(outcomes: list[Outcome]) -> list[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,8 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
 PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
-                                  help="Seconds before a hung LibreOffice is stopped (default: 120 + 30 per extra file).")
+                                  help="Seconds a document may take before a hung LibreOffice is stopped (default 60; "
+                                  "a one-off LibreOffice run, the fallback, gets 120 + 30 per extra file).")
 
 
 def report(problems: list[Problem]) -> None:
@@ -67,22 +69,65 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     options = BuildOptions(out_dir, templates, force, draft, draft_date.date() if draft_date else None)
     outcomes = build_many(files, options, jobs=jobs, progress=True, on_outcome=show)
     if pdf:
-        for written in publish_built(outcomes, timeout=pdf_timeout):
-            click.echo(f"wrote {written}")
+        for done in publish_built(outcomes, timeout=pdf_timeout):
+            report(done.warnings)
+            click.echo(f"wrote {done.output}")
+    elif not (shutil.which("soffice") or shutil.which("libreoffice")):  # cheap: most machines have it
+        from reportgen.layout import missing_page_numbers
+
+        report(missing_page_numbers([o.result.output for o in outcomes if o.ok and o.result.template]))
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)
 
 
 @cli.command()
-@click.argument("docx", nargs=-1, required=True)
+@click.argument("docx", nargs=-1)
 @PDF_TIMEOUT_OPTION
-def pdf(docx: tuple[str, ...], pdf_timeout: float | None) -> None:
-    """Convert DOCX files to tagged PDF beside them, in one LibreOffice run."""
+@click.option("--server", type=click.Choice(["start", "stop", "status"]), default=None,
+              help="Keep one LibreOffice running for every reportgen command (start), stop it, or show it.")
+def pdf(docx: tuple[str, ...], pdf_timeout: float | None, server: str | None) -> None:
+    """Convert DOCX files to tagged PDF beside them (contents page numbers filled in).
+
+    Conversions go through a LibreOffice kept running: this user's server when one was started with
+    `reportgen pdf --server start`, otherwise one started for this command and stopped at its end.
+    """
+    if server is not None:
+        if docx:
+            raise click.UsageError("--server takes no DOCX files")
+        _pdf_server(server)
+        return
+    if not docx:
+        raise click.UsageError("name the .docx files to convert (or use --server start|stop|status)")
     from reportgen.publish import convert
 
     for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
+        report(done.warnings)
         click.echo(f"wrote {done.output}")
+
+
+def _pdf_server(action: str) -> None:
+    from reportgen import office
+    from reportgen.publish import find_soffice
+
+    try:
+        if action == "start":
+            status = office.start_server(find_soffice())
+            verb = "already running" if status.get("already") else "started"
+        elif action == "stop":
+            status = office.stop_server()
+            verb = "stopped"
+        else:
+            status = office.server_status()
+            verb = "running"
+    except office.Unavailable as exc:
+        raise ReportgenError([Problem(f"the LibreOffice server: {exc}", rule="pdf-server")]) from None
+    if status is None:
+        click.echo("no LibreOffice server is running" + (" (nothing to stop)" if action == "stop" else ""))
+        return
+    click.echo(f"LibreOffice server {verb}: process {status['pid']}, LibreOffice process "
+               f"{status.get('office_pid') or '(none: starts on the next PDF)'}, {status.get('conversions', 0)} "
+               f"document(s) converted, LibreOffice started {status.get('starts', 0)} time(s); socket {status['socket']}")
 
 
 @cli.command()
@@ -191,11 +236,14 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 @OUT_OPTION
 @TEMPLATES_OPTION
 @click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
-def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also write the tagged PDF after each rebuild (LibreOffice is kept running).")
+@PDF_TIMEOUT_OPTION
+def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,
+          pdf_timeout: float | None) -> None:
     """Rebuild CONTENT (default: everything in content/) each time it or its template is saved; Ctrl-C stops."""
     from reportgen.watch import watch as watch_reports
 
-    watch_reports(content, out_dir, templates=templates, force=force)
+    watch_reports(content, out_dir, templates=templates, force=force, pdf=pdf, pdf_timeout=pdf_timeout)
 
 
 @cli.command()

@@ -1,6 +1,9 @@
 """PDF output: converts built .docx files to tagged PDF (title and language set) through LibreOffice headless.
 
-One LibreOffice process converts a whole batch: starting it costs more than converting a report.
+The warm path (reportgen.office) keeps one LibreOffice running and converts over UNO, updating the
+contents page's page numbers in LibreOffice's layout first (and writing them into the .docx). When it
+cannot be used (no UNO bridge, the bridge failed), the cold path below runs, and the user is told:
+one LibreOffice process converts a whole batch: starting it costs more than converting a report.
 Each run has its own LibreOffice profile in a fresh temporary folder, so two runs at once (two
 clerks, or a build while the tests run) never share a profile or hand work to each other's
 process. The inputs are copied into that folder first, so LibreOffice's lock files and anything
@@ -16,7 +19,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import OutputError, Position, Problem, ToolMissing
@@ -57,6 +60,8 @@ class Converted:
     source: Path
     output: Path
     unchanged: bool = False
+    warnings: list[Problem] = field(default_factory=list)
+    """What the user should know about this conversion (the cold path taken, contents page numbers missing)."""
 
 
 def filter_spec(options: dict[str, object] | None = None) -> str:
@@ -79,6 +84,14 @@ def find_soffice() -> str:
             return place
     raise ToolMissing([Problem(f"LibreOffice (soffice) is not installed or not on PATH, and PDF output needs "
                                f"it: {INSTALL_HINT}", rule="tool-missing")])
+
+
+def soffice_installed() -> bool:
+    try:
+        find_soffice()
+    except ToolMissing:
+        return False
+    return True
 
 
 def convert_outdated(docx_files: list[Path], *, timeout: float | None = None) -> list[Converted]:
@@ -105,6 +118,16 @@ def convert(docx_files: list[Path], *, timeout: float | None = None) -> list[Con
     if problems:
         raise OutputError(problems)
     soffice = find_soffice()
+    from reportgen import layout, office
+
+    notes: list[Problem] = []
+    if office.enabled():
+        try:
+            return layout.convert_warm(soffice, docx_files, PDF_OPTIONS, timeout)
+        except office.Unavailable as why:
+            notes.append(Problem(f"the warm LibreOffice could not be used ({why}); converting with a one-off "
+                                 "LibreOffice run instead: slower, and a contents page gets no page numbers",
+                                 severity="warning", rule="pdf-cold"))
     if timeout is None:
         timeout = DEFAULT_TIMEOUT + TIMEOUT_PER_REPORT * (len(docx_files) - 1)
     with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as scratch:
@@ -126,6 +149,8 @@ def convert(docx_files: list[Path], *, timeout: float | None = None) -> list[Con
     for source, data in results:
         written = write_bytes(data, source.with_suffix(".pdf"))
         converted.append(Converted(source, written.path, written.unchanged))
+    if converted:
+        converted[0].warnings.extend(notes)  # said once for the batch
     return converted
 
 

@@ -4,6 +4,9 @@ Templates stay compiled between rebuilds (render.template caches them until the 
 only the changed pieces of the content are parsed again (reload.py), so a rebuild costs little
 more than validate, render and write. An error is printed in the usual
 file:line:col form and watching goes on; the next save tries again.
+
+With `pdf`, each rebuilt report's PDF is written too, by the LibreOffice this process keeps running
+(reportgen.office), so a save shows as a new PDF in well under a second once the first is made.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class Rebuild(Outcome):
 
     seconds: float = 0.0
     first: bool = False
+    pdf: Path | None = None
+    """The PDF written after the .docx (watch --pdf)."""
 
 
 def _say(line: str, error: bool = False) -> None:
@@ -51,6 +56,8 @@ class Watcher:
     on_rebuild: Callable[[Rebuild], None] | None = None
     template_of: dict[Path, Path] = field(default_factory=dict)
     reloader: Reloader = field(default_factory=Reloader)
+    pdf: bool = False
+    pdf_timeout: float | None = None
 
     def build(self, source: Path, first: bool = False) -> Rebuild:
         started = time.perf_counter()
@@ -67,6 +74,8 @@ class Watcher:
                                      rule="internal")]
         done.seconds = time.perf_counter() - started
         self._report(done)
+        if self.pdf and done.result is not None:
+            self._publish(done)
         if self.on_rebuild is not None:
             self.on_rebuild(done)
         return done
@@ -83,6 +92,33 @@ class Watcher:
         if done.result.kept_edited_copy:
             note += f" (edited copy kept as {done.result.kept_edited_copy})"
         self.say(f"{'built' if done.first else 'rebuilt'} {done.result.output} in {done.seconds * 1000:.0f} ms{note}", False)
+
+    def _publish(self, done: Rebuild) -> None:
+        """The PDF of what was just built, when it is missing or older than the .docx; problems are said."""
+        from reportgen.publish import convert_outdated
+
+        started = time.perf_counter()
+        try:
+            if done.result.template is None:  # an agenda: its pack, with its PDF appendices drawn in
+                from reportgen.pack import write_pack_pdf
+
+                done.pdf, warnings = write_pack_pdf(done.result.output, source=done.source), []
+            else:
+                written = convert_outdated([done.result.output], timeout=self.pdf_timeout)
+                if not written:
+                    return
+                done.pdf, warnings = written[0].output, written[0].warnings
+        except ReportgenError as exc:
+            for problem in exc.problems:
+                self.say(str(problem), True)
+            self.say(f"{done.source}: no PDF written ({len(exc.problems)} problem(s)); still watching", True)
+            return
+        except Exception as exc:  # a bug: say so, and keep watching
+            self.say(f"internal error: {type(exc).__name__}: {exc} (a reportgen bug)", True)
+            return
+        for warning in warnings:
+            self.say(str(warning), True)
+        self.say(f"wrote {done.pdf} in {(time.perf_counter() - started) * 1000:.0f} ms", False)
 
     def affected(self, changed: set[Path]) -> list[Path]:
         """The content files to rebuild for these saved files: themselves, or those using a saved template
@@ -101,14 +137,20 @@ class Watcher:
 def watch(arguments: list[str] | tuple[str, ...], out_dir: Path, *, templates: Path | None = None,
           force: bool = False, say: Callable[[str, bool], None] = _say,
           on_rebuild: Callable[[Rebuild], None] | None = None,
-          stop: threading.Event | None = None) -> Watcher:
-    """Build every named content file, then rebuild on each save until Ctrl-C (or `stop` is set)."""
+          stop: threading.Event | None = None, pdf: bool = False, pdf_timeout: float | None = None) -> Watcher:
+    """Build every named content file, then rebuild on each save until Ctrl-C (or `stop` is set).
+
+    With `pdf`, each build's PDF is written too (LibreOffice is checked for before anything is built)."""
     from watchfiles import watch as watch_changes
 
     sources = content_files(arguments)
     if not sources:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
-    watcher = Watcher(sources, out_dir, templates, force, say, on_rebuild)
+    if pdf:
+        from reportgen.publish import find_soffice
+
+        find_soffice()  # a missing LibreOffice is said at once, not after each save
+    watcher = Watcher(sources, out_dir, templates, force, say, on_rebuild, pdf=pdf, pdf_timeout=pdf_timeout)
     for source in sources:
         watcher.build(source, first=True)
     # watch folders, not files: editors save by writing a new file and renaming it over the old one

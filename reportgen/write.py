@@ -78,8 +78,22 @@ def edited_since_written(path: Path) -> bool:
 
 def write_docx(parts: dict[str, bytes], path: Path, *, force: bool = False) -> Written:
     """Write the document atomically; refuse (or, with `force`, keep a copy of) an edited existing file."""
-    data = pack(stamped(parts))
-    return write_bytes(data, path, force=force, guard=edited_since_written)
+    parts = stamped(parts)
+    if _laid_out_from(path) == recorded_fingerprint(parts) and not edited_since_written(path):
+        return Written(path, unchanged=True)  # the same document, with the page numbers LibreOffice gave it
+    return write_bytes(pack(parts), path, force=force, guard=edited_since_written)
+
+
+def _laid_out_from(path: Path) -> str | None:
+    """The fingerprint of the build an existing .docx was given its contents page numbers from (layout.py)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            custom = zf.read(_CUSTOM).decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+    return dict(_PROPERTY.findall(custom)).get("reportgen.laid-out-from")
 
 
 def write_bytes(data: bytes, path: Path, *, force: bool = False, guard=None) -> Written:

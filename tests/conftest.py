@@ -29,6 +29,8 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests (and the commands they run) keep charts and templates in a cache of their own, empty at the
     start of each run, so each run draws and prepares them afresh and the user's cache is left alone."""
     os.environ["REPORTGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("reportgen-cache"))
+    # and a LibreOffice server folder of their own: a server the user started is neither used nor stopped
+    os.environ["REPORTGEN_OFFICE_DIR"] = str(tmp_path_factory.mktemp("reportgen-office"))
 
 
 @pytest.fixture

@@ -142,8 +142,11 @@ def test_filter_options_are_typed_json() -> None:
 
 # -- without a real LibreOffice ---------------------------------------------------------------------------
 
-def fake_soffice(folder: Path, script: str) -> Path:
-    """A folder holding a `soffice` that runs `script` (sh) instead of LibreOffice."""
+def fake_soffice(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch | None = None) -> Path:
+    """A folder holding a `soffice` that runs `script` (sh) instead of LibreOffice, for the one-off (cold)
+    conversion, which these tests are about: the warm converter is turned off."""
+    if monkeypatch is not None:
+        monkeypatch.setenv("REPORTGEN_PDF_CONVERTER", "cold")
     folder.mkdir(exist_ok=True)
     program = folder / "soffice"
     program.write_text("#!/bin/sh\n" + script)
@@ -184,7 +187,7 @@ def test_hung_conversion_is_killed_with_its_children(docx: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     pid_file = tmp_path / "child.pid"
     # like the real soffice, a script whose child does the work: the child must die too
-    bin_dir = fake_soffice(tmp_path / "bin", f"sleep 600 &\necho $! > {pid_file}\nwait\n")
+    bin_dir = fake_soffice(tmp_path / "bin", f"sleep 600 &\necho $! > {pid_file}\nwait\n", monkeypatch)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     started = time.monotonic()
     with pytest.raises(ToolMissing) as caught:
@@ -198,7 +201,7 @@ def test_hung_conversion_is_killed_with_its_children(docx: Path, tmp_path: Path,
 
 def test_a_file_libreoffice_could_not_convert_is_named(docx: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir = fake_soffice(tmp_path / "bin", "exit 0\n")  # says nothing, writes nothing, as soffice does
+    bin_dir = fake_soffice(tmp_path / "bin", "exit 0\n", monkeypatch)  # says nothing, writes nothing, as soffice does
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(ToolMissing) as caught:
         convert([docx])
@@ -213,12 +216,13 @@ def test_one_process_for_a_batch_and_a_profile_of_its_own(docx: Path, tmp_path: 
               '  if [ "$prev" = "--outdir" ]; then out="$a"; fi\n'
               '  case "$a" in *.docx) n=$(basename "$a" .docx); mkdir -p "$out"; printf "%%PDF-1.6 fake" > "$out/$n.pdf";;'
               ' esac\n  prev="$a"\ndone\n')
-    bin_dir = fake_soffice(tmp_path / "bin", script)
+    bin_dir = fake_soffice(tmp_path / "bin", script, monkeypatch)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     other = tmp_path / "other" / docx.name  # the same name in another folder: both converted
     other.parent.mkdir()
     shutil.copy(docx, other)
-    run = reportgen("pdf", str(docx), str(other), cwd=tmp_path, env={"PATH": os.environ["PATH"]})
+    run = reportgen("pdf", str(docx), str(other), cwd=tmp_path,
+                    env={"PATH": os.environ["PATH"], "REPORTGEN_PDF_CONVERTER": "cold"})
     assert run.status == 0, run.err
     assert run.out.splitlines() == [f"wrote {docx.with_suffix('.pdf')}", f"wrote {other.with_suffix('.pdf')}"]
     assert other.with_suffix(".pdf").read_bytes() == b"%PDF-1.6 fake"

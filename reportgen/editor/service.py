@@ -247,12 +247,16 @@ class Workspace:
 
         result = build_one(self.content_path(name), self.build_dir, templates=self.templates, force=False)
         written = [result.output] if result.output else []
+        warnings = list(result.warnings)
         if pdf and result.output is not None:
             from reportgen.publish import convert
 
-            written += [c.output for c in convert([result.output])]
+            # the editor's process keeps its LibreOffice running (reportgen.office): the next PDF is quick
+            for converted in convert([result.output]):
+                written.append(converted.output)
+                warnings += converted.warnings
         return {"written": [p.relative_to(self.build_dir).as_posix() for p in written],
-                "findings": [Finding.of(p).__dict__ for p in result.warnings]}
+                "findings": [Finding.of(p).__dict__ for p in warnings]}
 
     def redline(self, name: str, against: str, data: Any = None) -> dict[str, Any]:
         """A redline into the build folder: the saved file against the last committed version

@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportgen.oxml.ns import qn
+from reportgen.oxml.contents import ContentsFollower
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import Numbering, _Styles, style_and_numbering
 
@@ -62,7 +63,7 @@ class _Reader:
         self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
         self.kept_text = qn("w:t") if accept else qn("w:delText")
         self.accept = accept
-        self.toc_depth = 0  # open fields while inside a table of contents (its entries hold fields too)
+        self.contents = ContentsFollower()
 
     def blocks(self, container) -> list[Block]:
         out: list[Block] = []
@@ -113,14 +114,7 @@ class _Reader:
         return Table(rows, header, self.styles.name(style_el.get(W_VAL)) if style_el is not None else "")
 
     def paragraph(self, p) -> Paragraph | None:
-        instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
-        kinds = [f.get(qn("w:fldCharType")) for f in p.iter(qn("w:fldChar"))]
-        opened = kinds.count("begin") - kinds.count("end")
-        if " TOC " in f" {instr} ":
-            self.toc_depth = max(opened, 0)
-            return None
-        if self.toc_depth:  # skipped until the TOC field (and the fields in its entries) all close
-            self.toc_depth = max(self.toc_depth + opened, 0)
+        if self.contents.in_contents(p):  # navigation Word fills in, not the report's text
             return None
         ppr = p.find(qn("w:pPr"))
         sid, num = style_and_numbering(p, self.styles)

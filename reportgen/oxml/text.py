@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportgen.oxml.ns import qn
+from reportgen.oxml.contents import ContentsFollower
 from reportgen.oxml.package import read_parts
 
 W_VAL = qn("w:val")
@@ -194,17 +195,12 @@ def read_lines(source: str | Path | bytes | dict[str, bytes]) -> list[Line]:
     numbering = Numbering(parts)
     body = etree.fromstring(parts["word/document.xml"]).find(qn("w:body"))
     lines: list[Line] = []
-    in_toc = [False]
+    contents = ContentsFollower()
 
     def paragraph(p) -> Line | None:
         sid, num = style_and_numbering(p, styles)
         # a table of contents is navigation Word fills in: not part of the report's text
-        instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
-        if " TOC " in f" {instr} ":
-            in_toc[0] = True
-        if in_toc[0]:
-            if any(f.get(qn("w:fldCharType")) == "end" for f in p.iter(qn("w:fldChar"))):
-                in_toc[0] = False
+        if contents.in_contents(p):
             return None
         text = paragraph_text(p)
         label = numbering.label(*num) if num and num[0] != 0 and text.strip() else ""
