@@ -37,8 +37,9 @@ pdf-check: build
 templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
-## system-deps: LibreOffice, its Python bridge (python3-uno: the kept-running converter) and poppler for
-## PDF output and its tests, Chromium for the editor's browser test (Debian; needs root)
+## system-deps: LibreOffice, its Python bridge (python3-uno: the kept-running converter, and the redline
+## tests that accept/reject in LibreOffice) and poppler for PDF output and its tests, Chromium for the
+## editor's browser test, pandoc for the import tests (Debian; needs root)
 system-deps:
 	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
 	  command -v pandoc >/dev/null 2>&1 && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || { \

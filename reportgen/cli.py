@@ -285,7 +285,7 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
     counts = result.revisions
     note = f" (edited copy kept as {result.kept_edited_copy})" if result.kept_edited_copy else ""
     click.echo(f"wrote {result.output}: {counts['ins']} insertion(s), {counts['del']} deletion(s), "
-               f"{counts['pPrChange']} formatting change(s) from {result.sides[0]} to {result.sides[1]} "
+               f"{counts['formatting']} formatting change(s) from {result.sides[0]} to {result.sides[1]} "
                f"in {result.seconds * 1000:.0f} ms{note}")
     if result.non_public:
         click.echo("  marked NOT FOR PUBLICATION: it shows non-public text (--include-exempt)")

@@ -104,7 +104,7 @@ def parse_text(text: str, name: str, path: Path | None = None,
     try:
         document = yaml.load(text)
     except MarkedYAMLError as exc:
-        raise ContentError([_yaml_problem(exc, name)]) from None
+        raise ContentError([_yaml_problem(exc, name, text)]) from None
     except (YAMLError, ValueError, TypeError) as exc:
         raise ContentError([_construction_problem(text, exc, name)]) from None
     except RecursionError:  # the YAML parser recurses once per level, before _plain's limit can apply
@@ -261,18 +261,108 @@ def _without_controls(text: str, line_break: str) -> str:
     return _CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
 
 
-def _yaml_problem(exc: Any, name: str) -> Problem:
+def _yaml_problem(exc: Any, name: str, text: str = "") -> Problem:
+    """The parser's complaint, placed where the mistake is rather than where the parser gave up.
+
+    An unclosed quote makes the parser read on to the end of the file (or to the next quote, lines
+    later); its own "while scanning a quoted scalar" mark is the opening quote, and a quote whose text
+    runs on over lines that look like keys or list items opened where it went wrong.
+    """
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "not valid YAML"
+    context = exc.context or ""
     hint = ""
+    opened = _unclosed_quote(text, exc.problem_mark.line if exc.problem_mark else None)
     if "found character '\\t'" in problem or "\\t" in problem:
         problem, hint = "a tab character is not allowed here", ": indent with spaces, not tabs"
     elif "found duplicate key" in problem or "duplicate key" in str(exc):
         key = re.search(r'duplicate key "?(.+?)"? with', str(exc))
         problem = f"the key {key.group(1)!r} appears twice" if key else "a key appears twice"
         hint = " in the same mapping: keep one"
+    elif context.startswith("while scanning a quoted scalar") and exc.context_mark is not None:
+        mark = exc.context_mark
+        quote = text.splitlines()[mark.line][mark.column] if text else '"'
+        problem, hint = f"the quote {quote} opened here is never closed", f": end the text with {quote}"
+    elif (early := _closed_early(text, exc.problem_mark)) is not None:
+        (line, col), quote, closed = early
+        other = '"' if quote == "'" else "'"
+        doubled = " write '' for an apostrophe inside it, or" if quote == "'" else ""
+        return Problem(f"YAML syntax: the text quoted with {quote} here ends at column {closed}, "
+                       f"before the line does:{doubled} quote it with {other} instead", Position(name, line, col))
+    elif opened is not None:
+        (line, col), quote, until = opened
+        problem = f"the quote {quote} opened here is not closed on its line"
+        hint = f": the text runs on to line {until}; end it with {quote}"
+        return Problem(f"YAML syntax: {problem}{hint}", Position(name, line, col))
+    elif context.startswith("while scanning") and exc.context_mark is not None:
+        mark = exc.context_mark  # an anchor, alias, tag or block scalar that starts wrong: its start
+        problem = f"{problem} {context[len('while '):]}"
+    elif context.startswith("while parsing a flow") and exc.context_mark is not None and exc.problem_mark is not None \
+            and exc.problem_mark.line > exc.context_mark.line:
+        mark = exc.context_mark
+        bracket = "]" if "sequence" in context else "}"
+        problem, hint = "the bracket opened here is never closed", f": end the list with {bracket} on the same line"
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     return Problem(f"YAML syntax: {problem}{hint}", Position(name, line, col))
+
+
+_QUOTE_START = re.compile(r"""(?:^|:[ \t]+|^[ \t]*-[ \t]+|[\[{,][ \t]*)(["'])""")
+_KEY_OR_ITEM = re.compile(r"^[ \t]*(?:-[ \t]|[\w\- ]+:(?:[ \t]|$))")
+
+
+def _closed_early(text: str, mark: Any) -> tuple[tuple[int, int], str, int] | None:
+    """((line, col), quote, closing col) when the parser stumbled on the line of a quoted value, after
+    its closing quote: an apostrophe (or a quote) inside the text ended it early."""
+    if not text or mark is None:
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    found = _QUOTE_START.search(line)
+    if not found or found.start(1) >= mark.column:
+        return None
+    quote, start = found.group(1), found.start(1)
+    k = start + 1
+    while k < len(line):
+        if line[k] == quote:
+            if quote == "'" and line[k + 1:k + 2] == "'":
+                k += 2
+                continue
+            if quote == '"' and line[k - 1] == "\\":
+                k += 1
+                continue
+            break
+        k += 1
+    if k >= mark.column or k >= len(line) - 1:
+        return None
+    return (mark.line + 1, start + 1), quote, k + 1
+
+
+def _unclosed_quote(text: str, before: int | None) -> tuple[tuple[int, int], str, int] | None:
+    """((line, col), quote, last line) of the first quoted value, at or before line `before` (0-based),
+    that does not close on its own line and whose text swallows a line shaped like a key or list item."""
+    if not text or before is None:
+        return None
+    lines = text.splitlines()
+    for n, line in enumerate(lines[:before + 1]):
+        if line.lstrip().startswith("#"):
+            continue
+        found = _QUOTE_START.search(line)
+        if not found:
+            continue
+        quote, start = found.group(1), found.start(1)
+        rest = line[start + 1:]
+        closes = re.search(r'(?<!\\)"' if quote == '"' else r"'(?!')", rest.replace("''", "")) is not None
+        if closes:
+            continue
+        indent = len(line) - len(line.lstrip())
+        for m in range(n + 1, min(len(lines), before + 1)):
+            following = lines[m]
+            if following.strip() and len(following) - len(following.lstrip()) <= indent \
+                    and _KEY_OR_ITEM.match(following):
+                return (n + 1, start + 1), quote, before + 1
+    return None
 
 
 def _plain(node: Any, path: PathKey, values: dict, keys: dict, problems: list[Problem], name: str,

@@ -34,6 +34,8 @@ class Side:
     exempt: list[Problem] = field(default_factory=list)
     """Where this version holds non-public text; empty when it is all public. Worked out when not given:
     from the content (reportgen.safety.exempt_text), or from a .docx's own access property."""
+    template: Path | None = None
+    """The template it was rendered with: how the summary of changes learns labels and printed values."""
 
     def __post_init__(self) -> None:
         from reportgen.safety import exempt_document, exempt_text
@@ -64,7 +66,7 @@ def read_side(path: Path, templates: Path | None = None) -> Side:
         from reportgen.build import read_report
 
         report, _ = read_report(path)
-        return Side(display_path(path), _render(report, templates), report)
+        return Side(display_path(path), _render(report, templates), report, template=_template(report, templates))
     if path.suffix.lower() == ".docx":
         if not path.is_file():
             raise ContentError.at("cannot read it as a Word document: there is no such file", display_path(path))
@@ -81,13 +83,36 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
 
     name = f"{display_path(path)}@{revision}"
     report = validate(parse_text(old_version(path, revision), name, Path(path)))
-    return Side(name, _render(report, templates), report)
+    return Side(name, _render(report, templates), report, template=_template(report, templates))
 
 
 def _render(report: Node, templates: Path | None) -> dict[str, bytes]:
-    from reportgen.render import render, template_path
+    from reportgen.render import render
 
-    return render(report, template_path(report, templates))
+    return render(report, _template(report, templates))
+
+
+def _template(report: Node, templates: Path | None) -> Path:
+    from reportgen.render import template_path
+
+    return template_path(report, templates)
+
+
+def describe(old: Side, new: Side) -> list[str] | None:
+    """The changes from OLD to NEW in the report's own words; None unless both came from content."""
+    if old.report is None or new.report is None:
+        return None
+    from reportgen.model.changes import describe_changes
+    from reportgen.oxml.text import field_labels
+    from reportgen.render import load_template, printed_fields
+
+    labels: dict[str, str] = {}
+    printed: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    if old.template is not None and new.template is not None and type(old.report) is type(new.report):
+        template = load_template(new.template)
+        labels = field_labels(template.parts)
+        printed = (printed_fields(old.report, old.template), printed_fields(new.report, template))
+    return describe_changes(old.report, new.report, labels, printed)
 
 
 def revision_date(parts: dict[str, bytes], date: _dt.date | None = None) -> str:
@@ -141,11 +166,7 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
         parts = mark_non_public(parts, f"NOT FOR PUBLICATION: this redline shows non-public (exempt) text from "
                                        f"{old.name} as tracked changes. Circulate it only to those entitled to "
                                        "see exempt information.")
-    changes = None
-    if old.report is not None and new.report is not None:
-        from reportgen.model.changes import describe_changes
-
-        changes = describe_changes(old.report, new.report)
+    changes = describe(old, new)
     written = write_docx(parts, Path(out), force=force)
     return RedlineResult(written.path, time.perf_counter() - started, count_revisions(parts), changes,
                          written.unchanged, written.kept_edited_copy, (old.name, new.name), bool(exposed))

@@ -49,6 +49,11 @@ CASES = {
     "tab indentation": ("  name: Pat Dixon", "\tname: Pat Dixon", "error: YAML syntax: a tab character"),
     "duplicate key": ("access: public", "access: public\naccess: public", "the key 'access' appears twice"),
     "yaml syntax": ("summary:", "summary: [", "error: YAML syntax"),
+    # the parser reads an unclosed quote on to the end of the file: the error is where the quote opens
+    "unclosed quote": ("subject: Aidhour", 'subject: "Aidhour',
+                       f'content/{NAME}.yaml:6:10: error: YAML syntax: the quote " opened here is'),
+    "unclosed bracket": ("committee: Safeguarding Sub Committee", "committee: [Safeguarding Sub Committee",
+                         f"content/{NAME}.yaml:4:12: error: YAML syntax: the bracket opened here is never closed"),
 }
 
 
@@ -146,3 +151,18 @@ def test_one_bad_report_does_not_stop_the_others(project: Path) -> None:
     assert run.status == 2
     assert (project / "build" / f"{NAME}.docx").exists()
     assert "1 of 2 report(s) not built: content/broken.yaml" in run.err
+
+
+@pytest.mark.parametrize("quote, message", [
+    ('"', 'the quote " opened here is'),  # closed by a later quote lines below
+    ("'", "the text quoted with ' here ends at column 62, before the line does: write '' for an apostrophe"),
+])
+def test_a_quote_gone_wrong_is_found_where_it_opens_by_check_and_build(project: Path, quote: str,
+                                                                        message: str) -> None:
+    """'Children's' ends a text quoted with ' early; a " runs on: either way the message points at the opening."""
+    _edit(project, "report_of: Andrew Carter", f"report_of: {quote}Andrew Carter")
+    where = f"content/{NAME}.yaml:8:12: error: YAML syntax: {message}"
+    assert where in _fails(project)
+    run = reportgen("check", f"content/{NAME}.yaml", cwd=project)
+    assert run.status == 2 and where in run.err, run.err
+    assert run.err.count(": error: ") == 1

@@ -16,7 +16,7 @@ from reportgen.load import parse_text
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.revisions import resolve_parts
-from reportgen.oxml.text import document_text, paragraph_text
+from reportgen.oxml.text import document_text, golden_text, paragraph_text
 from reportgen.redline import Side, read_side, redline_parts
 from reportgen.render import render
 from reportgen.validate import validate
@@ -110,7 +110,10 @@ def test_whole_paragraphs_carry_paragraph_mark_revisions(redlined) -> None:
     inserted = [paragraph_text(p) for p in marks["ins"]]
     assert "The next audits will be completed in March 2020." in inserted
     assert "Next Steps" in inserted
-    assert "Members are asked to agree the next audit cycle." in inserted  # a list item
+    # a list item after the edited heading: wholly inserted, its mark the heading's (Enter at its end)
+    wholly = [paragraph_text(p) for p in body.iter(qn("w:p")) if list(p.iter(qn("w:r")))
+              and all(r.getparent().tag == qn("w:ins") for r in p.iter(qn("w:r")))]
+    assert "Members are asked to agree the next audit cycle." in wholly
     deleted = ["".join(t.text or "" for t in p.iter(qn("w:delText"))) for p in marks["del"]]
     assert any(d.startswith("Assessments were being completed within timescales") for d in deleted)
 
@@ -134,13 +137,13 @@ def test_changes_in_users_terms(sides) -> None:
     from reportgen.model.changes import describe_changes
 
     changes = describe_changes(sides[0].report, sides[1].report)
-    assert "Committee reworded" in changes
+    assert "Committee changed from 'Safeguarding Sub Committee' to 'Safeguarding Committee'" in changes
     assert "Paragraph 1 of Background reworded" in changes
     assert "Section 'Next Steps' added to main report" in changes
-    assert "Section Conclusion renamed from Conclusion" not in changes
-    assert any(c.startswith("Paragraph 3 of 'Current Position' removed: 'Assessments were being") for c in changes)
+    # the Main Report numbers its paragraphs in one run: Current Position's third is paragraph 5
+    assert any(c.startswith("Paragraph 5 of 'Current Position' removed: 'Assessments were being") for c in changes)
     assert any(c.startswith("Recommendation 2 added: 'Members are asked to agree") for c in changes)
-    assert any("renamed from Conclusion" in c for c in changes)
+    assert "Section Conclusion of main report renamed to Conclusions" in changes
     assert len(changes) == 6, changes
 
 
@@ -294,7 +297,7 @@ def test_annual_changes_in_users_terms(annual) -> None:
 
     assert describe_changes(annual[0].report, annual[1].report) == [
         f"Paragraph 3 of introduction added: '{NEW_PARAGRAPH[:57]}...'",
-        "Point 4 of Assessment in 'Independent Auditing Completed October/November 2018' removed: "
+        "Point 4 of Assessment (strengths) in 'Independent Auditing Completed October/November 2018' removed: "
         "'There is also evidence of the use of risk assessment temp...'",
         "Recommendation 1 of 'Independent Auditing Completed October/November 2018' reworded",
     ]
@@ -363,3 +366,121 @@ def test_accept_and_reject_of_properties_and_merged_paragraphs() -> None:
     rejected = reject_all(etree.fromstring(xml))
     assert [paragraph_text(p) for p in rejected.iter(qn("w:p"))] == ["First ", "second"]
     assert rejected.find(f".//{qn('w:pStyle')}").get(qn("w:val")) == "Normal"  # the old style is back
+
+
+# -- formatting and pictures: tracked, so that Reject All restores them ---------------------------------
+
+def test_formatting_changes_are_tracked_with_the_old_properties() -> None:
+    base = _content([])
+    bold = base.replace("significant progress made", "**significant progress** made", 1)
+    assert bold != base
+    old, new = _side(base, "old.yaml"), _side(bold, "new.yaml")
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    changes = list(_body(parts).iter(qn("w:rPrChange")))
+    assert len(changes) == 1 and changes[0].get(qn("w:author")) == AUTHOR
+    run = changes[0].getparent().getparent()
+    assert "".join(t.text for t in run.iter(qn("w:t"))) == "significant progress"
+    assert changes[0].getparent().find(qn("w:b")) is not None  # bold now ...
+    assert changes[0].find(f"{qn('w:rPr')}/{qn('w:b')}") is None  # ... and not before
+    assert not list(_body(parts).iter(qn("w:ins"), qn("w:del")))  # the words did not change
+    from reportgen.oxml.revisions import count_revisions
+
+    assert count_revisions(parts)["formatting"] == 1
+    for accept, bold_wanted in ((False, False), (True, True)):
+        resolved = _body(resolve_parts(parts, accept=accept))
+        runs = [r for r in resolved.iter(qn("w:r")) if "significant progress" in "".join(r.itertext())]
+        assert len(runs) == 1 and (runs[0].find(f"{qn('w:rPr')}/{qn('w:b')}") is not None) == bold_wanted
+        assert not list(resolved.iter(qn("w:rPrChange")))
+    # and the other way: bold taken away
+    back = redline_parts(new, old, author=AUTHOR, date=DATE)
+    change = next(_body(back).iter(qn("w:rPrChange")))
+    assert change.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None and change.getparent().find(qn("w:b")) is None
+
+
+def test_a_changed_chart_is_the_old_picture_deleted_and_the_new_inserted() -> None:
+    text = ANNUAL.read_text(encoding="utf-8")
+    old = _side(text, "annual.yaml")
+    new = _side(text.replace("contacts_other: 6", "contacts_other: 7", 1), "annual-edited.yaml")
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    body = _body(parts)
+    pictures = {tag: [p for p in body.iter(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(f'w:{tag}')}") is not None
+                      and p.find(f".//{qn('w:drawing')}") is not None] for tag in ("ins", "del")}
+    alt = {tag: [p.find(f".//{qn('wp:docPr')}").get("descr") for p in ps] for tag, ps in pictures.items()}
+    assert alt == {"del": ["Bar chart: Maternity alerts 12, Missing children 28, Other reasons 6 (46 in all)"],
+                   "ins": ["Bar chart: Maternity alerts 12, Missing children 28, Other reasons 7 (47 in all)"]}
+    # the old picture's image travels with it, under its own relationship
+    rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    old_embed = pictures["del"][0].find(f".//{qn('a:blip')}").get(qn("r:embed"))
+    new_embed = pictures["ins"][0].find(f".//{qn('a:blip')}").get(qn("r:embed"))
+    assert old_embed != new_embed and parts["word/" + targets[old_embed]] != parts["word/" + targets[new_embed]]
+    doc_pr_ids = [d.get("id") for d in body.iter(qn("wp:docPr"))]
+    assert len(doc_pr_ids) == len(set(doc_pr_ids))
+    # Reject All gives the old chart back: its image's bytes, its alt text; Accept All the new
+    for accept, side in ((False, old), (True, new)):
+        resolved = resolve_parts(parts, accept=accept)
+        assert document_text(resolved) == document_text(side.parts)
+        blips = [b.get(qn("r:embed")) for b in _body(resolved).iter(qn("a:blip"))]
+        side_rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(side.parts["word/_rels/document.xml.rels"])}
+        side_blips = [b.get(qn("r:embed")) for b in _body(side.parts).iter(qn("a:blip"))]
+        assert [parts["word/" + targets[b]] for b in blips] == [side.parts["word/" + side_rels[b]] for b in side_blips]
+    assert "Other reasons 6 (46 in all)" in etree.tostring(_body(resolve_parts(parts, accept=False))).decode()
+
+
+def test_a_paragraph_typed_after_an_edited_one_takes_the_mark_word_inserts() -> None:
+    """Text added at the end of 'Current Position''s heading, then a new paragraph after it: the inserted
+    mark is the heading's (Enter pressed at its end), the new paragraph keeps the old mark, and holds
+    the heading's properties for a Reject (so Word and LibreOffice both give the heading back whole)."""
+    base = _content([])
+    new_text = base.replace("  - heading: Current Position\n    paragraphs:\n",
+                            "  - heading: Current Position and Next Steps\n    paragraphs:\n"
+                            "      - The next audits will be completed in March 2020.\n", 1)
+    old, new = _side(base, "old.yaml"), _side(new_text, "new.yaml")
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    body = _body(parts)
+    heading = next(p for p in body.iter(qn("w:p")) if paragraph_text(p).startswith("Current Position"))
+    added = heading.getnext()
+    assert paragraph_text(added) == "The next audits will be completed in March 2020."
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:ins')}") is not None  # the heading's mark
+    assert added.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:ins')}") is None  # not the new paragraph's
+    old_style = added.find(f"{qn('w:pPr')}/{qn('w:pPrChange')}/{qn('w:pPr')}/{qn('w:pStyle')}")
+    assert old_style is not None and old_style.get(qn("w:val")) == heading.find(f".//{qn('w:pStyle')}").get(qn("w:val"))
+    for accept, side in ((True, new), (False, old)):
+        assert golden_text(resolve_parts(parts, accept=accept)) == golden_text(side.parts)
+
+
+def test_a_changed_logo_in_the_header_is_tracked_with_its_own_image() -> None:
+    """A council's template with a logo in its header, the logo replaced: old logo deleted, new inserted."""
+    built = _side(ANNUAL.read_text(encoding="utf-8"), "annual.yaml").parts
+    chart = next(p for p in _body(built).iter(qn("w:p")) if p.find(f".//{qn('w:drawing')}") is not None)
+    chart_xml = etree.tostring(chart).decode()
+    chart_embed = chart.find(f".//{qn('a:blip')}").get(qn("r:embed"))
+    header = next(n for n in built if re.fullmatch(r"word/header\d*\.xml", n))
+    rels_name = header.replace("word/", "word/_rels/") + ".rels"
+
+    def with_logo(image: bytes, alt: str) -> dict[str, bytes]:
+        parts = dict(built)
+        logo = chart_xml.replace(f'r:embed="{chart_embed}"', 'r:embed="rIdLogo"')
+        logo = re.sub(r'descr="[^"]*"', f'descr="{alt}"', logo)
+        root = etree.fromstring(parts[header])
+        root.insert(0, etree.fromstring(logo))
+        parts[header] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts[rels_name] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+                            'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdLogo" Type='
+                            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+                            'Target="media/logo.png"/></Relationships>').encode()
+        parts["word/media/logo.png"] = image
+        return parts
+
+    images = [p for n, p in built.items() if n.startswith("word/media/")]
+    old = Side("old.docx", with_logo(images[0], "Council logo (old)"))
+    new = Side("new.docx", with_logo(images[0] + b"\0", "Council logo (new)"))  # other bytes, the same name
+    parts = redline_parts(old, new, author=AUTHOR, date=DATE)
+    root = etree.fromstring(parts[header])
+    marked = {tag: [p.find(f".//{qn('wp:docPr')}").get("descr") for p in root.iter(qn("w:p"))
+                    if p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(f'w:{tag}')}") is not None] for tag in ("ins", "del")}
+    assert marked == {"ins": ["Council logo (new)"], "del": ["Council logo (old)"]}
+    targets = {r.get("Id"): r.get("Target") for r in etree.fromstring(parts[rels_name])}
+    shown = {d.find(f".//{qn('wp:docPr')}").get("descr"): parts["word/" + targets[d.find(f".//{qn('a:blip')}").get(qn("r:embed"))]]
+             for d in root.iter(qn("w:drawing"))}
+    assert shown == {"Council logo (old)": images[0], "Council logo (new)": images[0] + b"\0"}  # each its own bytes

@@ -91,6 +91,12 @@ def test_saves_rebuild_and_errors_do_not_stop_watching(project: Path, running: R
     assert fixed.result is not None
     assert "11/02/2020" in document_text(output)
 
+    _save(source, "subject: Aidhour", 'subject: "Aidhour')  # a quote never closed: found where it opens
+    unclosed = running.next()
+    assert unclosed.result is None
+    assert any(line.startswith(f'content/{NAME}.yaml:6:10: error: YAML syntax: the quote " opened here')
+               for line in running.lines), running.lines
+
 
 def test_saving_the_template_rebuilds(project: Path, running: Running) -> None:
     running.next()

@@ -272,7 +272,9 @@ class Workspace:
             from reportgen.render import render, template_path
 
             report, _ = self._report(name, data)
-            unsaved = Side(f"{name} (unsaved)", render(report, template_path(report, self.templates)), report)
+            template = template_path(report, self.templates)
+            # the template named too: the summary of changes uses its labels
+            unsaved = Side(f"{name} (unsaved)", render(report, template), report, template=template)
             result = redline(read_side(path, self.templates), unsaved, out, force=True)
         else:
             raise ContentError.at(f"expected 'committed' or 'saved', got {against!r}")

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import types
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin
 
 from reportgen.alignment import pair, word_similarity
-from reportgen.model.common import Node, ShorthandNode, long_date
+from reportgen.model.common import Node, ShorthandNode, long_date, month_year
+from reportgen.model.inline import plain
 
 TITLE_FIELDS = ("title", "heading", "theme", "name")
 """A node whose model has one of these text fields is known by it: "section 'Background'"."""
@@ -25,6 +27,10 @@ REWORDED = 0.5
 MOVED = 0.8
 """A removed and an added item at least this alike are one item moved."""
 _PREPOSITIONS = {"for", "of", "in", "on", "to", "with", "from", "by"}
+_IRREGULAR = {"appendices": "appendix", "indices": "index", "criteria": "criterion", "matrices": "matrix",
+              "analyses": "analysis", "data": "data", "people": "person"}
+SHORT = 8
+"""A text of at most this many words (a name, an owner, a committee) is shown old and new, not 'reworded'."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Step:
     label: str
     title: str = ""
     hidden: bool = False  # a list field whose items already say what they are ('Recommendation 4')
+    noun: str = ""  # what a titled item is: 'section', 'appendix'
+    named_list: bool = False  # one of a node's lists of the same things (strengths / areas): name it
 
 
 Place = tuple[Step, ...]
@@ -44,20 +52,27 @@ Place = tuple[Step, ...]
 class Change:
     """One change: `what` happened to the value at `place` (and `to`, for a move)."""
 
-    what: str  # reworded, changed, added, removed, renamed, moved
+    what: str  # reworded, formatted, changed, added, removed, renamed, moved
     place: Place
     old: Any = None
     new: Any = None
     to: Place = ()
     reworded: bool = False
     titled: bool = False
+    shown: tuple[str, str] | None = None  # the old and new values as the report prints them
+    choices: int = 0  # a field with this many fixed choices (purpose, status)
 
 
 @dataclass
 class _Walk:
     changes: list[Change] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    printed: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    numbers: dict[int, int] = field(default_factory=dict)
+    """Printed numbers of items numbered in one run across sections, by the item's id()."""
 
-    def value(self, old: Any, new: Any, place: Place, owner: str = "") -> None:
+    def value(self, old: Any, new: Any, place: Place, owner: str = "", choices: int = 0,
+              shown: tuple[str, str] | None = None) -> None:
         if isinstance(old, Node) and isinstance(new, Node) and type(old) is type(new):
             self.node(old, new, place)
         elif isinstance(old, list) and isinstance(new, list):
@@ -67,16 +82,23 @@ class _Walk:
         elif _key(old) != _key(new):
             if old in ("", None, []) or new in ("", None, []):
                 gone = new in ("", None, [])
-                self.changes.append(Change("removed" if gone else "added", place, old, new))
+                self.changes.append(Change("removed" if gone else "added", place, old, new, shown=shown,
+                                           choices=choices))
                 return
-            words = isinstance(old, (str, Node)) and isinstance(new, (str, Node))
-            self.changes.append(Change("reworded" if words else "changed", place, old, new))
+            if isinstance(old, str) and isinstance(new, str) and plain(old) == plain(new):
+                self.changes.append(Change("formatted", place, old, new))  # bold or italics only
+                return
+            words = isinstance(old, (str, Node)) and isinstance(new, (str, Node)) and not choices \
+                and not (_short(old) and _short(new))
+            self.changes.append(Change("reworded" if words else "changed", place, old, new, shown=shown,
+                                       choices=choices))
 
     def node(self, old: Node, new: Node, place: Place) -> None:
         model = type(new)
+        lists = [info.annotation for info in model.model_fields.values()]
         for name, info in model.model_fields.items():
             label = info.alias or name
-            if name in TITLE_FIELDS and _title(new):
+            if name in TITLE_FIELDS and _title(new) and place:  # the report's own title is a field like others
                 if getattr(old, name) != getattr(new, name):
                     self.changes.append(Change("renamed", place, getattr(old, name), getattr(new, name)))
                 continue
@@ -85,13 +107,28 @@ class _Walk:
                 continue
             value = getattr(new, name)
             plural_list = isinstance(value, (list, dict)) and _is_plural(label)
-            step = Step(name, humanise(label), hidden=plural_list)
-            self.value(getattr(old, name), value, place + (step,), label)
+            top = not place
+            shown = None
+            if top and name in self.printed[0] and name in self.printed[1] and not _choices(info.annotation):
+                # as printed ('10/02/2020', 'Y'); a choice keeps the word it is chosen by ('decision')
+                quote = _snippet if isinstance(value, str) and not _choices(info.annotation) else str
+                shown = tuple(quote(v) if v else "nothing"  # type: ignore[assignment]
+                              for v in (self.printed[0][name], self.printed[1][name]))
+            elif _month_year_field(info):
+                shown = tuple(month_year(v) if isinstance(v, _dt.date) else "nothing"  # type: ignore[assignment]
+                              for v in (getattr(old, name), value))
+            step = Step(name, _label(self.labels[name]) if top and name in self.labels else humanise(label),
+                        hidden=plural_list,
+                        named_list=plural_list and lists.count(info.annotation) > 1)
+            self.value(getattr(old, name), value, place + (step,), label, _choices(info.annotation), shown)
 
     def items(self, old: list, new: list, place: Place, owner: str) -> None:
         old_keys, new_keys = [_key(v) for v in old], [_key(v) for v in new]
 
         def step(items: list, i: int) -> Step:
+            number = self.numbers.get(id(items[i]))
+            if number is not None:  # numbered in one run across sections: the number the reader sees
+                return Step(i, f"{singular(owner)} {number}")
             return _item_step(items[i], i, owner)
 
         matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
@@ -117,7 +154,7 @@ class _Walk:
     def mapping(self, old: dict, new: dict, place: Place, owner: str) -> None:
         noun = singular(owner)
         for key in list(old) + [k for k in new if k not in old]:
-            here = place + (Step(key, f"{noun} '{key}'"),)
+            here = place + (Step(key, f"{humanise(str(key))} ({noun})"),)  # words, not a YAML key
             if key not in new:
                 self.changes.append(Change("removed", here, old[key]))
             elif key not in old:
@@ -126,11 +163,62 @@ class _Walk:
                 self.value(old[key], new[key], here, owner)
 
 
-def describe_changes(old: Node, new: Node) -> list[str]:
-    """Each change from `old` to `new` as a sentence: 'Recommendation 4 reworded'."""
-    walk = _Walk()
+def describe_changes(old: Node, new: Node, labels: dict[str, str] | None = None,
+                     printed: tuple[dict[str, str], dict[str, str]] | None = None) -> list[str]:
+    """Each change from `old` to `new` as a sentence in the report's own words: 'Recommendation 4 reworded'.
+
+    `labels` are the report's fields as its template labels them ('Report of'); `printed`, OLD's
+    and NEW's field values as the report prints them ('August 2019', 'Y'), by field name.
+    """
+    walk = _Walk(labels=labels or {}, printed=printed or ({}, {}))
+    for report in (old, new):
+        walk.numbers.update(_printed_numbers(report))
     walk.value(old, new, ())
     return [_sentence(c) for c in _moves(walk.changes)]
+
+
+def _printed_numbers(node: Any) -> dict[int, int]:
+    """id() of each item numbered in one run across sections (a model's `numbered_across`) -> its number."""
+    out: dict[int, int] = {}
+    if isinstance(node, Node):
+        for name in type(node).model_fields:
+            out.update(_printed_numbers(getattr(node, name)))
+    elif isinstance(node, list):
+        numbered = [getattr(type(item), "numbered_across", None) for item in node if isinstance(item, Node)]
+        if numbered and numbered[0] and all(n == numbered[0] for n in numbered):
+            count = 0
+            for item in node:
+                for inner in getattr(item, numbered[0]):
+                    count += 1
+                    out[id(inner)] = count
+        for item in node:
+            out.update(_printed_numbers(item))
+    return out
+
+
+def _choices(annotation: Any) -> int:
+    """How many fixed choices a field offers (a Literal, maybe optional): 0 for free values."""
+    if get_origin(annotation) is Literal:
+        return len(get_args(annotation))
+    if get_origin(annotation) in (Union, types.UnionType):
+        return sum(_choices(a) for a in get_args(annotation) if a is not type(None))
+    return 0
+
+
+def _month_year_field(info: Any) -> bool:
+    """A date field written and printed as a month and year ('August 2019')."""
+    from reportgen.model.common import _month_year
+
+    return any(getattr(m, "func", None) is _month_year for m in getattr(info, "metadata", []))
+
+
+def _label(label: str) -> str:
+    """A template's label as a name in a sentence: a question is quoted whole."""
+    return f"\u201c{label}\u201d" if label.endswith("?") else label
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, str) and "\n" not in value and len(value.split()) <= SHORT
 
 
 # -- naming things --------------------------------------------------------------------------------
@@ -151,6 +239,8 @@ def singular(name: str) -> str:
 
 
 def _singular_word(word: str) -> str:
+    if word.lower() in _IRREGULAR:
+        return _IRREGULAR[word.lower()]
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes")):
@@ -181,8 +271,8 @@ def _item_step(item: Any, index: int, owner: str) -> Step:
     noun = singular(owner) if _is_plural(owner) else _class_noun(item)
     title = _title(item)
     if title:
-        return Step(index, f"{noun} {_quoted(title)}", title)
-    return Step(index, f"{noun} {index + 1}")
+        return Step(index, f"{noun} {_quoted(title)}", title, noun=noun)
+    return Step(index, f"{noun} {index + 1}", noun=noun)
 
 
 def _class_noun(item: Any) -> str:
@@ -192,6 +282,7 @@ def _class_noun(item: Any) -> str:
 
 
 def _quoted(title: str) -> str:
+    title = plain(title)  # as printed: '21st June', not '21^st^ June'
     return f"'{title}'" if " " in title.strip() else title
 
 
@@ -265,7 +356,7 @@ def where(place: Place) -> str:
     outer = ""
     for k in range(len(visible) - 2, -1, -1):
         step = visible[k]
-        words.append(_quoted(step.title) if step.title else step.label)
+        words.append(_quoted(step.title) + _which_list(place, step) if step.title else step.label)
         if step.title:
             # and the titled thing that holds it, if any: 'point 4 of Assessment in 'Audits 2018''
             outer = next((f" in {_quoted(s.title)}" for s in reversed(visible[:k]) if s.title), "")
@@ -273,34 +364,61 @@ def where(place: Place) -> str:
     return " of ".join(words) + outer
 
 
+def _which_list(place: Place, step: Step) -> str:
+    """' (strengths)' for a theme among a node's strengths, when it also has areas for development."""
+    at = place.index(step)
+    if at and place[at - 1].hidden and place[at - 1].named_list:
+        return f" ({place[at - 1].label})"
+    return ""
+
+
 def _context(place: Place) -> str:
     return where(place[:-1]) if [s for s in place[:-1] if not s.hidden] else ""
 
 
 def _snippet(value: Any) -> str:
-    texts = _texts(value) if not isinstance(value, (int, float)) else [_shown(value)]  # a table's 5, not 5.0
+    # as printed: markup gone, a table's 5 not 5.0
+    texts = [plain(t) for t in _texts(value)] if not isinstance(value, (int, float)) else [_shown(value)]
     text = " ".join(" ".join(texts).split())
     return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
 
 
 def _sentence(c: Change) -> str:
+    old, new = c.shown if c.shown is not None else (_shown(c.old, c.choices), _shown(c.new, c.choices))
     if c.what == "reworded":
-        text = f"{where(c.place)} reworded"
+        text = f"{_field_place(c.place)} reworded"
+    elif c.what == "formatted":
+        text = f"{_field_place(c.place)}: formatting changed (bold, italics), the words are the same"
     elif c.what == "changed":
-        text = f"{where(c.place)} changed from {_shown(c.old)} to {_shown(c.new)}"
+        # of a few fixed choices, two: the new one says it all ('purpose changed to decision')
+        text = f"{_field_place(c.place)} changed " + (f"to {new}" if c.choices == 2 else f"from {old} to {new}")
     elif c.what == "renamed":
-        text = f"{where(c.place)} renamed from {_quoted(c.old)}"
+        last = c.place[-1] if c.place else Step("", "the report")
+        noun = f"{last.noun} " if last.noun else ""
+        before = c.place[:-1] + (Step(last.key, f"{noun}{_quoted(c.old)}", c.old),)
+        text = f"{where(before)} renamed to {_quoted(c.new)}" \
+            if c.place else f"renamed from {_quoted(c.old)} to {_quoted(c.new)}"
     elif c.what in ("added", "removed"):
         value = c.new if c.what == "added" else c.old
         if c.titled:
             context = _context(c.place)
             text = f"{c.place[-1].label} {c.what}" + (f" {'to' if c.what == 'added' else 'from'} {context}"
                                                        if context else "")
+        elif c.shown is not None or c.choices or isinstance(value, (bool, int, float, _dt.date)):
+            text = f"{_field_place(c.place)} {'set to ' + new if c.what == 'added' else 'removed (was ' + old + ')'}"
         else:
             text = f"{where(c.place)} {c.what}: {_snippet(value)}"
     else:
         text = _move_sentence(c)
     return text[:1].upper() + text[1:]
+
+
+def _field_place(place: Place) -> str:
+    """'Recommendation 1 of 'Audits': status' for a field of an item; the field's label alone at the top."""
+    visible = [s for s in place if not s.hidden]
+    if len(visible) > 1 and isinstance(place[-1].key, str) and not place[-1].hidden:
+        return f"{where(place[:-1])}: {place[-1].label}"
+    return where(place)
 
 
 def _move_sentence(c: Change) -> str:
@@ -319,7 +437,7 @@ def _move_sentence(c: Change) -> str:
     return f"{where(c.place)} moved to {right.title and _quoted(right.title) or right.label}{reworded}"
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, choices: int = 0) -> str:
     if isinstance(value, _dt.date):
         return long_date(value)
     if isinstance(value, bool):
@@ -327,7 +445,7 @@ def _shown(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "nothing"
     if isinstance(value, str):
-        return _snippet(value)
+        return value if choices else _snippet(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

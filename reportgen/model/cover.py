@@ -29,6 +29,10 @@ _FORMAT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 class Section(Node):
     """A heading of the Main Report and its numbered paragraphs."""
 
+    numbered_across: ClassVar[str] = "paragraphs"
+    # the field whose items the report numbers in one run across all the sections (1, 2 ... 7):
+    # a summary of changes names a paragraph by the number the reader sees
+
     heading: RequiredText
     """The sub-heading: Background, Current Position, Options, Proposals, Conclusion, or any other."""
     paragraphs: list[MainReportItem] = Field(min_length=1)

@@ -1,32 +1,42 @@
 """Compares two rendered documents and writes the new one carrying Word tracked changes from the old.
 
 Blocks (paragraphs, tables) are aligned with difflib over their texts; paragraphs that were changed
-rather than replaced are then diffed word by word, keeping each run's formatting. Whole paragraphs
-and table rows that appear or disappear become paragraph-mark and row revisions. Both documents'
+rather than replaced are then diffed word by word, keeping each run's formatting, and words whose
+formatting alone changed carry a w:rPrChange with the old formatting. Pictures compare by their
+images; a paragraph whose picture changed is the old paragraph deleted and the new one inserted (the
+old image comes along). Whole paragraphs and table rows that appear or disappear become
+paragraph-mark and row revisions, the marks placed as Word places them (revisions.place_paragraph_marks). Both documents'
 own tracked changes are accepted first, so the comparison is between what each one says.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
+import hashlib
+import posixpath
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from lxml import etree
 
 from reportgen.alignment import pair, word_similarity
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import xml_parser
-from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_T, W_TBL, W_TR, Reviser, accept_all,
+from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_RPR_CHANGE, W_T, W_TBL, W_TR, Reviser, accept_all,
+                                      place_paragraph_marks,
                                       mark_paragraph, mark_row, record_old_properties, wrap)
 from reportgen.oxml.text import paragraph_text
 
 W_TC, W_TCPR, W_NUMID, W_NUM = qn("w:tc"), qn("w:tcPr"), qn("w:numId"), qn("w:num")
 W_ABSTRACT, W_ABSTRACT_ID = qn("w:abstractNum"), qn("w:abstractNumId")
 W_VAL = qn("w:val")
+W_DOCPR, W_DRAWING = qn("wp:docPr"), qn("w:drawing")
+_R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _SKIPPED = {qn("w:proofErr"), qn("w:lastRenderedPageBreak")}
+_REVISION_MARKS = {qn("w:ins"), qn("w:del"), qn("w:rPrChange"), qn("w:moveFrom"), qn("w:moveTo")}
 _MARKERS = {qn(f"w:{t}") for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd",
                                    "permStart", "permEnd")}
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
@@ -41,18 +51,76 @@ def compare_parts(old: dict[str, bytes], new: dict[str, bytes], reviser: Reviser
     new_body = accept_all(etree.fromstring(new["word/document.xml"], xml_parser()))
     numbering = _Numbering(old.get("word/numbering.xml"), new.get("word/numbering.xml"))
     numbering.align(list(old_body.iter(W_P)), list(new_body.iter(W_P)))
-    comparer = _Comparer(reviser, numbering)
+    comparer = _Comparer(reviser, numbering, _Relations(old, out, "word/document.xml"))
     _compare_root(comparer, old_body.find(qn("w:body")), new_body.find(qn("w:body")))
+    comparer.relations.finish()
+    used_ids: set[str] = set()
+    _unique_drawing_ids(new_body, used_ids)
     out["word/document.xml"] = _serialise(new_body)
     for name in new:
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name) and name in old:
             old_root = accept_all(etree.fromstring(old[name], xml_parser()))
             new_root = accept_all(etree.fromstring(new[name], xml_parser()))
+            comparer.relations = _Relations(old, out, name)
             _compare_root(comparer, old_root, new_root)
+            comparer.relations.finish()
+            _unique_drawing_ids(new_root, used_ids)
             out[name] = _serialise(new_root)
-    if numbering.changed:
+    if numbering.new_root is not None and (_independent_lists(numbering.new_root) or numbering.changed):
         out["word/numbering.xml"] = _serialise(numbering.new_root)
     return out
+
+
+def _independent_lists(root: etree._Element) -> bool:
+    """Each restarting list gets its own copy of the list definition it shares with other lists.
+
+    Numbers stay as they were (every level of such a list restarts at its first paragraph anyway),
+    but LibreOffice ties a restart to the list's first paragraph: when Reject removes a new first
+    item, the list would go on counting from the list before it. A list of its own starts at 1
+    wherever it starts. True if anything changed.
+    """
+    abstracts = {a.get(W_ABSTRACT_ID): a for a in root.iter(W_ABSTRACT)}
+    fresh = max((int(k) for k in abstracts if k and k.isdigit()), default=0)
+    users: dict[str, int] = {}
+    for num in root.iter(W_NUM):
+        ref = num.find(W_ABSTRACT_ID)
+        if ref is not None:
+            users[ref.get(W_VAL)] = users.get(ref.get(W_VAL), 0) + 1
+    changed = False
+    for num in list(root.iter(W_NUM)):
+        ref = num.find(W_ABSTRACT_ID)
+        restarts = {o.get(qn("w:ilvl")) for o in num.findall(qn("w:lvlOverride"))
+                    if o.find(qn("w:startOverride")) is not None}
+        source = abstracts.get(ref.get(W_VAL)) if ref is not None else None
+        levels = source.findall(qn("w:lvl")) if source is not None else []
+        if not levels or users[ref.get(W_VAL)] < 2 or len(restarts) < len(levels):
+            continue
+        fresh += 1
+        definition = copy.deepcopy(source)
+        definition.set(W_ABSTRACT_ID, str(fresh))
+        nsid = definition.find(qn("w:nsid"))
+        if nsid is not None:
+            nsid.set(W_VAL, f"{0x52450000 + fresh:08X}")  # a list's own identity: 'RE' and its number
+        for link in definition.findall(qn("w:numStyleLink")) + definition.findall(qn("w:styleLink")):
+            definition.remove(link)  # a style's list definition is the shared one; the copy is plain
+        first_num = root.find(W_NUM)
+        first_num.addprevious(definition)
+        ref.set(W_VAL, str(fresh))
+        users[str(fresh)] = 1
+        changed = True
+    return changed
+
+
+def _unique_drawing_ids(root: etree._Element, used: set[str]) -> None:
+    """A picture brought back from OLD may share its drawing id with NEW's: Word wants each id once."""
+    found = list(root.iter(W_DOCPR))
+    taken = used | {d.get("id") for d in found}
+    for d in found:
+        if d.get("id") in used:
+            fresh = str(max((int(i) for i in taken if i and i.isdigit()), default=0) + 1)
+            d.set("id", fresh)
+            taken.add(fresh)
+        used.add(d.get("id"))
 
 
 def _serialise(root: etree._Element) -> bytes:
@@ -69,6 +137,124 @@ def _compare_root(comparer: "_Comparer", old: etree._Element, new: etree._Elemen
         new.remove(child)
     for child in merged + tail:
         new.append(child)
+
+
+# -- relationships: a picture or link copied from OLD takes its target with it ---------------------
+
+class _Relations:
+    """One part's relationships in OLD and NEW: what a reference points at (an image's bytes, a link's
+    address), and OLD's targets brought into NEW for the pictures and links a redline copies from OLD."""
+
+    def __init__(self, old: dict[str, bytes], out: dict[str, bytes], part: str) -> None:
+        self.old, self.out, self.part = old, out, part
+        folder, base = posixpath.split(part)
+        self.folder = folder
+        self.rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        self.old_rels = _read_rels(old.get(self.rels_name))
+        self.new_root = etree.fromstring(out[self.rels_name]) if self.rels_name in out else None
+        self.new_rels = _read_rels(out.get(self.rels_name))
+        self.map: dict[str, str] = {}
+        self.changed = False
+        self._keys: dict[tuple[str, bool], str] = {}
+
+    def key(self, rel_id: str, old: bool) -> str:
+        """What the reference stands for, so two pictures compare by their images, not their ids."""
+        if (rel_id, old) not in self._keys:
+            rels, parts = (self.old_rels, self.old) if old else (self.new_rels, self.out)
+            found = rels.get(rel_id)
+            if found is None:
+                key = rel_id
+            elif found[2]:
+                key = f"{found[0]} {found[1]}"
+            else:
+                data = parts.get(self._resolve(found[1]))
+                key = f"{found[0]} {hashlib.sha256(data).hexdigest() if data is not None else found[1]}"
+            self._keys[(rel_id, old)] = key
+        return self._keys[(rel_id, old)]
+
+    def _resolve(self, target: str) -> str:
+        return posixpath.normpath(posixpath.join(self.folder, target)).lstrip("/")
+
+    def adopt(self, element: etree._Element) -> etree._Element:
+        """`element` (copied from OLD) with its references pointing at NEW's relationships."""
+        for el in element.iter():
+            for attr, value in el.attrib.items():
+                if attr.startswith(_R_NS):
+                    el.set(attr, self._new_id(value))
+        return element
+
+    def _new_id(self, old_id: str) -> str:
+        if old_id in self.map:
+            return self.map[old_id]
+        wanted = self.key(old_id, old=True)
+        same = next((rid for rid in self.new_rels if self.key(rid, old=False) == wanted), None)
+        if same is None and self.new_root is not None and self._portable(old_id):
+            same = self._bring(old_id)
+        self.map[old_id] = same or old_id
+        return self.map[old_id]
+
+    def _portable(self, old_id: str) -> bool:
+        """Only what a copied run can hold comes along: a link's address, or an image in the package."""
+        found = self.old_rels.get(old_id)
+        if found is None:
+            return False
+        kind, target, external = found
+        return external or (kind.endswith("/image") and self._resolve(target) in self.old)
+
+    def _bring(self, old_id: str) -> str:
+        kind, target, external = self.old_rels[old_id]
+        n = 1
+        while f"rIdRedline{n}" in self.new_rels:
+            n += 1
+        rel_id = f"rIdRedline{n}"
+        rel = etree.SubElement(self.new_root, qn("rel:Relationship"), Id=rel_id, Type=kind)
+        if external:
+            rel.set("Target", target)
+            rel.set("TargetMode", "External")
+        else:
+            source = self._resolve(target)
+            ext = posixpath.splitext(source)[1]
+            name = f"word/media/redline{n}{ext}"
+            k = n
+            while name in self.out:
+                k += 1
+                name = f"word/media/redline{k}{ext}"
+            self.out[name] = self.old[source]
+            _declare_content_type(self.old, self.out, source, name)
+            rel.set("Target", posixpath.relpath(name, self.folder))
+        self.new_rels[rel_id] = (kind, rel.get("Target"), external)
+        self.changed = True
+        return rel_id
+
+    def finish(self) -> None:
+        if self.changed and self.new_root is not None:
+            self.out[self.rels_name] = _serialise(self.new_root)
+
+
+def _read_rels(xml: bytes | None) -> dict[str, tuple[str, str, bool]]:
+    if not xml:
+        return {}
+    return {r.get("Id"): (r.get("Type", ""), r.get("Target", ""), r.get("TargetMode") == "External")
+            for r in etree.fromstring(xml).iter(qn("rel:Relationship"))}
+
+
+def _declare_content_type(old: dict[str, bytes], out: dict[str, bytes], source: str, name: str) -> None:
+    """NEW's [Content_Types].xml names the type of a part brought from OLD (by extension, or its own)."""
+    old_types = etree.fromstring(old["[Content_Types].xml"])
+    new_types = etree.fromstring(out["[Content_Types].xml"])
+    ext = posixpath.splitext(name)[1].lstrip(".").lower()
+    defaults = {d.get("Extension", "").lower() for d in new_types.iter(qn("ct:Default"))}
+    override = next((o for o in old_types.iter(qn("ct:Override")) if o.get("PartName") == "/" + source), None)
+    if override is not None:
+        etree.SubElement(new_types, qn("ct:Override"), PartName="/" + name, ContentType=override.get("ContentType"))
+    elif ext not in defaults:
+        default = next((d for d in old_types.iter(qn("ct:Default")) if d.get("Extension", "").lower() == ext), None)
+        if default is None:
+            return
+        new_types.insert(0, copy.deepcopy(default))
+    else:
+        return
+    out["[Content_Types].xml"] = _serialise(new_types)
 
 
 # -- numbering: old list paragraphs keep their own numbers when brought back by reject ------------
@@ -92,6 +278,12 @@ class _Numbering:
                 a, b = _num_id(old_ps[block.a + k]), _num_id(new_ps[block.b + k])
                 if a is not None and b is not None:
                     self.map.setdefault(a, b)
+
+    def pair(self, old_p: etree._Element, new_p: etree._Element) -> None:
+        """A paragraph changed in words keeps its list: its list instances are the same list."""
+        a, b = _num_id(old_p), _num_id(new_p)
+        if a is not None and b is not None and a not in self.map and b not in self.map.values():
+            self.map[a] = b
 
     def remap(self, element: etree._Element) -> etree._Element:
         """`element` (copied from OLD) with its list references pointing at NEW's numbering."""
@@ -188,31 +380,81 @@ def pair_blocks(old_keys: list[tuple], new_keys: list[tuple]) -> list[tuple[int,
 class _Comparer:
     reviser: Reviser
     numbering: _Numbering
+    relations: _Relations
+
+    def adopt(self, element: etree._Element) -> etree._Element:
+        """A copy of OLD's `element` whose lists and pictures point at NEW's numbering and images."""
+        return self.relations.adopt(self.numbering.remap(copy.deepcopy(element)))
+
+    def atoms(self, p: etree._Element, old: bool) -> list[_Atom]:
+        return _atoms(p, lambda rel_id: self.relations.key(rel_id, old))
 
     def blocks(self, old: list[etree._Element], new: list[etree._Element]) -> list[etree._Element]:
         """The merged blocks of one container (a body, a cell, a header)."""
         old_keys = [_block_key(b) for b in old]
         new_keys = [_block_key(b) for b in new]
         out: list[etree._Element] = []
+        # between the blocks kept in place (a pair replaced whole joins them), what comes in, then
+        # what goes out: LibreOffice's Reject joins paragraphs wrongly when an inserted paragraph
+        # stands between two deleted ones, or after a deleted one that follows an edited paragraph
+        gone: list[etree._Element] = []
+        came: list[etree._Element] = []
+
+        def in_place(old_block: etree._Element, new_block: etree._Element, kept: Callable) -> None:
+            whole = self.replaced(old_block, new_block)
+            if whole:
+                gone.extend(whole[:-1])
+                came.append(whole[-1])
+                return
+            out.extend(came + gone + [kept(old_block, new_block)])
+            gone.clear()
+            came.clear()
+
         matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for i, j in zip(range(i1, i2), range(j1, j2)):
-                    out.append(self.same(old[i], new[j]))
+                    in_place(old[i], new[j], self.same)
                 continue
             pairs = pair_blocks(old_keys[i1:i2], new_keys[j1:j2])
             i, j = i1, j1
             for pi, pj in pairs + [(i2 - i1, j2 - j1)]:
-                out.extend(d for k in range(i, i1 + pi) if (d := self.deleted(old[k])) is not None)
-                out.extend(self.inserted(new[k]) for k in range(j, j1 + pj))
+                gone.extend(d for k in range(i, i1 + pi) if (d := self.deleted(old[k])) is not None)
+                came.extend(self.inserted(new[k]) for k in range(j, j1 + pj))
                 if i1 + pi < i2:
-                    out.append(self.changed(old[i1 + pi], new[j1 + pj]))
+                    in_place(old[i1 + pi], new[j1 + pj], self.changed)
                 i, j = i1 + pi + 1, j1 + pj + 1
-        return out
+        out.extend(came + gone)
+        return place_paragraph_marks(out, self.reviser)
+
+    def replaced(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
+        """A paragraph whose picture changed, or that joined or left a list, as the old paragraph
+        deleted and the new one inserted.
+
+        A reviewer sees the old chart (and its alt text) struck through above the new one. And both
+        are changes LibreOffice cannot undo exactly otherwise: a picture revision that ends a
+        paragraph it stretches over the paragraph mark, and a list restored by rejecting a change of
+        paragraph properties it numbers as a list of its own.
+        """
+        if old.tag != W_P or new.tag != W_P:
+            return []
+        pictures = [[a.key for a in self.atoms(p, p is old) if a.kind == "item" and a.element.tag == W_DRAWING]
+                    for p in (old, new)]
+        new_picture = pictures[0] != pictures[1] and bool(pictures[0] and pictures[1])
+        listed = [_num_id(p) not in (None, "0") for p in (old, new)]
+        if not new_picture and listed[0] == listed[1]:
+            return []
+        gone = self.deleted(old)
+        return ([gone] if gone is not None else []) + [self.inserted(new)]
 
     def same(self, old: etree._Element, new: etree._Element) -> etree._Element:
+        """Blocks that say the same words: a change of formatting or picture still shows."""
         if old.tag == W_P:
+            if _looks(self.atoms(old, True)) != _looks(self.atoms(new, False)):
+                return self.paragraph(old, new)
             self._properties(old, new)
+        elif old.tag == W_TBL:
+            return self.table(old, new)
         return new
 
     def changed(self, old: etree._Element, new: etree._Element) -> etree._Element:
@@ -224,7 +466,7 @@ class _Comparer:
 
     # whole blocks in or out --------------------------------------------------------------------
     def deleted(self, old: etree._Element) -> etree._Element | None:
-        block = self.numbering.remap(copy.deepcopy(old))
+        block = self.adopt(old)
         for marker in [m for m in block.iter(*_MARKERS)]:
             marker.getparent().remove(marker)  # its twin in NEW keeps the name; two would clash
         if block.tag == W_P:
@@ -262,16 +504,14 @@ class _Comparer:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for i, j in zip(range(i1, i2), range(j1, j2)):
-                    for old_p, new_p in zip(old_rows[i].iter(W_P), new_rows[j].iter(W_P)):
-                        self._properties(old_p, new_p)
-                    merged.append(new_rows[j])
+                    merged.append(self.row(old_rows[i], new_rows[j]))
                 continue
             pairs = [(a, b) for a, b in pair_blocks(old_keys[i1:i2], new_keys[j1:j2])
                      if len(old_keys[i1 + a][1]) == len(new_keys[j1 + b][1])]
             i, j = i1, j1
             for pi, pj in pairs + [(i2 - i1, j2 - j1)]:
                 for k in range(i, i1 + pi):
-                    row = self.numbering.remap(copy.deepcopy(old_rows[k]))
+                    row = self.adopt(old_rows[k])
                     self._whole_row(row, "del")
                     merged.append(row)
                 for k in range(j, j1 + pj):
@@ -301,6 +541,7 @@ class _Comparer:
     # paragraphs --------------------------------------------------------------------------------
     def _properties(self, old: etree._Element, new: etree._Element) -> None:
         """Record a change of style or list (pPrChange) when the words stayed the same."""
+        self.numbering.pair(old, new)
         old_ppr = old.find(W_PPR)
         old_ppr = self.numbering.remap(copy.deepcopy(old_ppr)) if old_ppr is not None else None
         if _ppr_key(old_ppr) == _ppr_key(new.find(W_PPR)):
@@ -314,14 +555,28 @@ class _Comparer:
     def paragraph(self, old: etree._Element, new: etree._Element) -> etree._Element:
         """NEW's paragraph with the words that changed since OLD as tracked insertions and deletions."""
         self._properties(old, new)
-        old_atoms, new_atoms = _atoms(old), _atoms(new)
+        old_atoms, new_atoms = self.atoms(old, True), self.atoms(new, False)
         ops = _opcodes([a.key for a in old_atoms], [a.key for a in new_atoms])
         content: list[tuple[str, _Atom]] = []
+        # in a table LibreOffice holds the table style's formatting as the text's own, so rejecting a
+        # change of formatting there would take the style's bold away too: words retyped instead
+        in_table = any(a.tag == W_TC for a in new.iterancestors())
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
-                content.extend(("same", a) for a in new_atoms[j1:j2])
+                for was, atom in zip(old_atoms[i1:i2], new_atoms[j1:j2]):
+                    if was.group != atom.group and atom.kind in ("text", "item"):
+                        if in_table:
+                            content += [("del", dataclasses.replace(was, element=self.adopt(was.element))
+                                         if was.element is not None else was), ("ins", atom)]
+                            continue
+                        atom = dataclasses.replace(atom, was=was.rpr if was.rpr is not None else _NO_RPR)
+                    content.append(("same", atom))
             else:
-                content.extend(("del", a) for a in old_atoms[i1:i2] if a.kind != "marker")
+                for atom in old_atoms[i1:i2]:
+                    if atom.kind != "marker":
+                        if atom.element is not None:
+                            atom = dataclasses.replace(atom, element=self.adopt(atom.element))
+                        content.append(("del", atom))
                 content.extend(("ins", a) for a in new_atoms[j1:j2])
         for child in [c for c in new if c.tag != W_PPR]:
             new.remove(child)
@@ -336,9 +591,11 @@ def _ppr_key(ppr: etree._Element | None) -> tuple:
     return tuple(_canonical(c) for c in ppr if c.tag not in (W_RPR, qn("w:sectPr"), qn("w:pPrChange")))
 
 
-def _canonical(el: etree._Element) -> tuple:
-    """An element's tag, attributes, text and children, whatever namespace declarations it carries."""
-    return (el.tag, tuple(sorted(el.attrib.items())), (el.text or "").strip(), tuple(_canonical(c) for c in el))
+def _canonical(el: etree._Element, target: Callable[[str], str] | None = None) -> tuple:
+    """An element's tag, attributes, text and children, whatever namespace declarations it carries;
+    with `target`, a relationship id stands for what it points at (an image's bytes, a link)."""
+    attrs = sorted((k, target(v) if target is not None and k.startswith(_R_NS) else v) for k, v in el.attrib.items())
+    return (el.tag, tuple(attrs), (el.text or "").strip(), tuple(_canonical(c, target) for c in el))
 
 
 def _wrap_runs(p: etree._Element, tag: str, reviser: Reviser) -> None:
@@ -368,13 +625,34 @@ class _Atom:
     rpr: etree._Element | None = None
     text: str = ""
     element: etree._Element | None = None
+    was: etree._Element | None = None
+    """The run properties before a change of formatting (only on unchanged words whose formatting changed)."""
 
     @property
     def group(self) -> tuple:
-        return _canonical(self.rpr) if self.rpr is not None else ()
+        return _rpr_key(self.rpr)
+
+    @property
+    def was_group(self) -> tuple | None:
+        return None if self.was is None else _rpr_key(self.was)
 
 
-def _atoms(p: etree._Element) -> list[_Atom]:
+_NO_RPR = etree.Element(W_RPR)
+"""The old properties of text that had none."""
+
+
+def _rpr_key(rpr: etree._Element | None) -> tuple:
+    """Run properties as they look: what a change of formatting compares (revision marks aside)."""
+    if rpr is None:
+        return ()
+    return tuple(sorted(_canonical(c) for c in rpr if c.tag not in _REVISION_MARKS))
+
+
+def _looks(atoms: list[_Atom]) -> list[tuple]:
+    return [(a.key, a.group) for a in atoms]
+
+
+def _atoms(p: etree._Element, target: Callable[[str], str] | None = None) -> list[_Atom]:
     atoms: list[_Atom] = []
     for child in p:
         if child.tag in (W_PPR,) or child.tag in _SKIPPED or not isinstance(child.tag, str):
@@ -387,11 +665,11 @@ def _atoms(p: etree._Element) -> list[_Atom]:
                 if item.tag == W_T:
                     atoms.extend(_Atom(token, "text", rpr, token) for token in _TOKEN.findall(item.text or ""))
                 else:
-                    atoms.append(_Atom("\x00" + repr(_canonical(item)), "item", rpr, element=item))
+                    atoms.append(_Atom("\x00" + repr(_canonical(item, target)), "item", rpr, element=item))
         elif child.tag in _MARKERS:
             atoms.append(_Atom("\x01" + repr(_canonical(child)), "marker", element=child))
         else:
-            atoms.append(_Atom("\x02" + repr(_canonical(child)), "box", element=child))
+            atoms.append(_Atom("\x02" + repr(_canonical(child, target)), "box", element=child))
     return atoms
 
 
@@ -437,11 +715,11 @@ def _build(content: list[tuple[str, _Atom]], reviser: Reviser) -> Iterable[etree
             continue
         # one run for the stretch of atoms with the same status and formatting
         run = etree.Element(W_R)
-        if atom.rpr is not None:
-            run.append(copy.deepcopy(atom.rpr))
+        if atom.rpr is not None or atom.was is not None:
+            run.append(_run_properties(atom, reviser))
         text = ""
         while k < len(content) and content[k][0] == status and content[k][1].kind in ("text", "item") \
-                and content[k][1].group == atom.group:
+                and content[k][1].group == atom.group and content[k][1].was_group == atom.was_group:
             part = content[k][1]
             if part.kind == "text":
                 text += part.text
@@ -457,6 +735,21 @@ def _build(content: list[tuple[str, _Atom]], reviser: Reviser) -> Iterable[etree
         pending.append(run)
     flush()
     return out
+
+
+def _run_properties(atom: _Atom, reviser: Reviser) -> etree._Element:
+    """The run's properties; after a change of formatting, with w:rPrChange holding the old ones (last)."""
+    rpr = copy.deepcopy(atom.rpr) if atom.rpr is not None else etree.Element(W_RPR)
+    for old_mark in [c for c in rpr if c.tag == W_RPR_CHANGE]:
+        rpr.remove(old_mark)
+    if atom.was is not None:
+        change = reviser.mark("rPrChange")
+        before = etree.SubElement(change, W_RPR)
+        for child in atom.was:
+            if child.tag not in _REVISION_MARKS:
+                before.append(copy.deepcopy(child))
+        rpr.append(change)
+    return rpr
 
 
 def _add_text(run: etree._Element, text: str) -> None:

@@ -1,9 +1,10 @@
 """Word tracked changes in the XML: marking runs, paragraphs and rows as inserted or deleted, and accepting or rejecting them all.
 
 A revision is w:ins or w:del around runs, w:ins/w:del inside a paragraph mark's w:pPr/w:rPr (the
-paragraph itself was inserted or deleted), inside w:trPr (a table row), or w:pPrChange holding a
-paragraph's old properties. Accept-all and reject-all here follow Word's rules, so tests can prove
-that a redline gives exactly the new text one way and the old text the other.
+paragraph itself was inserted or deleted), inside w:trPr (a table row), w:pPrChange holding a
+paragraph's old properties, or w:rPrChange holding a run's old formatting. Accept-all and
+reject-all here follow Word's rules, so tests can prove that a redline gives exactly the new text one
+way and the old text the other.
 """
 
 from __future__ import annotations
@@ -98,6 +99,86 @@ def record_old_properties(new_ppr: etree._Element, old_ppr: etree._Element | Non
     new_ppr.append(change)
 
 
+def _mark_of(p: etree._Element) -> etree._Element | None:
+    """The w:ins/w:del on the paragraph's mark, if it has one."""
+    rpr = p.find(f"{W_PPR}/{W_RPR}")
+    return next((m for m in rpr if m.tag in (W_INS, W_DEL)), None) if rpr is not None else None
+
+
+def _content(p: etree._Element) -> list[etree._Element]:
+    """The paragraph's runs (and run-level revisions) in order, hyperlinks and fields looked into."""
+    return [el for el in p.iter(W_R) if not any(a.tag == W_PPR for a in el.iterancestors())]
+
+
+def _ends_in(p: etree._Element, tag: str) -> bool:
+    runs = _content(p)
+    return bool(runs) and runs[-1].getparent().tag == tag
+
+
+def _wholly(p: etree._Element, tag: str) -> bool:
+    mark = _mark_of(p)
+    return mark is not None and mark.tag == tag and all(r.getparent().tag == tag for r in _content(p))
+
+
+def place_paragraph_marks(blocks: list[etree._Element], reviser: Reviser) -> list[etree._Element]:
+    """Inserted paragraph marks where Word puts them when a paragraph is typed after an edited one.
+
+    Pressing Enter at the end of a paragraph and typing inserts the mark that ends *that* paragraph,
+    then the new text; the new paragraph ends with the old mark. So when paragraphs are inserted
+    right after a paragraph that ends in inserted text, the inserted marks are those of the edited
+    paragraph and of every new paragraph but the last: the insertion is one unbroken stretch, and
+    rejecting it leaves the edited paragraph whole (LibreOffice joined it to the next paragraph
+    otherwise). Deleted paragraphs keep their own marks: LibreOffice accepts those exactly, and moving
+    them would leave a deleted list paragraph's numbering to a change of properties, which
+    LibreOffice restores as a list of its own (tests/test_redline_libreoffice.py shows both).
+    """
+    k = 0
+    while k < len(blocks):
+        p = blocks[k]
+        mark = _mark_of(p) if p.tag == W_P else None
+        if mark is None or mark.tag != W_INS or not _wholly(p, W_INS) or k == 0 or blocks[k - 1].tag != W_P:
+            k += 1
+            continue
+        before = blocks[k - 1]
+        end = k
+        while end + 1 < len(blocks) and blocks[end + 1].tag == W_P and _wholly(blocks[end + 1], W_INS):
+            end += 1
+        if _mark_of(before) is None and _ends_in(before, W_INS):
+            last = _mark_of(blocks[end])
+            last.getparent().remove(last)
+            _tidy_mark(blocks[end])
+            mark_paragraph(before, "ins", reviser)
+            _survivor_properties(before, blocks[end], reviser)
+        k = end + 1
+    return blocks
+
+
+def _survivor_properties(before: etree._Element, survivor: etree._Element, reviser: Reviser) -> None:
+    """Where the two paragraphs' properties differ, the new paragraph whose mark survives a Reject
+    holds the edited paragraph's as its old ones (w:pPrChange): whichever paragraph's properties a
+    client gives the joined paragraph (Word's mark that survives, or LibreOffice's first paragraph),
+    Reject All gives the edited paragraph its own."""
+    if _properties_key(before) == _properties_key(survivor):
+        return
+    ppr = survivor.find(W_PPR)
+    if ppr is None:
+        ppr = etree.Element(W_PPR)
+        survivor.insert(0, ppr)
+    record_old_properties(ppr, before.find(W_PPR), reviser)
+
+
+def _properties_key(p: etree._Element) -> list[bytes]:
+    ppr = p.find(W_PPR)
+    return [etree.tostring(c) for c in (ppr if ppr is not None else [])
+            if c.tag not in (W_RPR, qn("w:sectPr"), W_PPR_CHANGE)]
+
+
+def _tidy_mark(p: etree._Element) -> None:
+    rpr = p.find(f"{W_PPR}/{W_RPR}")
+    if rpr is not None and len(rpr) == 0:
+        rpr.getparent().remove(rpr)
+
+
 # -- accept and reject ----------------------------------------------------------------------------
 
 def accept_all(root: etree._Element) -> etree._Element:
@@ -165,7 +246,7 @@ def _resolve(root: etree._Element, keep: tuple[str, str], drop: tuple[str, str])
             parent.insert(at, child)
             at += 1
         parent.remove(mark)
-    # a paragraph whose mark is gone joins the next paragraph: its remaining content moves there
+    # a paragraph whose mark is gone joins the next paragraph, whose mark (and so properties) survive
     for p in merging:
         parent = p.getparent()
         if parent is None:
@@ -195,7 +276,7 @@ def resolve_parts(parts: dict[str, bytes], accept: bool) -> dict[str, bytes]:
 
 
 def count_revisions(parts: dict[str, bytes]) -> dict[str, int]:
-    """How many insertions, deletions and property changes the document body carries."""
+    """How many insertions, deletions and changes of formatting (paragraph or text) the document body carries."""
     root = etree.fromstring(parts["word/document.xml"], xml_parser())
     return {"ins": sum(1 for _ in root.iter(W_INS)), "del": sum(1 for _ in root.iter(W_DEL)),
-            "pPrChange": sum(1 for _ in root.iter(W_PPR_CHANGE))}
+            "formatting": sum(1 for _ in root.iter(W_PPR_CHANGE, W_RPR_CHANGE))}

@@ -6,6 +6,7 @@ computing list numbers the way Word does (a w:num continues its abstract list un
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,3 +242,35 @@ def golden_text(source: str | Path | bytes | dict[str, bytes]) -> str:
         elif line.shown().strip():
             out.append(f"[{line.style}] {line.shown()}".replace("\n", "⏎"))
     return "\n".join(out) + "\n"
+
+
+_FIELD = re.compile(r"^\{\{\s*([A-Za-z_]\w*)\b(?:\s*(?:or|\|)\s*[^{}]*)?\s*\}\}$")  # {{ x }}, {{ x or 'N/A' }}
+_LABELLED = re.compile(r"^([^{}%]+?):?\s*\{\{\s*([A-Za-z_]\w*)\s*\}\}$")
+
+
+def field_labels(parts: dict[str, bytes]) -> dict[str, str]:
+    """How a template labels the values it prints: {'report_of': 'Report of', 'dated': 'Dated'}.
+
+    A value `{{ name }}` alone in a table cell is labelled by the nearest cell before it in its row
+    that holds plain text (a cell holding a tag ends the search); one written 'Label: {{ name }}' in
+    a paragraph, by the text before it. What a template does not label is left out.
+    """
+    root = etree.fromstring(parts["word/document.xml"])
+    labels: dict[str, str] = {}
+    for tr in root.iter(qn("w:tr")):
+        cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))).strip() for tc in tr.iter(qn("w:tc"))]
+        for k, cell in enumerate(cells):
+            found = _FIELD.match(cell)
+            if not found:
+                continue
+            for before in reversed(cells[:k]):
+                if "{{" in before or "{%" in before:
+                    break
+                if before:
+                    labels.setdefault(found.group(1), before.rstrip(":").strip())
+                    break
+    for p in root.iter(qn("w:p")):
+        found = _LABELLED.match("".join(t.text or "" for t in p.iter(qn("w:t"))).strip())
+        if found:
+            labels.setdefault(found.group(2), found.group(1).strip())
+    return labels

@@ -114,3 +114,16 @@ def fill(template: WordTemplate, context: dict[str, object], properties: Documen
         setattr(properties, name, value)
     parts = (writer or OoxmlWriter(template)).finish(template.parts, rendered)
     return set_properties(parts, properties)
+
+
+def printed_fields(report: Node, template: Path | WordTemplate | None = None) -> dict[str, str]:
+    """The report's own fields as its template prints them ('10/02/2020', 'Y', 'August 2019'), by name.
+
+    What a summary of changes quotes, so that it says what the reader sees, not what was typed.
+    """
+    module = renderer_for(report)
+    if not isinstance(template, WordTemplate):
+        template = load_template(template or template_path(report))
+    context = module.context(report, OoxmlWriter(template))
+    fields = type(report).model_fields  # type: ignore[attr-defined]
+    return {name: value for name, value in context.items() if name in fields and isinstance(value, str)}
