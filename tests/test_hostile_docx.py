@@ -331,7 +331,7 @@ def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, fac
 
     secret = project / "outside" / "secret.png"
     secret.parent.mkdir()
-    secret.write_bytes(charts._draw("bar", ["Private"], [1]))
+    secret.write_bytes(charts._draw(charts.drawing("bar", ["Private"], [1])))
     linked = _linked_picture(factory, secret.as_uri())
     # the control: LibreOffice, given the template as it is, draws the file from this machine's disk
     (project / "raw.docx").write_bytes(pack(linked))
