@@ -293,7 +293,7 @@ def test_a_pdf_appendix_page_without_size_is_a_located_error(agenda_project: Pat
         writer.write(out)
     agenda = agenda_project / "content" / "agenda.yaml"
     agenda.write_text(agenda.read_text().replace("given.docx", "given.pdf"))
-    _fails(agenda_project, "pack", "content/agenda.yaml", "--no-pdf", expect="page 1 has no size",
+    _fails(agenda_project, "pack", "content/agenda.yaml", "--no-pdf", expect="page 1 has a page box of 0 x 0",
            where="content/agenda.yaml:11:18: error: items[1].appendices[1]")
 
 
