@@ -191,10 +191,14 @@ def edit(draw: Any, data: Any) -> str | None:
                 return None
             i = draw(st.sampled_from(cells))
             rows[k][i] = max(0, rows[k][i] + draw(st.sampled_from([-2, -1, 1, 3])))
-        elif len(rows) > 1 and draw(st.booleans()):
-            del rows[k]
         else:
-            rows.insert(k, [f"Example {word}"] + list(rows[k][1:]))
+            how = draw(st.sampled_from(["move", "delete", "insert"]))  # a move keeps published totals right
+            if how == "move" and len(rows) > 1:
+                rows.insert(draw(st.integers(0, len(rows) - 1)), rows.pop(k))
+            elif how == "delete" and len(rows) > 1:
+                del rows[k]
+            else:
+                rows.insert(k, [f"Example {word}"] + list(rows[k][1:]))
         return f"{kind} at {'.'.join(map(str, path))}[{k}]"
     if kind == "number" and numbers:
         path = draw(st.sampled_from(numbers))
