@@ -59,7 +59,7 @@ class _Reader:
     def __init__(self, parts: dict[str, bytes], accept: bool) -> None:
         self.styles = _Styles(parts)
         self.numbering = Numbering(parts)
-        self.levels = _outline_levels(parts)
+        self.levels = self.styles.levels
         self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
         self.kept_text = qn("w:t") if accept else qn("w:delText")
         self.accept = accept
@@ -213,36 +213,6 @@ def _on(rpr, tag: str) -> bool:
 def _sup(rpr) -> bool:
     el = rpr.find(qn("w:vertAlign")) if rpr is not None else None
     return el is not None and el.get(W_VAL) == "superscript"
-
-
-def _outline_levels(parts: dict[str, bytes]) -> dict[str, int]:
-    """Each paragraph style's outline level (Heading 1 is 0), following basedOn."""
-    xml = parts.get("word/styles.xml")
-    if xml is None:
-        return {}
-    styles = {s.get(qn("w:styleId")): s for s in etree.fromstring(xml, xml_parser()).iter(qn("w:style"))}
-    found: dict[str, int] = {}
-    for sid in styles:
-        current, seen = styles.get(sid), set()
-        while current is not None:
-            outline = current.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-            if outline is not None:
-                found[sid] = int(outline.get(W_VAL))
-                break
-            name = current.find(qn("w:name"))
-            if name is not None and name.get(W_VAL, "").lower().startswith("heading "):
-                try:
-                    found[sid] = int(name.get(W_VAL).split()[1]) - 1
-                except ValueError:
-                    pass
-                break
-            based = current.find(qn("w:basedOn"))
-            parent = based.get(W_VAL) if based is not None else None
-            if parent is None or parent in seen:
-                break
-            seen.add(parent)
-            current = styles.get(parent)
-    return found
 
 
 def read_blocks(source: str | Path | bytes | dict[str, bytes], *, accept: bool = True) -> list[Block]:

@@ -110,38 +110,70 @@ class Numbering:
 
 
 class _Styles:
+    """styles.xml, parsed once: each style's name, and what it inherits through basedOn (its list,
+    its outline level)."""
+
     def __init__(self, parts: dict[str, bytes]) -> None:
         self.names: dict[str, str] = {}
-        self.num: dict[str, tuple[int, int]] = {}
+        self._raw: dict[str, etree._Element] = {}
         xml = parts.get("word/styles.xml")
-        if xml is None:
-            return
-        raw = {}
-        for style in etree.fromstring(xml, xml_parser()).iter(qn("w:style")):
-            sid = style.get(qn("w:styleId"))
-            name = style.find(qn("w:name"))
-            self.names[sid] = name.get(W_VAL) if name is not None else sid
-            raw[sid] = style
-        for sid in raw:
-            current, seen = raw.get(sid), set()
-            while current is not None and sid not in self.num:
-                num_pr = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-                if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-                    ilvl = num_pr.find(qn("w:ilvl"))
-                    self.num[sid] = (int(num_pr.find(qn("w:numId")).get(W_VAL)),
-                                     int(ilvl.get(W_VAL)) if ilvl is not None else 0)
+        if xml is not None:
+            for style in etree.fromstring(xml, xml_parser()).iter(qn("w:style")):
+                sid = style.get(qn("w:styleId"))
+                name = style.find(qn("w:name"))
+                self.names[sid] = name.get(W_VAL) if name is not None else sid
+                self._raw[sid] = style
+        self.num: dict[str, tuple[int, int]] = self._inherited(_list_of)
+        self._levels: dict[str, int] | None = None
+
+    @property
+    def levels(self) -> dict[str, int]:
+        """Each paragraph style's outline level (Heading 1 is 0); worked out when first asked for."""
+        if self._levels is None:
+            self._levels = self._inherited(_outline_of)
+        return self._levels
+
+    def _inherited(self, pick) -> dict:
+        """For each style, the first value `pick` finds on it or up its basedOn chain (None: look further)."""
+        found = {}
+        for sid, style in self._raw.items():
+            current, seen = style, set()
+            while current is not None:
+                value = pick(current)
+                if value is not None:
+                    found[sid] = value
                     break
                 based = current.find(qn("w:basedOn"))
                 parent = based.get(W_VAL) if based is not None else None
                 if parent is None or parent in seen:
                     break
                 seen.add(parent)
-                current = raw.get(parent)
+                current = self._raw.get(parent)
+        return found
 
     def name(self, sid: str) -> str:
         # Word stores built-in names in lower case ("heading 1") but shows them capitalised
         name = self.names.get(sid, sid)
         return name[:1].upper() + name[1:]
+
+
+def _list_of(style) -> tuple[int, int] | None:
+    num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    if num_pr is None or num_pr.find(qn("w:numId")) is None:
+        return None
+    ilvl = num_pr.find(qn("w:ilvl"))
+    return int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0
+
+
+def _outline_of(style) -> int | None:
+    outline = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    if outline is not None:
+        return int(outline.get(W_VAL))
+    name = style.find(qn("w:name"))
+    words = (name.get(W_VAL, "") if name is not None else "").lower().split()
+    if len(words) == 2 and words[0] == "heading" and words[1].isdigit():
+        return int(words[1]) - 1
+    return None
 
 
 def style_and_numbering(p, styles: _Styles) -> tuple[str, tuple[int, int] | None]:
