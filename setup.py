@@ -9,5 +9,5 @@ setup(
     package_dir={"reportgen.factory": "report_templates"},
     package_data={"reportgen.factory": ["*.docx", "*.yaml", "*.yml", "*.png",
                                         "*/*.docx", "*/*.yaml"],  # house formats in subfolders
-                  "reportgen.editor": ["static/*.*", "static/vendor/*.*"]},
+                  "reportgen.features.editor": ["static/*.*", "static/vendor/*.*"]},
 )

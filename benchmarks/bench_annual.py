@@ -24,10 +24,10 @@ CACHE_ENV = "REPORTGEN_CACHE_DIR"
 def rows() -> list[dict]:
     from docx import Document
 
-    from reportgen.load import load
+    from reportgen.pipeline.load import load
     from reportgen.oxml.package import pack
-    from reportgen.render import render, template_path
-    from reportgen.validate import validate
+    from reportgen.pipeline.render import render, template_path
+    from reportgen.pipeline.validate import validate
 
     compile_bytecode()
     out: list[dict] = []

@@ -25,8 +25,8 @@ CASES = {"covering report": ("committee-cover-2020-02-qa-audits.yaml", 1.0),
 def _server(folder: Path):
     import uvicorn
 
-    from reportgen.editor.app import create_app
-    from reportgen.editor.service import Workspace
+    from reportgen.features.editor.app import create_app
+    from reportgen.features.editor.service import Workspace
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -49,8 +49,8 @@ def _post(port: int, path: str, body: dict) -> dict:
 
 
 def rows() -> list[dict]:
-    from reportgen.build import build_one
-    from reportgen.editor.service import Workspace
+    from reportgen.pipeline.build import build_one
+    from reportgen.features.editor.service import Workspace
 
     found = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -72,7 +72,7 @@ def peak_mb(path: Path) -> float:
 
 
 def rows() -> list[dict]:
-    from reportgen.load import parse_text
+    from reportgen.pipeline.load import parse_text
 
     with tempfile.TemporaryDirectory() as tmp:
         bomb = Path(tmp) / "bomb.docx"

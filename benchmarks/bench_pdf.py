@@ -1,5 +1,5 @@
 """PDF through LibreOffice. The one-shot conversion (a LibreOffice started for the run, the fallback path) is
-the baseline, measured in the same run as the warm converter (reportgen.office: one LibreOffice kept
+the baseline, measured in the same run as the warm converter (reportgen.features.publish.office: one LibreOffice kept
 running, talked to over UNO): one cover report, the annual report, a batch of 20 covers, and
 `watch --pdf`'s save -> new PDF. One-shot and warm runs take turns (timing.interleaved), so both meet
 the same load on this shared machine."""
@@ -40,7 +40,7 @@ def _cold():
 
 
 def _one_shot(files: list[Path]):
-    from reportgen.publish import convert
+    from reportgen.features.publish import convert
 
     def run() -> None:
         with _cold():
@@ -49,7 +49,7 @@ def _one_shot(files: list[Path]):
 
 
 def _warm(files: list[Path]):
-    from reportgen.publish import convert
+    from reportgen.features.publish import convert
 
     def run() -> None:
         done = convert(files)
@@ -62,7 +62,7 @@ def save_to_pdf_seconds(source: Path, saves: int = SAVES, warmup: int = WARMUP) 
     """Median time from writing the content file to `watch --pdf` having written the new PDF."""
     from bench_watch import _reworded
 
-    from reportgen.watch import watch
+    from reportgen.features.watch import watch
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -102,8 +102,8 @@ def save_to_pdf_seconds(source: Path, saves: int = SAVES, warmup: int = WARMUP) 
 
 
 def rows() -> list[dict]:
-    from reportgen.build import build_one
-    from reportgen.office import close_private
+    from reportgen.pipeline.build import build_one
+    from reportgen.features.publish.office import close_private
 
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as scratch:
         folder = Path(scratch)

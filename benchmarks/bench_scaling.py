@@ -21,10 +21,10 @@ CONTENT = ROOT / "content" / "annual-qa-report-2018-19.yaml"
 # Its cache starts empty, so the warm-up build draws the chart and the peak includes matplotlib.
 CHILD = r"""
 import json, resource, sys, time
-from reportgen.load import parse_text
+from reportgen.pipeline.load import parse_text
 from reportgen.oxml.package import pack
-from reportgen.render import render, template_path
-from reportgen.validate import validate
+from reportgen.pipeline.render import render, template_path
+from reportgen.pipeline.validate import validate
 text = open(sys.argv[1], encoding="utf-8").read()
 def once():
     report = validate(parse_text(text, "scaled.yaml"))

@@ -23,14 +23,14 @@ TARGET_SECONDS = 0.150
 
 def _content() -> Path:
     """The annual report once its kind exists, else the covering report."""
-    from reportgen.model import KINDS
+    from reportgen.kinds import MODELS as KINDS
 
     return ANNUAL if "annual" in KINDS else COVER
 
 
 def save_to_rebuild_seconds(source: Path, saves: int = SAVES, warmup: int = WARMUP) -> tuple[float, Path]:
     """Median time from writing the content file to the watcher having written the rebuilt .docx."""
-    from reportgen.watch import watch
+    from reportgen.features.watch import watch
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from reportgen.errors import Problem, ReportgenError
+from reportgen.kinds import WRITTEN
 
 OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
@@ -45,14 +46,14 @@ def cli() -> None:
 def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, draft: bool,
           draft_date, pdf: bool, pdf_timeout: float | None, jobs: int | None) -> None:
     """Build CONTENT files (files, folders or globs; default: everything in content/) into .docx (and PDF)."""
-    from reportgen.batch import BuildOptions, Outcome, build_many, publish_built, summary
-    from reportgen.build import content_files
+    from reportgen.features.pack import publish_built
+    from reportgen.pipeline import BuildOptions, Outcome, build_many, content_files, summary
 
     files = content_files(content)
     if not files:
         raise ReportgenError([Problem("no content files found: expected .yaml files in content/ or as arguments")])
     if pdf:
-        from reportgen.publish import find_soffice
+        from reportgen.features.publish import find_soffice
         find_soffice()  # before building anything: a missing LibreOffice is said at once
 
     def show(outcome: Outcome) -> None:
@@ -73,7 +74,7 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
             report(done.warnings)
             click.echo(f"wrote {done.output}")
     elif not (shutil.which("soffice") or shutil.which("libreoffice")):  # cheap: most machines have it
-        from reportgen.layout import missing_page_numbers
+        from reportgen.features.publish.layout import missing_page_numbers
 
         report(missing_page_numbers([o.result.output for o in outcomes if o.ok and o.result.template]))
     failed = summary(outcomes)
@@ -99,7 +100,7 @@ def pdf(docx: tuple[str, ...], pdf_timeout: float | None, server: str | None) ->
         return
     if not docx:
         raise click.UsageError("name the .docx files to convert (or use --server start|stop|status)")
-    from reportgen.publish import convert
+    from reportgen.features.publish import convert
 
     for done in convert([Path(d) for d in docx], timeout=pdf_timeout):
         report(done.warnings)
@@ -107,8 +108,8 @@ def pdf(docx: tuple[str, ...], pdf_timeout: float | None, server: str | None) ->
 
 
 def _pdf_server(action: str) -> None:
-    from reportgen import office
-    from reportgen.publish import find_soffice
+    from reportgen.features.publish import office
+    from reportgen.features.publish import find_soffice
 
     try:
         if action == "start":
@@ -143,7 +144,7 @@ def check(content: tuple[str, ...], templates: Path | None, publication: bool, s
 
     Content and .docx files get the accessibility checks; .docx and .pdf files the publication-safety scan.
     """
-    from reportgen.build import check_one, content_files
+    from reportgen.pipeline import check_one, content_files
 
     errors = 0
     warnings = 0
@@ -164,11 +165,11 @@ def check(content: tuple[str, ...], templates: Path | None, publication: bool, s
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["cover", "annual", "agenda"]))
+@click.argument("kind", type=click.Choice(WRITTEN))
 @click.argument("name")
 def new(kind: str, name: str) -> None:
     """Write content/NAME.yaml: a KIND skeleton with every field present, blank and commented."""
-    from reportgen.skeleton import new_content
+    from reportgen.features.authoring import new_content
 
     for path in new_content(kind, name):
         click.echo(f"wrote {path}")
@@ -180,7 +181,7 @@ def new(kind: str, name: str) -> None:
               help="Write KIND's schema (or every kind's) into this folder instead of printing it.")
 def schema(kind: str | None, out_dir: Path | None) -> None:
     """Print the JSON Schema of KIND (cover, annual, agenda); with no KIND, write them all to schemas/."""
-    from reportgen.schema import SCHEMA_FOLDER, schema_text, write_schemas
+    from reportgen.features.authoring import SCHEMA_FOLDER, schema_text, write_schemas
 
     if kind and out_dir is None:
         click.echo(schema_text(kind), nl=False)
@@ -197,7 +198,7 @@ def schema(kind: str | None, out_dir: Path | None) -> None:
 @click.option("--no-pdf", is_flag=True, help="Write the .docx pack only.")
 def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pdf: bool) -> None:
     """Build the agenda pack of AGENDA (content/agenda-YYYY-MM-DD.yaml) as .docx and PDF."""
-    from reportgen.pack import build_pack
+    from reportgen.features.pack import build_pack
 
     result = build_pack(agenda, out_dir, templates=templates, force=force, pdf=not no_pdf)
     report(result.warnings)
@@ -220,8 +221,8 @@ def pack(agenda: Path, out_dir: Path, templates: Path | None, force: bool, no_pd
                    "default each report's own date.")
 def actions(content: tuple[str, ...], output: Path | None, templates: Path | None, as_of) -> None:
     """List every recommendation in CONTENT (default: content/) with its id, status, owner and due date."""
-    from reportgen.actions import collect, terminal_table, write
-    from reportgen.build import content_files
+    from reportgen.features.actions import collect, terminal_table, write
+    from reportgen.pipeline import content_files
 
     found, problems = collect(content_files(content), as_of.date() if as_of else None)
     report(problems)
@@ -249,9 +250,12 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,
           pdf_timeout: float | None) -> None:
     """Rebuild CONTENT (default: everything in content/) each time it or its template is saved; Ctrl-C stops."""
-    from reportgen.watch import watch as watch_reports
+    from reportgen.features.watch import watch as watch_reports
 
-    watch_reports(content, out_dir, templates=templates, force=force, pdf=pdf, pdf_timeout=pdf_timeout)
+    def say(line: str, error: bool = False) -> None:
+        click.echo(line, err=error)
+
+    watch_reports(content, out_dir, templates=templates, force=force, pdf=pdf, pdf_timeout=pdf_timeout, say=say)
 
 
 @cli.command()
@@ -273,7 +277,7 @@ def redline(versions: tuple[str, ...], out: Path | None, since: str | None, auth
 
     OLD and NEW are content files or built .docx files.
     """
-    from reportgen.redline import redline_files
+    from reportgen.features.redline import redline_files
 
     result = redline_files([Path(v) for v in versions], out, since=since, author=author,
                            date=date.date() if date else None, templates=templates, force=force,
@@ -312,8 +316,8 @@ def _stop_on_sigterm() -> None:
 @TEMPLATES_OPTION
 def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, templates: Path | None) -> None:
     """Edit content files in a form in your browser: CONTENT is a folder (default content/) or files in it."""
-    from reportgen.editor.app import serve
-    from reportgen.editor.service import Workspace
+    from reportgen.features.editor.app import serve
+    from reportgen.features.editor.service import Workspace
 
     first = Path(content[0]) if content else Path("content")
     folder = first if first.is_dir() else first.parent
@@ -337,7 +341,7 @@ def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, t
 def import_(docx: Path, kind: str | None, out: Path | None, into: Path | None, reject: bool, yes: bool) -> None:
     """Read a Word report in the house format (DOCX) back into content: a new content file, or with
     --into, a reviewer's edits folded into an existing one (only the changed values rewritten)."""
-    from reportgen.importer.run import fold_into, import_new
+    from reportgen.features.importer.run import fold_into, import_new
 
     if into is not None:
         result = fold_into(docx, into, accept=not reject)

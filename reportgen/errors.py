@@ -1,4 +1,4 @@
-"""Every error reportgen raises, and the located problems they carry."""
+"""Every error reportgen raises, the located problems they carry, and how a file is named in them (display_path)."""
 
 from __future__ import annotations
 
@@ -100,3 +100,11 @@ class FilterDefinitionError(Exception):
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
         self.line, self.column = line, column
+
+
+def display_path(path: Path) -> str:
+    """The file name as error messages show it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

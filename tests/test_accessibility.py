@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, reportgen
-from reportgen.accessibility import check_docx, check_parts, contrast_ratio
-from reportgen.build import check_one
-from reportgen.load import display_path
+from reportgen.checks.accessibility import check_docx, check_parts, contrast_ratio
+from reportgen.pipeline.build import check_one
+from reportgen.errors import display_path
 from reportgen.oxml import xml
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.properties import DocumentProperties, set_properties
@@ -202,8 +202,8 @@ def test_template_finding_names_the_rendered_place(project: Path) -> None:
 def test_header_grid_is_label_value_pairs_with_row_headers(project: Path) -> None:
     # the cover's grid has no repeating header row of data: its first column holds the headers, and
     # every row starts with a bold label; a row that loses its label's bold is found
-    from reportgen.accessibility import check_docx
-    from reportgen.build import build_one
+    from reportgen.checks.accessibility import check_docx
+    from reportgen.pipeline.build import build_one
     from reportgen.oxml.package import pack as pack_parts
 
     built = build_one(project / "content" / "committee-cover-2020-02-qa-audits.yaml", project / "build",
@@ -221,9 +221,9 @@ def test_header_grid_is_label_value_pairs_with_row_headers(project: Path) -> Non
 
 
 def test_picture_without_alt_is_placed_at_its_figure() -> None:
-    from reportgen.build import read_report
-    from reportgen.render import render, template_path
-    from reportgen.accessibility import check_report
+    from reportgen.pipeline.build import read_report
+    from reportgen.pipeline.render import render, template_path
+    from reportgen.checks.accessibility import check_report
 
     source = ROOT / "content" / "annual-qa-report-2018-19.yaml"
     report, _ = read_report(source)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, reportgen, snapshot
-from reportgen.actions import COLUMNS, collect, csv_text
+from reportgen.features.actions import COLUMNS, collect, csv_text
 from reportgen.oxml.text import read_lines
 
 COVERS = ["committee-cover-2020-02-qa-audits.yaml", "example-cover-2020-02-decision.yaml",
@@ -146,7 +146,7 @@ def test_annual_recommendations_carry_id_status_owner_and_due(annual: Path) -> N
 
 
 def test_annual_report_can_end_with_its_action_plan(annual: Path, tmp_path: Path) -> None:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     annual.write_text(annual.read_text(encoding="utf-8") + "\naction_plan: true\n", encoding="utf-8")
     lines = read_lines(build_one(annual, tmp_path / "build", templates=ROOT / "report_templates").output)

@@ -13,13 +13,13 @@ import pytest
 from lxml import etree
 
 from conftest import GOLDEN, ROOT, reportgen, seed_text, word_ratio
-from reportgen.build import BuildResult, build_one
+from reportgen.pipeline.build import BuildResult, build_one
 from reportgen.errors import ContentError
-from reportgen.load import load
+from reportgen.pipeline.load import load
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import Line, document_text, golden_text, read_lines
-from reportgen.validate import validate
+from reportgen.pipeline.validate import validate
 
 NAME = "annual-qa-report-2018-19"
 CONTENT = ROOT / "content" / f"{NAME}.yaml"
@@ -356,7 +356,7 @@ def test_tracked_recommendations_and_answers_are_printed(tmp_path: Path) -> None
 
 def test_matplotlib_is_only_imported_for_a_chart(tmp_path: Path) -> None:
     source = write(tmp_path, MINIMAL)
-    script = ("import sys; from pathlib import Path; from reportgen.build import build_one; "
+    script = ("import sys; from pathlib import Path; from reportgen.pipeline.build import build_one; "
               f"build_one(Path({str(source)!r}), Path({str(tmp_path / 'out')!r})); "
               "print('matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)

@@ -20,7 +20,7 @@ OUTPUT = f"build/{NAME}.docx"
 @pytest.fixture(scope="module")
 def previous_output(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The seed report as an earlier, good build left it: every failing case starts with it in build/."""
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     folder = tmp_path_factory.mktemp("previous")
     return build_one(CASES / f"{NAME}.yaml", folder).output.read_bytes()
@@ -114,7 +114,7 @@ def test_appendix_inside_the_content_folder_is_accepted(project: Path) -> None:
 
 
 def test_resolved_path_is_the_file_inside(project: Path) -> None:
-    from reportgen.build import read_report
+    from reportgen.pipeline.build import read_report
 
     (project / "content" / "findings.pdf").write_bytes(b"%PDF-1.4\n")
     _edit(project, APPENDIX, "  - file: findings.pdf\n    title: >-\n")
@@ -258,7 +258,7 @@ ANNUAL_CASES = {
 
 @pytest.fixture(scope="module")
 def previous_annual(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     return build_one(ROOT / ANNUAL_SOURCE, tmp_path_factory.mktemp("annual")).output.read_bytes()
 
@@ -289,8 +289,8 @@ def test_bad_annual_report_leaves_the_previous_output(project: Path, previous_an
 def test_locations_follow_the_contents_own_keys(text: str, expected: str) -> None:
     """Keys that look like the names pydantic adds to an error's place ('date', 'list[1]') keep theirs."""
     from reportgen.errors import ContentError
-    from reportgen.load import parse_text
-    from reportgen.validate import validate
+    from reportgen.pipeline.load import parse_text
+    from reportgen.pipeline.validate import validate
 
     with pytest.raises(ContentError) as caught:
         validate(parse_text(text, "g.yaml"))

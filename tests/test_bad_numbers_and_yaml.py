@@ -12,9 +12,9 @@ import pytest
 
 from conftest import ROOT, reportgen, snapshot
 from reportgen.errors import ContentError
-from reportgen.load import parse_text
-from reportgen.render import render, template_path
-from reportgen.validate import validate
+from reportgen.pipeline.load import parse_text
+from reportgen.pipeline.render import render, template_path
+from reportgen.pipeline.validate import validate
 
 ANNUAL = (ROOT / "content" / "annual-qa-report-2018-19.yaml").read_text(encoding="utf-8")
 CHART = "categories: [Maternity alerts, Missing children, Other reasons]"
@@ -83,7 +83,7 @@ def test_no_statistic_prints_as_nan_or_inf() -> None:
 
 @pytest.mark.parametrize("kind", ["bar", "pie"])
 def test_chart_labels_that_look_like_mathematics_print_as_typed(kind: str) -> None:
-    from reportgen.render import charts
+    from reportgen.pipeline.render import charts
 
     label = r"$x$ \frac{1}{0} $$ costs $5"
     png = charts._draw(charts.drawing(kind, [label, "Other"], [3, 4]))  # matplotlib refused this label before

@@ -25,7 +25,7 @@ ANNUAL_TEMPLATE = "report_templates/annual-qa-report.docx"
 
 @pytest.fixture(scope="module")
 def previous_output(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     return build_one(CASES / f"{NAME}.yaml", tmp_path_factory.mktemp("previous")).output.read_bytes()
 

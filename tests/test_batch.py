@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import reportgen
-from reportgen import batch
-from reportgen.batch import BuildOptions, build_chunk, build_many, chunks
-from reportgen.render import template as template_module
+from reportgen.pipeline import batch
+from reportgen.pipeline.batch import BuildOptions, build_chunk, build_many, chunks
+from reportgen.pipeline.render import template as template_module
 
 NAME = "committee-cover-2020-02-qa-audits"
 
@@ -123,7 +123,7 @@ def test_progress_bar_only_on_a_terminal(project: Path, many: list[Path]) -> Non
 
 
 def test_a_batch_syncs_once_and_replaces_nothing_before(tmp_path: Path, monkeypatch) -> None:
-    from reportgen import write
+    from reportgen.pipeline import write
 
     calls: list[str] = []
     monkeypatch.setattr(write.os, "sync", lambda: calls.append("sync"))
@@ -145,9 +145,9 @@ def test_packed_bytes_are_what_zipfile_writes(project: Path) -> None:
     import io
     import zipfile
 
-    from reportgen.build import read_report
+    from reportgen.pipeline.build import read_report
     from reportgen.oxml.package import FIXED_ZIP_TIME, pack
-    from reportgen.render import render, template_path
+    from reportgen.pipeline.render import render, template_path
 
     report, _ = read_report(project / "content" / f"{NAME}.yaml")
     parts = render(report, template_path(report))
@@ -180,7 +180,7 @@ def test_per_part_remembers_large_parts_only_and_none_too() -> None:
 
 
 def test_stray_temporaries_of_a_killed_build_are_removed(tmp_path: Path) -> None:
-    from reportgen.write import write_bytes
+    from reportgen.pipeline.write import write_bytes
 
     (tmp_path / ".report.docx.abc123.tmp").write_bytes(b"half written")
     (tmp_path / ".other.docx.abc123.tmp").write_bytes(b"another file's")

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES
-from reportgen.load import parse_text
-from reportgen.redline import Side, _template, describe, redline_parts
+from reportgen.pipeline.load import parse_text
+from reportgen.features.redline import Side, _template, describe, redline_parts
 from reportgen.oxml.revisions import count_revisions
-from reportgen.render import render
-from reportgen.validate import validate
+from reportgen.pipeline.render import render
+from reportgen.pipeline.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 COVER = (CASES / "committee-cover-2020-02-qa-audits.yaml").read_text(encoding="utf-8")

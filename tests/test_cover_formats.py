@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from conftest import GOLDEN, ROOT, reportgen, refused, snapshot
-from reportgen.build import build_one, check_one
+from reportgen.pipeline.build import build_one, check_one
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import document_text, golden_text, read_lines
 
@@ -122,7 +122,7 @@ def test_exempt_fields_that_do_not_apply_are_located_errors(example: Path, old: 
 
 
 def test_pack_leaves_the_exempt_appendix_out_and_says_so(example: Path) -> None:
-    from reportgen.pack import build_pack
+    from reportgen.features.pack import build_pack
 
     result = build_pack(example / "content" / f"{AGENDA}.yaml", example / "build", pdf=False)
     text = document_text(result.docx)
@@ -136,7 +136,7 @@ def test_pack_leaves_the_exempt_appendix_out_and_says_so(example: Path) -> None:
 
 
 def test_pack_leaves_a_non_public_report_out_and_says_so(example: Path) -> None:
-    from reportgen.pack import build_pack
+    from reportgen.features.pack import build_pack
 
     _edit(_source(example), "access: public", "access: non-public\nexempt_paragraphs: [3]")
     result = build_pack(example / "content" / f"{AGENDA}.yaml", example / "build", pdf=False)
@@ -290,7 +290,7 @@ def test_templates_match_their_recipe() -> None:
 # 6. agenda item titles ----------------------------------------------------------------------------------
 
 def test_agenda_item_title_defaults_to_the_report_subject(example: Path) -> None:
-    from reportgen.pack import build_pack
+    from reportgen.features.pack import build_pack
 
     result = build_pack(example / "content" / f"{AGENDA}.yaml", example / "build", pdf=False)
     items = [line.text for line in read_lines(result.docx) if line.style == "Heading 2"][:3]

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from conftest import GOLDEN, reportgen, seed_text, word_ratio
-from reportgen.build import build_one
+from reportgen.pipeline.build import build_one
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import document_text, golden_text, read_lines
 

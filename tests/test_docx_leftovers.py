@@ -58,8 +58,8 @@ def test_a_bibliography_with_sources_is_kept() -> None:
 
 
 def test_agenda_author_is_the_clerk_not_the_committee(tmp_path: Path) -> None:
-    from reportgen.build import read_report
-    from reportgen.render.agenda import properties
+    from reportgen.pipeline.build import read_report
+    from reportgen.pipeline.render.agenda import properties
 
     agenda, _ = read_report(ROOT / "content" / "agenda-2020-02-10.yaml")
     assert properties(agenda).author == "Example Clerk"

@@ -81,7 +81,7 @@ def folder() -> Iterator[Path]:
 
 @given(case=damaged(TEMPLATE))
 def test_a_damaged_template_builds_or_is_refused(case: Damaged) -> None:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     folder = Path(tempfile.mkdtemp(prefix="reportgen-docx-property-"))
     try:
@@ -101,8 +101,8 @@ def test_a_damaged_template_builds_or_is_refused(case: Damaged) -> None:
 
 @given(case=damaged(APPENDIX), command=st.sampled_from(["check", "redline"]))
 def test_a_damaged_docx_is_checked_or_redlined_or_refused(case: Damaged, command: str) -> None:
-    from reportgen.build import check_one
-    from reportgen.redline import redline_files
+    from reportgen.pipeline.build import check_one
+    from reportgen.features.redline import redline_files
 
     folder = Path(tempfile.mkdtemp(prefix="reportgen-docx-property-"))
     try:
@@ -123,7 +123,7 @@ def test_a_damaged_docx_is_checked_or_redlined_or_refused(case: Damaged, command
 @settings(max_examples=25, suppress_health_check=list(HealthCheck))
 @given(case=damaged(APPENDIX))
 def test_a_damaged_word_appendix_is_packed_or_refused(case: Damaged) -> None:
-    from reportgen.pack import build_pack
+    from reportgen.features.pack import build_pack
 
     folder = Path(tempfile.mkdtemp(prefix="reportgen-docx-property-"))
     try:

@@ -27,8 +27,8 @@ from conftest import ROOT, reportgen
 from reportgen.errors import TemplateError
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.properties import DocumentProperties
-from reportgen.render import fill
-from reportgen.render.template import load_template
+from reportgen.pipeline.render import fill
+from reportgen.pipeline.render.template import load_template
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DC = "http://purl.org/dc/elements/1.1/"

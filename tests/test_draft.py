@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from conftest import CASES, reportgen
-from reportgen.build import build_one
-from reportgen.draft import PROPERTY, DraftMark, draft_mark
+from reportgen.pipeline.build import build_one
+from reportgen.pipeline.draft import PROPERTY, DraftMark, draft_mark
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import paragraph_text

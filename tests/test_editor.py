@@ -19,7 +19,7 @@ import pytest
 
 from conftest import CASES, ROOT
 
-from reportgen.roundtrip import load_document, to_plain, updated_text
+from reportgen.features.authoring.roundtrip import load_document, to_plain, updated_text
 
 COVER = "committee-cover-2020-02-qa-audits.yaml"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -77,7 +77,7 @@ def test_list_items_added_and_removed() -> None:
 
 
 def test_finding_paths_name_the_form_fields() -> None:
-    from reportgen.editor.service import field_path
+    from reportgen.features.editor.service import field_path
 
     assert field_path("") == "root"
     assert field_path("dated") == "root.dated"

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import reportgen, snapshot
 from exempt_project import agenda, all_text, appendix, cover, marker, rezip, write_docx, write_pdf, write_yaml
-from reportgen.pack import build_pack, read_agenda
+from reportgen.features.pack import build_pack, read_agenda
 
 SECRET, PUBLIC, OPEN, CLOSED = (marker(n) for n in ("secret", "public", "open report", "closed report"))
 
@@ -160,7 +160,7 @@ def non_public_report_text_in_an_appendix(content: Path) -> Case:
 
 def built_non_public_report(content: Path) -> Case:
     """A non-public report's built .docx, dropped into appendices/ and named as a public appendix."""
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     write_yaml(content / "closed.yaml", cover("closed report", public=False))
     built = build_one(content / "closed.yaml", content.parent / "elsewhere").output
@@ -188,7 +188,7 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Case, Pat
         result = build_pack(case.agenda, folder / "build", pdf=False)
         built[name] = (case, result.docx, [str(w) for w in result.warnings])
     if shutil.which("soffice"):
-        from reportgen.publish import convert
+        from reportgen.features.publish import convert
 
         convert([docx for _, docx, _ in built.values()])
     return built
@@ -281,7 +281,7 @@ def test_build_of_an_agenda_leaves_out_the_same_way(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.name == "nt", reason="symbolic links")
 def test_identity_is_real_path_or_content(tmp_path: Path) -> None:
-    from reportgen.linked_files import identify
+    from reportgen.checks.linked_files import identify
 
     a = write_docx(tmp_path / "a.docx", "one")
     b = write_docx(tmp_path / "b.docx", "two")

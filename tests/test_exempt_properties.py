@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exempt_project import agenda, all_text, appendix, cover, marker, rezip, write_docx, write_yaml
-from reportgen.pack import build_pack
+from reportgen.features.pack import build_pack
 
 DOCUMENTS = ["d0", "d1", "d2"]
 ROUTES = {

@@ -13,7 +13,7 @@ import pytest
 from conftest import reportgen, snapshot
 from exempt_project import all_text, cover, marker, write_yaml
 from reportgen.errors import ContentError
-from reportgen.history import old_version
+from reportgen.pipeline.history import old_version
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.properties import custom_properties
 from reportgen.oxml.text import read_lines
@@ -122,7 +122,7 @@ def test_since_takes_only_a_revision(tmp_path: Path, revision: str) -> None:
 
 
 def test_a_revision_is_passed_after_end_of_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportgen.history as history
+    import reportgen.pipeline.history as history
 
     _repo(tmp_path, _report(True, secret=False), _report(True, secret=False))
     seen: list[list[str]] = []
@@ -138,9 +138,9 @@ def test_a_revision_is_passed_after_end_of_options(tmp_path: Path, monkeypatch: 
 
 def test_sides_made_in_memory_know_their_access(versions: Path) -> None:
     """A caller (the editor) that makes a Side from a rendered report gets the same rule without saying so."""
-    from reportgen.build import read_report
-    from reportgen.redline import Side, read_side, redline
-    from reportgen.render import render
+    from reportgen.pipeline.build import read_report
+    from reportgen.features.redline import Side, read_side, redline
+    from reportgen.pipeline.render import render
 
     closed, _ = read_report(versions / "closed-later.yaml")
     unsaved = Side("closed-later.yaml (unsaved)", render(closed), closed)

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import CASES, ROOT
-from reportgen import fastload, load
-from reportgen.skeleton import skeleton_text
+from reportgen.pipeline import fastload, load
+from reportgen.features.authoring.skeleton import skeleton_text
 
 SNIPPETS = {
     "scalars": "kind: cover\nn: 12\nf: 1.5\nyes_no: true\nnothing: ~\nempty: ''\nq: \"a \\\"b\\\"\"\nd: 2020-02-10\n",

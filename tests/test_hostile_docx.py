@@ -327,7 +327,7 @@ def _linked_picture(parts: dict[str, bytes], target: str) -> dict[str, bytes]:
 @pytest.mark.skipif(__import__("shutil").which("soffice") is None or __import__("shutil").which("pdfimages") is None,
                     reason="needs LibreOffice and poppler")
 def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, factory: dict[str, bytes]) -> None:
-    from reportgen.render import charts
+    from reportgen.pipeline.render import charts
 
     secret = project / "outside" / "secret.png"
     secret.parent.mkdir()

@@ -9,14 +9,14 @@ import pytest
 
 from conftest import ROOT, reportgen, snapshot
 
-from reportgen.build import read_report
-from reportgen.importer import import_blocks
-from reportgen.importer.write import content_text
-from reportgen.load import parse_text
+from reportgen.pipeline.build import read_report
+from reportgen.features.importer import import_blocks
+from reportgen.features.importer.write import content_text
+from reportgen.pipeline.load import parse_text
 from reportgen.oxml.blocks import read_blocks
 from reportgen.oxml.text import golden_text
-from reportgen.render import render, template_path
-from reportgen.validate import validate
+from reportgen.pipeline.render import render, template_path
+from reportgen.pipeline.validate import validate
 
 REPORTS = [p for p in sorted((ROOT / "content").glob("*.yaml")) if "kind: agenda" not in p.read_text()]
 # an agenda is not a report in the house format: it builds into a pack of other documents
@@ -207,7 +207,7 @@ def test_documents_made_by_other_programs_import_to_the_seed_text(
         name: str, maker: str, made_elsewhere: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import seed_text, word_ratio
 
-    from reportgen.importer import import_docx
+    from reportgen.features.importer import import_docx
     from reportgen.oxml.text import document_text, read_lines
 
     monkeypatch.chdir(ROOT)

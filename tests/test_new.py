@@ -10,9 +10,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import reportgen, snapshot
-from reportgen.model import KINDS
-from reportgen.schema import json_schema, resolve
-from reportgen.skeleton import skeleton_text, yaml_writer
+from reportgen.kinds import MODELS as KINDS
+from reportgen.features.authoring.schema import json_schema, resolve
+from reportgen.features.authoring.skeleton import skeleton_text, yaml_writer
 
 NEW_KINDS = [kind for kind in ("cover", "annual", "agenda") if kind in KINDS]
 

@@ -78,7 +78,7 @@ def test_an_edit_to_the_properties_alone_is_an_edit(project: Path, part: str) ->
 
 def test_files_written_before_properties_were_covered_still_rebuild(project: Path) -> None:
     """A fingerprint of the older kind (no version mark) is still recognised: no false 'edited'."""
-    from reportgen.write import _CUSTOM, _FINGERPRINT_VALUE, _legacy_fingerprint
+    from reportgen.pipeline.write import _CUSTOM, _FINGERPRINT_VALUE, _legacy_fingerprint
 
     assert reportgen("build", f"content/{NAME}.yaml", cwd=project).status == 0
     output = project / "build" / f"{NAME}.docx"
@@ -96,7 +96,7 @@ def test_files_written_before_properties_were_covered_still_rebuild(project: Pat
 BUILD_LOOP = """
 import os, sys
 from pathlib import Path
-from reportgen.build import build_one
+from reportgen.pipeline.build import build_one
 for n in range(int(sys.argv[2])):  # new bytes every time (a property), so every build writes
     build_one(Path(sys.argv[1]), Path("build"), extra_properties={"run": f"{os.getpid()}-{n}"})
 """
@@ -116,7 +116,7 @@ def test_builds_of_one_file_at_once_are_safe(project: Path) -> None:
 
 
 def test_a_running_builds_temporary_file_is_not_a_stray(tmp_path: Path) -> None:
-    from reportgen.write import remove_stray_temporaries
+    from reportgen.pipeline.write import remove_stray_temporaries
 
     output = tmp_path / "r.docx"
     mine = tmp_path / f".r.docx.{os.getpid()}-abc.tmp"
@@ -222,7 +222,7 @@ def test_a_pack_pdf_is_written_once_whole(tmp_path: Path) -> None:
     """The pack's PDF is converted from a scratch copy: no PDF without its appendix pages ever sits beside
     the pack (a pack killed between converting and drawing the appendices in used to leave one)."""
     from exempt_project import agenda, write_pdf
-    from reportgen.pack import build_pack, convert_to_pdf
+    from reportgen.features.pack import build_pack, convert_to_pdf
 
     content = tmp_path / "content"
     write_pdf(content / "appendices" / "scan.pdf", "XQZSCAN")

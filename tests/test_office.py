@@ -1,4 +1,4 @@
-"""The warm LibreOffice (reportgen.office): contents page numbers read back from the PDF and the .docx,
+"""The warm LibreOffice (reportgen.features.publish.office): contents page numbers read back from the PDF and the .docx,
 restart after a crash with one retry, a hung document stopped with nothing written, two processes at
 once, the server, no process left behind, and the one-off fallback when the UNO bridge is missing.
 """
@@ -19,13 +19,13 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CASES, ROOT, reportgen
-from reportgen import office
+from reportgen.features.publish import office
 from reportgen.errors import ToolMissing
 from reportgen.oxml.contents import contents_entries, fill_page_numbers
 from reportgen.oxml.package import read_parts
-from reportgen.publish import convert
-from reportgen.scan import poppler
-from reportgen.write import edited_since_written
+from reportgen.features.publish import convert
+from reportgen.checks.scan import poppler
+from reportgen.pipeline.write import edited_since_written
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
@@ -35,7 +35,7 @@ ENTRY = re.compile(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$")
 
 
 def _build(name: str, folder: Path) -> Path:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     source = ROOT / "content" / f"{name}.yaml" if (ROOT / "content" / f"{name}.yaml").exists() else CASES / f"{name}.yaml"
     return build_one(source, folder, templates=ROOT / "report_templates").output
@@ -122,7 +122,7 @@ def test_readers_skip_the_numbered_contents_as_they_skipped_it_unnumbered(annual
 
 
 def test_a_rebuild_of_unchanged_content_leaves_the_laid_out_docx_alone(annual: tuple[Path, Path, bytes]) -> None:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     docx, _, _ = annual
     filled = docx.read_bytes()
@@ -327,7 +327,7 @@ def test_a_build_without_libreoffice_says_why_the_contents_has_no_page_numbers(t
 def test_watch_pdf_writes_the_pdf_after_each_save(tmp_path: Path) -> None:
     import queue
 
-    from reportgen.watch import watch
+    from reportgen.features.watch import watch
 
     content = tmp_path / f"{COVER}.yaml"
     shutil.copy(CASES / f"{COVER}.yaml", content)

@@ -14,7 +14,7 @@ from conftest import ROOT, reportgen, snapshot
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import document_text, read_lines
-from reportgen.pack import build_pack
+from reportgen.features.pack import build_pack
 
 AGENDA = "agenda-2020-02-10"
 EXAMPLE_FILES = ["agenda-2020-02-10.yaml", "committee-cover-2020-02-qa-audits.yaml",

@@ -246,9 +246,9 @@ def test_zero_size_page_box_refused(with_pdf_appendix: Path) -> None:
 
 
 def test_oversized_file_refused(with_pdf_appendix: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportgen import pdf_appendix
+    from reportgen.pdf import appendix as pdf_appendix
     from reportgen.errors import ContentError
-    from reportgen.pack import read_agenda
+    from reportgen.features.pack import read_agenda
 
     monkeypatch.setattr(pdf_appendix, "MAX_PDF_BYTES", 1000)
     with pytest.raises(ContentError) as raised:
@@ -258,8 +258,8 @@ def test_oversized_file_refused(with_pdf_appendix: Path, monkeypatch: pytest.Mon
 
 def test_a_pack_stopped_after_conversion_leaves_no_pdf_without_its_appendices(
         with_pdf_appendix: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportgen import pdf_appendix
-    from reportgen.pack import build_pack
+    from reportgen.pdf import appendix as pdf_appendix
+    from reportgen.features.pack import build_pack
 
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # as if the process were stopped between conversion and drawing in

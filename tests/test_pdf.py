@@ -19,9 +19,9 @@ from pypdf import PdfReader
 
 from conftest import CASES, ROOT, Run, reportgen, seed_text, word_ratio
 from reportgen.errors import ToolMissing
-from reportgen.publish import convert, filter_spec
-from reportgen.build import check_one
-from reportgen.scan import poppler
+from reportgen.features.publish import convert, filter_spec
+from reportgen.pipeline.build import check_one
+from reportgen.checks.scan import poppler
 
 COVER = "committee-cover-2020-02-qa-audits"
 ANNUAL = "annual-qa-report-2018-19"
@@ -157,7 +157,7 @@ def fake_soffice(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch | No
 
 @pytest.fixture
 def docx(tmp_path: Path) -> Path:
-    from reportgen.build import build_one
+    from reportgen.pipeline.build import build_one
 
     return build_one(CASES / f"{COVER}.yaml", tmp_path / "build", templates=ROOT / "report_templates").output
 

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CASES, ROOT, reportgen
-from reportgen.pdf_finish import pdf_ua_findings, untagged_content_pages
+from reportgen.pdf.finish import pdf_ua_findings, untagged_content_pages
 
 COVER = "committee-cover-2020-02-qa-audits"
 ANNUAL = "annual-qa-report-2018-19"
@@ -141,7 +141,7 @@ def test_draft_mark_on_every_page_including_the_title_page(built: Path) -> None:
     (b"% a comment with BDC in it\n0 0 m 1 1 l S", 1, True),
 ])
 def test_content_outside_marked_content_is_found(stream: bytes, loose: int, only_lines: bool | None) -> None:
-    from reportgen.pdf_finish import _loose_runs
+    from reportgen.pdf.finish import _loose_runs
 
     runs = _loose_runs(stream)
     assert len(runs) == loose

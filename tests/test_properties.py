@@ -18,13 +18,13 @@ from docx import Document
 from hypothesis import assume, given, note, strategies as st
 
 from content_strategies import KINDS, any_text, some_text, yaml_text
-from reportgen.build import build_one
+from reportgen.pipeline.build import build_one
 from reportgen.errors import ReportgenError
-from reportgen.load import parse_text
-from reportgen.model import KINDS as MODEL_KINDS
+from reportgen.pipeline.load import parse_text
+from reportgen.kinds import MODELS as MODEL_KINDS
 from reportgen.oxml.text import document_text
-from reportgen.render import render, template_path
-from reportgen.validate import validate
+from reportgen.pipeline.render import render, template_path
+from reportgen.pipeline.validate import validate
 
 SAMPLE = 10
 """Every SAMPLE-th case is also built to disk with build_one."""

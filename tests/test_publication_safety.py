@@ -10,15 +10,15 @@ from typing import Literal
 import pytest
 
 from conftest import ROOT, reportgen, snapshot
-from reportgen.load import parse_text
+from reportgen.pipeline.load import parse_text
 from reportgen.model import Node
 from reportgen.model.common import RequiredText, ShorthandNode
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.oxml.text import document_text
-from reportgen.safety import publication_problems
-from reportgen.scan import personal_names, scan_file, scan_parts
-from reportgen.validate import validate_as
+from reportgen.checks.safety import publication_problems
+from reportgen.checks.scan import personal_names, scan_file, scan_parts
+from reportgen.pipeline.validate import validate_as
 
 COVER = "content/committee-cover-2020-02-qa-audits.yaml"
 CONFIDENTIAL = ("      - text: The social worker's home address is 1 Example Street.\n"
@@ -137,8 +137,8 @@ def test_check_publication_adds_the_consent_warnings() -> None:
 # -- the output scan: failing examples (every real output is scanned in test_pdf.py) ------------------------
 
 def _built_parts() -> dict[str, bytes]:
-    from reportgen.build import read_report
-    from reportgen.render import render, template_path
+    from reportgen.pipeline.build import read_report
+    from reportgen.pipeline.render import render, template_path
 
     report, _ = read_report(ROOT / "tests" / "cases" / "committee-cover-2020-02-qa-audits.yaml")
     return render(report, template_path(report, ROOT / "report_templates"))
@@ -215,7 +215,7 @@ def test_scan_of_a_pdf(tmp_path: Path) -> None:
 
 
 def test_an_untagged_pdf_without_language_fails_the_accessibility_check(tmp_path: Path) -> None:
-    from reportgen.accessibility import check_pdf
+    from reportgen.checks.accessibility import check_pdf
 
     untagged = tmp_path / "untagged.pdf"
     untagged.write_bytes(_pdf("/Title (Annual Report)"))

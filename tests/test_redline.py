@@ -12,14 +12,14 @@ import pytest
 from lxml import etree
 
 from conftest import CASES, reportgen
-from reportgen.load import parse_text
+from reportgen.pipeline.load import parse_text
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import pack, read_parts
 from reportgen.oxml.revisions import resolve_parts
 from reportgen.oxml.text import document_text, golden_text, paragraph_text
-from reportgen.redline import Side, read_side, redline_parts
-from reportgen.render import render
-from reportgen.validate import validate
+from reportgen.features.redline import Side, read_side, redline_parts
+from reportgen.pipeline.render import render
+from reportgen.pipeline.validate import validate
 
 NAME = "committee-cover-2020-02-qa-audits"
 AUTHOR = "Clerk to the Committee"

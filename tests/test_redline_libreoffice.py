@@ -30,14 +30,14 @@ from ruamel.yaml import YAML
 
 from conftest import CASES
 from reportgen.errors import ReportgenError
-from reportgen.load import parse_text
+from reportgen.pipeline.load import parse_text
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import pack
 from reportgen.oxml.revisions import resolve_parts
 from reportgen.oxml.text import document_text
-from reportgen.redline import Side, redline_parts
-from reportgen.render import render
-from reportgen.validate import validate
+from reportgen.features.redline import Side, redline_parts
+from reportgen.pipeline.render import render
+from reportgen.pipeline.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BASES = {"cover": CASES / "committee-cover-2020-02-qa-audits.yaml",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import load
+from reportgen.pipeline import load
 from reportgen.errors import ContentError
-from reportgen.render.template import jinja_environment
+from reportgen.pipeline.render.template import jinja_environment
 
 BILLION_LAUGHS = "kind: cover\n" + 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10))
@@ -28,7 +28,7 @@ def test_alias_bombs_stop_at_the_bound(monkeypatch: pytest.MonkeyPatch, bomb: st
     """The loader gives up once the bound is passed: it visits at most MAX_VALUES values, however
     many the aliases stand for (counted, not timed, so the test cannot flake). The round-trip path
     refuses before walking at all: it sizes each shared node once."""
-    from reportgen import fastload
+    from reportgen.pipeline import fastload
 
     visited = [0]
 

@@ -10,8 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import CASES, ROOT, reportgen
-from reportgen.model import KINDS
-from reportgen.schema import json_schema, schema_text
+from reportgen.kinds import MODELS as KINDS
+from reportgen.features.authoring.schema import json_schema, schema_text
 
 SEED = CASES / "committee-cover-2020-02-qa-audits.yaml"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from reportgen import cache
-from reportgen.build import build_one
-from reportgen.model import KINDS
+from reportgen.pipeline import cache
+from reportgen.pipeline.build import build_one
+from reportgen.kinds import MODELS as KINDS
 from reportgen.model.common import Node, field_docstrings
-from reportgen.render import charts, template
+from reportgen.pipeline.render import charts, template
 
 ANNUAL = ROOT / "content" / "annual-qa-report-2018-19.yaml"
 
@@ -97,8 +97,8 @@ def test_a_chart_drawn_in_another_process_has_the_same_bytes() -> None:
     # what makes it right to reuse a picture drawn by an earlier build
     script = textwrap.dedent("""
         import sys
-        from reportgen.render.charts import _draw
-        from reportgen.render.charts import drawing
+        from reportgen.pipeline.render.charts import _draw
+        from reportgen.pipeline.render.charts import drawing
         sys.stdout.buffer.write(_draw(drawing("bar", ["Replied", "Did not"], [39, 23])))
     """)
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=ROOT,
@@ -110,7 +110,7 @@ def test_a_rebuild_imports_neither_lxml_nor_matplotlib(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from reportgen.build import build_one
+        from reportgen.pipeline.build import build_one
         build_one(Path({str(ANNUAL)!r}), Path({str(tmp_path / "out")!r}))
         print(sorted({{"lxml", "matplotlib"}} & {{name.split(".")[0] for name in sys.modules}}))
     """)
@@ -177,9 +177,9 @@ SCAN_EDGES = {
 
 @pytest.mark.parametrize("edge", sorted(SCAN_EDGES))
 def test_the_scan_shortcut_misses_nothing(edge: str) -> None:
-    from reportgen.build import read_report
-    from reportgen.render import render, template_path
-    from reportgen.scan import scan_parts
+    from reportgen.pipeline.build import read_report
+    from reportgen.pipeline.render import render, template_path
+    from reportgen.checks.scan import scan_parts
 
     report, _ = read_report(ROOT / "tests" / "cases" / "committee-cover-2020-02-qa-audits.yaml")
     parts = render(report, template_path(report, ROOT / "report_templates"))

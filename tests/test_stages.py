@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import ContentError, OutputError
-from reportgen.load import load, parse_text
+from reportgen.pipeline.load import load, parse_text
 from reportgen.model import inline
-from reportgen.validate import validate
+from reportgen.pipeline.validate import validate
 
 COVER = Path(__file__).parent / "cases" / "committee-cover-2020-02-qa-audits.yaml"
 
@@ -81,7 +81,7 @@ def test_statistic_reference_keeps_the_published_figure() -> None:
 
 # render -------------------------------------------------------------------------------------------
 def test_every_list_gets_its_own_numbering_instance() -> None:
-    from reportgen.render import render, template_path
+    from reportgen.pipeline.render import render, template_path
 
     report = validate(load(COVER))
     parts = render(report, template_path(report))
@@ -93,7 +93,7 @@ def test_every_list_gets_its_own_numbering_instance() -> None:
 
 # write --------------------------------------------------------------------------------------------
 def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
-    from reportgen.write import write_bytes
+    from reportgen.pipeline.write import write_bytes
 
     out = tmp_path / "r.docx"
     write_bytes(b"one", out)
@@ -104,7 +104,7 @@ def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
 
 
 def test_write_refuses_when_the_folder_is_a_file(tmp_path: Path) -> None:
-    from reportgen.write import write_bytes
+    from reportgen.pipeline.write import write_bytes
 
     (tmp_path / "build").write_text("not a folder")
     with pytest.raises(OutputError):
@@ -112,7 +112,7 @@ def test_write_refuses_when_the_folder_is_a_file(tmp_path: Path) -> None:
 
 
 def test_fingerprint_detects_an_edit() -> None:
-    from reportgen.write import fingerprint, recorded_fingerprint, stamped
+    from reportgen.pipeline.write import fingerprint, recorded_fingerprint, stamped
 
     parts = stamped({"_rels/.rels": b"<Relationships></Relationships>", "[Content_Types].xml": b"<Types></Types>",
                      "word/document.xml": b"<w:document/>"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.model.statistics import Definition, Statistics, StatisticError, agrees, compute, format_count
-from reportgen.render import charts
+from reportgen.pipeline.render import charts
 
 
 def test_house_style_numbers() -> None:

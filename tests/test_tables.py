@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from conftest import GOLDEN, ROOT, reportgen, snapshot
-from reportgen.build import BuildResult, build_one
+from reportgen.pipeline.build import BuildResult, build_one
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import Line, golden_text, read_lines

@@ -21,8 +21,8 @@ from conftest import ROOT
 from reportgen.errors import TemplateError
 from reportgen.oxml.package import pack
 from reportgen.oxml.properties import DocumentProperties
-from reportgen.render import fill, sandbox
-from reportgen.render.template import load_template
+from reportgen.pipeline.render import fill, sandbox
+from reportgen.pipeline.render.template import load_template
 
 # name: (the tag, words the error must use; a|b: either, as the bound met first depends on the machine)
 HOSTILE = {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.oxml.text import document_text
-from reportgen.watch import Rebuild, watch
+from reportgen.features.watch import Rebuild, watch
 
 NAME = "committee-cover-2020-02-qa-audits"
 WAIT = 60  # seconds: generous, a slow CI machine must not fail the test (no timing is asserted)
@@ -157,8 +157,8 @@ def _parsed(parse, text: str):
 
 @pytest.mark.parametrize("edit", sorted(RELOAD_EDITS))
 def test_reloader_gives_what_a_whole_parse_gives(edit: str) -> None:
-    from reportgen.load import parse_text
-    from reportgen.reload import Reloader
+    from reportgen.pipeline.load import parse_text
+    from reportgen.pipeline.reload import Reloader
 
     reloader = Reloader()
     reloader.parse_text(ANNUAL_TEXT, "annual.yaml")  # the first save fills the cache
@@ -167,7 +167,7 @@ def test_reloader_gives_what_a_whole_parse_gives(edit: str) -> None:
 
 
 def test_reloader_reparses_only_the_changed_piece() -> None:
-    from reportgen.reload import Reloader
+    from reportgen.pipeline.reload import Reloader
 
     reloader = Reloader()
     reloader.parse_text(ANNUAL_TEXT, "annual.yaml")

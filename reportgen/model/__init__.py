@@ -7,11 +7,4 @@ from reportgen.model.common import Node, SourceMap, attach_source
 from reportgen.model.annual import AnnualReport
 from reportgen.model.cover import CoverReport
 
-KINDS: dict[str, type[Node]] = {
-    "cover": CoverReport,
-    "annual": AnnualReport,
-    "agenda": Agenda,
-}
-"""Each report kind's name, as written in `kind:`, and its model."""
-
-__all__ = ["KINDS", "Agenda", "AnnualReport", "CoverReport", "Node", "SourceMap", "attach_source"]
+__all__ = ["Agenda", "AnnualReport", "CoverReport", "Node", "SourceMap", "attach_source"]

@@ -16,7 +16,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
-from reportgen.alignment import pair, word_similarity
+from reportgen.lib.alignment import pair, word_similarity
 from reportgen.model.common import Node, ShorthandNode, long_date, month_year
 from reportgen.model.inline import plain
 

@@ -286,7 +286,7 @@ RequiredText = Annotated[str, BeforeValidator(_required_text), WithJsonSchema({"
 class ContentPath(str):
     """A file the content names (an appendix, a figure's image), as written: relative to the content file.
 
-    The model only records the words; `reportgen.linked_files` checks, before anything is built, that
+    The model only records the words; `reportgen.checks.linked_files` checks, before anything is built, that
     it names a regular file inside the content folder, and sets `resolved` to that file. Nothing reads
     a ContentPath except through `resolved`, so `../../etc/passwd` can never be embedded.
     """

@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
-from reportgen.alignment import pair, word_similarity
+from reportgen.lib.alignment import pair, word_similarity
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import xml_parser
 from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_RPR_CHANGE, W_T, W_TBL, W_TR, Reviser, accept_all,

@@ -3,7 +3,7 @@
 Word keeps a table of contents as a TOC field whose result is one paragraph per entry; each entry
 ends with a tab and a PAGEREF field to its heading's bookmark, whose result is the page number. Page
 numbers need a page layout, which only a word processor has: reportgen gets them from LibreOffice
-(reportgen.layout) and writes them here the way Word itself writes them, so Word shows them as they
+(reportgen.features.publish.layout) and writes them here the way Word itself writes them, so Word shows them as they
 are, updates them when asked, and has no reason to ask to update fields on opening.
 """
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from reportgen.lib.numbers import format_number
 from reportgen.oxml.ns import qn
 from reportgen.oxml.contents import ContentsFollower
 from reportgen.oxml.package import read_parts, xml_parser
@@ -31,25 +32,6 @@ class Line:
 
     def shown(self) -> str:
         return f"{self.label} {self.text}" if self.label else self.text
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
-def _letters(n: int) -> str:
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def format_number(n: int, fmt: str) -> str:
-    return {"decimal": str(n), "lowerLetter": _letters(n), "upperLetter": _letters(n).upper(),
-            "lowerRoman": _roman(n), "upperRoman": _roman(n).upper()}.get(fmt, str(n))
 
 
 class Numbering:

@@ -1,0 +1,83 @@
+"""The registry of report kinds: for each `kind:` a content file may name, everything that differs by kind.
+
+One table, read wherever the kind matters (validate: the model; render: the renderer and template; build
+and check: the checks, and whether it builds into a pack; actions: its recommendations; new: which kinds a
+person writes). Adding a kind is adding a row here and its renderer module.
+
+What varies between councils within a kind (header rows, labels, implications, numbering) is not here:
+it lives in the kind's Word templates and their settings files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Callable
+
+from reportgen.checks import content as checks
+from reportgen.errors import Problem
+from reportgen.model import Agenda, AnnualReport, CoverReport, Node
+from reportgen.model.actions import Action, ActionPlan, annual_actions, annual_warnings, cover_actions
+
+Check = Callable[..., list[Problem]]
+Recommendations = Callable[[Node, str, "_dt.date | None"], list[Action]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One report kind."""
+
+    name: str
+    """As content names it: `kind: cover`."""
+    model: type
+    """The content model its files validate into."""
+    renderer: str
+    """The module under reportgen.pipeline.render that fills its template: `properties(report)`,
+    `context(report, writer)`, optionally `template_problems(report, template)`. Named, not imported,
+    so that the registry can be read before the template engine is loaded."""
+    template: str
+    """The factory template's file name (and the name a house-format folder's template has)."""
+    checks: tuple[Check, ...] = ()
+    """Its content checks (reportgen.checks.content): warnings on build, all of them on `reportgen check`."""
+    recommendations: Recommendations | None = None
+    """Its recommendations as actions (`reportgen actions`); None for a kind that makes none."""
+    recommendation_warnings: Callable[[Node, str], list[Problem]] | None = None
+    """What makes its recommendations hard to follow up (said by `reportgen actions`)."""
+    written: bool = True
+    """Written by people as content (`reportgen new` offers it); False for documents reportgen makes itself."""
+    pack: bool = False
+    """It builds into a pack of other reports and their appendices (reportgen.pipeline.agenda)."""
+    summary: str = field(default="", compare=False)
+
+    def render_module(self) -> ModuleType:
+        return importlib.import_module(f"reportgen.pipeline.render.{self.renderer}")
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("cover", CoverReport, "cover", "committee-cover.docx",
+         checks=(checks.cover_dates, checks.recommendation_lead_in, checks.published_figures, checks.pasted_markdown),
+         recommendations=cover_actions,
+         summary="a committee covering report"),
+    Kind("annual", AnnualReport, "annual", "annual-qa-report.docx",
+         checks=(checks.published_figures, checks.missing_figure_data, checks.pasted_markdown),
+         recommendations=annual_actions, recommendation_warnings=annual_warnings,
+         summary="an annual quality assurance report"),
+    Kind("agenda", Agenda, "agenda", "agenda.docx", pack=True,
+         summary="a meeting's agenda, built into its pack"),
+    Kind("actions", ActionPlan, "actions", "action-plan.docx", written=False,
+         summary="an action plan: recommendations across reports"),
+)}
+"""Every kind, by name."""
+
+WRITTEN = tuple(name for name, kind in KINDS.items() if kind.written)
+"""The kinds content files may name, in the order they are offered."""
+
+
+def kind_of(report: object) -> Kind:
+    """The registry's entry for a model (its `kind`)."""
+    return KINDS[report.kind]  # type: ignore[attr-defined]
+
+MODELS: dict[str, type] = {name: KINDS[name].model for name in WRITTEN}
+"""The model of each kind content files may name."""

@@ -1,0 +1,100 @@
+"""Stage 1's fast path: YAML parsed by libyaml (ruamel.yaml.clib) into what load.parse_text gives.
+
+ruamel's round-trip parser is pure Python and was most of the cost of building a report in a batch
+(about 9 ms of 14 ms for the seed cover report); libyaml parses the same file in about 1 ms. This
+path gives the same plain values and the same positions (tests/test_fastload.py checks both on every
+content file). Anything out of the ordinary -- a syntax error, a duplicate key, a tag, a merge key, a
+key that is not text, too many values -- gives None, and the round-trip parser reads the file instead,
+so every message about a bad file is exactly what it was. (So does a field left empty, `key:`,
+which the two parsers place differently.)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportgen.pipeline.load import MAX_DEPTH, MAX_TEXT, MAX_VALUES, _CONTROL, _CORE_TAGS, _LINE_BREAK_MARK
+from reportgen.model.common import PathKey
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_YAML: Any = None
+
+
+class _Unusual(Exception):
+    """Something the fast path leaves to the round-trip parser."""
+
+
+def _yaml() -> Any:
+    global _YAML
+    if _YAML is None:
+        from ruamel.yaml import YAML
+
+        yaml = YAML(typ="safe")  # uses libyaml when ruamel.yaml.clib is installed
+        _YAML = yaml if getattr(yaml.Parser, "__name__", "") == "CParser" else False
+    return _YAML
+
+
+# libyaml composes a file by calling itself once per level of nesting, in C: thousands of nested
+# brackets overflow the C stack and kill the process (and, in a batch, the other reports in its
+# worker); ruamel's pure parser takes time in the square of the depth. Nesting is at most the
+# brackets plus twice the indentation (a block list may sit at its key's column, nothing else nests
+# without indenting), so a file with few of either -- every real report -- is parsed as it is; any
+# other has its depth measured first (load._deepest). libyaml was seen to compose 8,000 levels safely.
+_SAFE = 250
+_DEEP_INDENT = re.compile(r"^[ \-?:]{%d}" % _SAFE, re.MULTILINE)
+
+
+def may_nest_deeply(text: str) -> bool:
+    """Whether `text` could nest deeper than either parser safely composes (a cheap upper bound)."""
+    return text.count("[") + text.count("{") > _SAFE or _DEEP_INDENT.search(text) is not None
+
+
+def parse_fast(text: str) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:
+    """(values, value positions, key positions) as load.parse_text records them; None to use the slow path."""
+    yaml = _yaml()
+    if not yaml:
+        return None
+    try:
+        root = yaml.compose(text)
+        if root is None:
+            return None
+        values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
+        keys: dict[PathKey, tuple[int, int]] = {}
+        return _plain(root, (), values, keys, [0, 0], yaml.constructor), values, keys
+    except Exception:  # anything at all: the round-trip parser reads it and says what is wrong
+        return None
+
+
+def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int], constructor: Any) -> Any:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    counter[0] += 1
+    if counter[0] > MAX_VALUES or len(path) > MAX_DEPTH or node.tag not in _CORE_TAGS and node.tag != _TIMESTAMP:
+        raise _Unusual
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR or key_node.value in out:
+                raise _Unusual  # merge keys, keys that are not text, duplicates
+            key = key_node.value
+            keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            values[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+            out[key] = _plain(value_node, path + (key,), values, keys, counter, constructor)
+        return out
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            values[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            items.append(_plain(item, path + (i,), values, keys, counter, constructor))
+        return items
+    if node.value == "" and node.tag == _NULL:
+        raise _Unusual  # `key:` with nothing: libyaml and the round-trip parser place it differently
+    if node.tag in (_STR, _TIMESTAMP):  # dates stay text for the model to check, as in load.py
+        counter[1] += len(node.value)
+        if counter[1] > MAX_TEXT or "\r" in node.value or _CONTROL.search(node.value):
+            raise _Unusual  # an alias bomb, or escapes the round-trip path cleans with a warning
+        return node.value.replace(_LINE_BREAK_MARK, "\n")
+    return constructor.yaml_constructors[node.tag](constructor, node)
