@@ -15,7 +15,6 @@ import copy
 import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 

@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import ROOT
 from reportgen.errors import TemplateError
-from reportgen.oxml.package import pack
 from reportgen.oxml.properties import DocumentProperties
 from reportgen.pipeline.render import fill, sandbox
 from reportgen.pipeline.render.template import load_template

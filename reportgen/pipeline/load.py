@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from reportgen.errors import ContentError, Position, Problem
+from reportgen.errors import ContentError, Position, Problem, display_path
 from reportgen.model.common import PathKey, SourceMap
 
 MAX_FILE_BYTES = 4 * 1024 * 1024

@@ -11,6 +11,7 @@ from typing import Any
 
 from reportgen.features.authoring import digest, load_document, to_plain, updated_text
 from reportgen.errors import ContentError, OutputError, Problem, ReportgenError
+from reportgen.kinds import kind_of
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 OUTPUT_SUFFIXES = (".docx", ".pdf")
