@@ -15,6 +15,15 @@ OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=Fa
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                                 default=None, help="Folder of Word templates to use instead of report_templates/.")
+def CONTENT_ARGUMENT(command):  # noqa: N802  (a decorator, named as the options are)
+    """CONTENT files, folders or globs, where built reports go, the templates, and --force."""
+    for option in (FORCE_OPTION, TEMPLATES_OPTION, OUT_OPTION, click.argument("content", nargs=-1)):
+        command = option(command)
+    return command
+
+
+FORCE_OPTION = click.option("--force", is_flag=True,
+                            help="Overwrite outputs edited since they were built, keeping a dated copy.")
 PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
                                   help="Seconds a document may take before a hung LibreOffice is stopped (default 60; "
                                   "a one-off LibreOffice run, the fallback, gets 120 + 30 per extra file).")
@@ -32,10 +41,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("content", nargs=-1)
-@OUT_OPTION
-@TEMPLATES_OPTION
-@click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
+@CONTENT_ARGUMENT
 @click.option("--draft", is_flag=True, help="Mark the document as a draft: DRAFT, the date and the content's git revision in the header.")
 @click.option("--draft-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The draft's date (yyyy-mm-dd); default today.")
@@ -241,10 +247,7 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 
 
 @cli.command()
-@click.argument("content", nargs=-1)
-@OUT_OPTION
-@TEMPLATES_OPTION
-@click.option("--force", is_flag=True, help="Overwrite outputs edited since they were built, keeping a dated copy.")
+@CONTENT_ARGUMENT
 @click.option("--pdf", is_flag=True, help="Also write the tagged PDF after each rebuild (LibreOffice is kept running).")
 @PDF_TIMEOUT_OPTION
 def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,

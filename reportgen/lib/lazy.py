@@ -10,6 +10,17 @@ import importlib
 from typing import Any, Callable
 
 
+def exports_table(modules: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """{module: "name other=attribute ..."} as {name: (module, attribute)}: `other=attribute` exports
+    the module's `attribute` under the name `other`."""
+    table: dict[str, tuple[str, str]] = {}
+    for module, names in modules.items():
+        for word in names.split():
+            name, _, attribute = word.partition("=")
+            table[name] = (module, attribute or name)
+    return table
+
+
 def lazy_exports(package: str, exports: dict[str, tuple[str, str]],
                  into: dict[str, Any]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """`__getattr__` and `__dir__` for `package`: name -> (module under the package, attribute there).

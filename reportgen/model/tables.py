@@ -361,25 +361,22 @@ def table_definitions(table: Table, n: int, scale: GradingScale | None,
 
 
 def _total_problems(table: Table, known: frozenset[str]) -> list[Problem]:
+    """A Total row adds up each column, a Total column each row: the first cell of each that is not a
+    number (a total over text cannot be worked out)."""
+    rows, columns = range(len(table.rows)), range(1, table.width)
+    lines = {"row": [[(r, c) for r in rows] for c in columns], "column": [[(r, c) for c in columns] for r in rows]}
     problems = []
-    if "row" in table.total:  # each column is added up: every cell below a heading must be a number
-        for c in range(1, table.width):
-            for r, row in enumerate(table.rows):
-                if not is_number(row[c], known):
-                    problems.append(_at(table, ("rows", r, c),
-                                        f"expected a number (the table's Total row adds up the column "
-                                        f"{inline.plain(table.header[-1][c])!r}), got {describe(row[c])}: a "
-                                        "total over text cannot be worked out"))
-                    break
-    if "column" in table.total:
-        for r, row in enumerate(table.rows):
-            for c in range(1, table.width):
-                if not is_number(row[c], known):
-                    problems.append(_at(table, ("rows", r, c),
-                                        f"expected a number (the table's Total column adds up the row "
-                                        f"{table.row_label(r)!r}), got {describe(row[c])}: a total over text "
-                                        "cannot be worked out"))
-                    break
+    for total in ("row", "column"):
+        if total not in table.total:
+            continue
+        for line in lines[total]:
+            bad = next(((r, c) for r, c in line if not is_number(table.rows[r][c], known)), None)
+            if bad is None:
+                continue
+            r, c = bad
+            added = f"column {inline.plain(table.header[-1][c])!r}" if total == "row" else f"row {table.row_label(r)!r}"
+            problems.append(_at(table, ("rows", r, c), f"expected a number (the table's Total {total} adds up the "
+                                f"{added}), got {describe(table.rows[r][c])}: a total over text cannot be worked out"))
     return problems
 
 

@@ -86,11 +86,23 @@ def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None,
     Public report's quotations without recorded consent are warned about too, and a figure its text
     prints that the data does not give is an error (`strict`: True or False says so for any report).
     """
+    return checked(load(source, parse), publication=publication, strict=strict)
+
+
+def report_from_text(text: str, name: str, path: Path | None = None, *, publication: bool = False,
+                     strict: bool | None = None):
+    """read_report for content already in memory (an old version from git, a file about to be written):
+    `name` is how messages call it ('content/x.yaml@HEAD~1'), `path` where it is or will be."""
+    from reportgen.pipeline.load import parse_text
+
+    return checked(parse_text(text, name, path), publication=publication, strict=strict)
+
+
+def checked(loaded: LoadedContent, *, publication: bool = False, strict: bool | None = None):
+    """Loaded values validated into the model, then checked (see read_report)."""
     from reportgen.checks.content import check
-    from reportgen.kinds import kind_of
     from reportgen.checks.safety import is_public, publication_problems
 
-    loaded = load(source, parse)
     report = validate(loaded)
     errors, cautions = publication_problems(report, consent=publication)
     if strict is None:

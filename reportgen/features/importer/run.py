@@ -25,10 +25,8 @@ def import_new(docx: Path, kind: str | None, out: Path | None, *, accept: bool =
     """Write DOCX as a new content file (never over an existing one); it must validate first."""
     from reportgen.features.importer.write import content_text
     from reportgen.errors import display_path
-    from reportgen.pipeline import parse_text
     from reportgen.features.authoring import schema_file_name
-    from reportgen.pipeline import validate_content as validate
-    from reportgen.pipeline import write_bytes
+    from reportgen.pipeline import report_from_text, write_bytes
 
     found = import_docx(docx, kind, accept=accept)
     out = out or Path("content") / f"{Path(docx).stem}.yaml"
@@ -36,7 +34,7 @@ def import_new(docx: Path, kind: str | None, out: Path | None, *, accept: bool =
         raise OutputError.at("the file already exists; not overwriting it (to fold edits into it, use "
                              "--into)", display_path(out))
     text = content_text(found, Path(docx).name, f"../schemas/{schema_file_name(found.data['kind'])}")
-    validate(parse_text(text, display_path(out), out))  # a located error, and nothing written, if not
+    report_from_text(text, display_path(out), out)  # a located error, and nothing written, if not
     write_bytes(text.encode("utf-8"), out)
     return Written(out, found.guesses, found.unmapped)
 
@@ -60,19 +58,16 @@ class Folded:
 def fold_into(docx: Path, content: Path, *, accept: bool = True) -> Folded:
     """The content file with the reviewer's edits in DOCX applied: what the YAML builds is read back the
     same way as DOCX, the two readings compared, and only the values that differ are rewritten."""
-    from reportgen.pipeline import read_report
     from reportgen.errors import display_path
-    from reportgen.pipeline import parse_text
+    from reportgen.features.authoring import load_document, to_plain, updated_text
     from reportgen.oxml.blocks import read_blocks
     from reportgen.oxml.package import read_parts
-    from reportgen.pipeline import render_report as render, template_path
-    from reportgen.features.authoring import load_document, to_plain, updated_text
-    from reportgen.pipeline import validate_content as validate
+    from reportgen.pipeline import read_report, render_report, report_from_text, template_path
 
     name = display_path(content)
     report, _ = read_report(content)
     kind = report.kind  # type: ignore[attr-defined]
-    built = import_blocks(read_blocks(render(report, template_path(report)), accept=True), kind, name)
+    built = import_blocks(read_blocks(render_report(report, template_path(report)), accept=True), kind, name)
     edited_parts = unreadable_as_content(lambda: read_parts(Path(docx), display_path(docx)))
     edited = import_blocks(read_blocks(edited_parts, accept=accept), kind, display_path(docx))
     problems = _unmappable(built, edited, display_path(docx))
@@ -86,7 +81,7 @@ def fold_into(docx: Path, content: Path, *, accept: bool = True) -> Folded:
     if problems:
         raise ContentError(problems)
     new_text = updated_text(text, new_plain, name)
-    new_report = validate(parse_text(new_text, name, content))
+    new_report, _ = report_from_text(new_text, name, content)
     from reportgen.model.changes import describe_changes
 
     return Folded(content, new_text, new_text != text, describe_changes(report, new_report),

@@ -77,12 +77,10 @@ def read_side(path: Path, templates: Path | None = None) -> Side:
 
 def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Side:
     """The content file as it was at git `revision`, rendered in memory."""
-    from reportgen.pipeline import old_version
-    from reportgen.pipeline import parse_text
-    from reportgen.pipeline import validate_content as validate
+    from reportgen.pipeline import old_version, report_from_text
 
     name = f"{display_path(path)}@{revision}"
-    report = validate(parse_text(old_version(path, revision), name, Path(path)))
+    report, _ = report_from_text(old_version(path, revision), name, Path(path))
     return Side(name, _render(report, templates), report, template=_template(report, templates))
 
 
