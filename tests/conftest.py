@@ -1,12 +1,20 @@
-"""Shared fixtures: a scratch project with the test cases, and running the command line in-process."""
+"""Shared fixtures: a scratch project with the test cases, and running the command line (in this process, or
+in a new one where only a process shows what is tested)."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +65,152 @@ def project(tmp_path: Path) -> Path:
 
 
 def reportgen(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
-    """Run the real command line in a new process, as a user would."""
+    """Run `reportgen ARGS` in `cwd` in this process, as a user's shell would run it: reportgen.cli.main,
+    the one place errors become messages and exit statuses, through click's CliRunner (no input; stdout and
+    stderr captured apart). Nothing the command changes in this process outlives it (see `_as_a_new_process`).
+
+    What only a real process shows (signals, the exit status the shell sees, `python -m reportgen`)
+    is tested with `reportgen_process`."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    status = 0
+    with _as_a_new_process(cwd, timeout), CliRunner().isolation(env=env) as (out, err, _):
+        sys.argv = ["reportgen", *args]
+        try:
+            main()
+        except SystemExit as exc:  # as the interpreter turns it into an exit status
+            if exc.code is None or isinstance(exc.code, int):
+                status = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                status = 1
+        except _TimedOut:
+            raise
+        except BaseException:  # what escapes main() (REPORTGEN_DEBUG=1) ends a process with its traceback
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+    return Run(status, out.getvalue().decode(), err.getvalue().decode())
+
+
+def reportgen_process(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
+    """Run the real command line in a new process (`python -m reportgen`), for what only a process shows:
+    signals, the exit status the shell sees, the interpreter's own start and stop."""
     done = subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})})
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+class _TimedOut(BaseException):
+    """An in-process command ran longer than its timeout (a BaseException: main() must not report it)."""
+
+
+SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM)
+_MEMORY_CACHES = (("reportgen.pipeline.render.template", "_CACHE"), ("reportgen.pipeline.render.house_format", "_CACHE"),
+                  ("reportgen.pipeline.render.charts", "_DRAWN"))
+"""Module-level dictionaries a command fills; functools caches in reportgen are found without a list."""
+_MEMOISED = (("reportgen.features.publish.office", "_private", "close_private"),
+             ("reportgen.features.publish.office", "_uno_python", None))
+"""Module-level values a process works out once (its LibreOffice, the Python with `uno`, read from the
+environment): a command gets none (as a new process would), the test's own are put back after it, and the
+command's LibreOffice is stopped as the process's exit would stop it."""
+
+
+@contextlib.contextmanager
+def _as_a_new_process(cwd: Path, timeout: float) -> Iterator[None]:
+    """The process as a command in a new process would find it and, afterwards, as it was: the working
+    folder, environment, argv, signal handlers, warning filters, logging, and reportgen's in-memory caches."""
+    saved_cwd, saved_env, saved_argv = os.getcwd(), dict(os.environ), sys.argv
+    saved_handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    root = logging.getLogger()
+    saved_logging = (root.level, list(root.handlers), logging.root.manager.disable)
+    saved_memo = _swap_memoised({})
+    _clear_memory_caches()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:  # a hung command fails its test instead of hanging the run
+        def timed_out(signum: int, frame: object) -> None:
+            raise _TimedOut(f"reportgen did not finish within {timeout} s")
+
+        signal.signal(signal.SIGALRM, timed_out)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    os.chdir(cwd)
+    try:
+        with warnings.catch_warnings():
+            yield
+    finally:
+        if in_main_thread:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        for module, name, stop in _MEMOISED:
+            if stop and module in sys.modules:
+                getattr(sys.modules[module], stop)()
+        _swap_memoised(saved_memo)
+        _clear_memory_caches()
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.argv = saved_argv
+        for signum, handler in saved_handlers.items():
+            signal.signal(signum, handler)
+        root.setLevel(saved_logging[0])
+        root.handlers[:] = saved_logging[1]
+        logging.disable(saved_logging[2])
+
+
+def _swap_memoised(values: dict[tuple[str, str], object]) -> dict[tuple[str, str], object]:
+    """Put `values` (default None) in the _MEMOISED names of loaded modules; what they held before."""
+    before = {}
+    for module, name, _ in _MEMOISED:
+        if module in sys.modules:
+            before[module, name] = getattr(sys.modules[module], name)
+            setattr(sys.modules[module], name, values.get((module, name)))
+    return before
+
+
+def _clear_memory_caches() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("reportgen.") and module is not None:
+            for value in list(vars(module).values()):
+                if getattr(value, "__module__", None) == name and hasattr(value, "cache_clear"):
+                    value.cache_clear()
+    for module, name in _MEMORY_CACHES:
+        if module in sys.modules:
+            getattr(sys.modules[module], name).clear()
+
+
+def inotify_watched(pid: int) -> set[tuple[int, int]]:
+    """The (device, inode) of every file and folder process `pid` has an inotify watch on, as the kernel lists
+    them (/proc/PID/fdinfo): a watcher is ready when the kernel holds its watch, whatever it has printed."""
+    found: set[tuple[int, int]] = set()
+    try:
+        descriptors = os.listdir(f"/proc/{pid}/fdinfo")
+    except OSError:
+        return found
+    for fd in descriptors:
+        try:
+            info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
+        except OSError:  # closed meanwhile
+            continue
+        for line in info.splitlines():
+            if line.startswith("inotify wd:"):
+                fields = dict(field.split(":", 1) for field in line.split()[1:] if ":" in field)
+                device = int(fields["sdev"], 16)  # the kernel's dev_t: major above bit 20
+                found.add((os.makedev(device >> 20, device & 0xFFFFF), int(fields["ino"], 16)))
+    return found
+
+
+def wait_until_watched(pid: int, *folders: Path, timeout: float = 60) -> None:
+    """Wait until process `pid` has inotify watches on all `folders` (saved files are then seen)."""
+    import time
+
+    wanted = {(os.stat(f).st_dev, os.stat(f).st_ino) for f in folders}
+    deadline = time.monotonic() + timeout
+    while not wanted <= inotify_watched(pid):
+        assert time.monotonic() < deadline, f"process {pid} is not watching {[str(f) for f in folders]}"
+        time.sleep(0.01)
 
 
 def word_ratio(expected: str, actual: str) -> float:

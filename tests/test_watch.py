@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import wait_until_watched
 from reportgen.oxml.text import document_text
 from reportgen.features.watch import Rebuild, watch
 
@@ -51,12 +52,13 @@ def running(project: Path):
     run.close()
 
 
-def _wait_until_watching(run: Running) -> None:
+def _wait_until_watching(run: Running, project: Path) -> None:
     deadline = time.monotonic() + WAIT
     while not any(line.startswith("watching") for line in run.lines):
         assert time.monotonic() < deadline, run.lines
         time.sleep(0.02)
-    time.sleep(0.2)  # the file watcher starts just after the message
+    # the file watcher starts just after the message: ready when the kernel holds its watches
+    wait_until_watched(os.getpid(), project / "content", project / "report_templates", timeout=WAIT)
 
 
 def _save(path: Path, old: str, new: str) -> None:
@@ -70,7 +72,7 @@ def test_saves_rebuild_and_errors_do_not_stop_watching(project: Path, running: R
     output = project / "build" / f"{NAME}.docx"
     first = running.next()
     assert first.first and first.result is not None and output.exists()
-    _wait_until_watching(running)
+    _wait_until_watching(running, project)
 
     _save(source, "Members are asked to note the report.", "Members are asked to note the revised report.")
     rebuilt = running.next()
@@ -100,7 +102,7 @@ def test_saves_rebuild_and_errors_do_not_stop_watching(project: Path, running: R
 
 def test_saving_the_template_rebuilds(project: Path, running: Running) -> None:
     running.next()
-    _wait_until_watching(running)
+    _wait_until_watching(running, project)
     template = project / "report_templates" / "committee-cover.docx"
     template.write_bytes(template.read_bytes())  # saved again from Word, unchanged
     again = running.next()
@@ -108,21 +110,31 @@ def test_saving_the_template_rebuilds(project: Path, running: Running) -> None:
 
 
 def test_ctrl_c_stops_cleanly(project: Path) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "watch"], cwd=project, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        line = ""
-        deadline = time.monotonic() + WAIT
-        while not line.startswith("watching") and time.monotonic() < deadline:
-            line = process.stdout.readline()
-        assert line.startswith("watching 1 report(s)")
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    # a real process: Ctrl-C is a signal to the process, and its exit status is what the shell sees
+    with open(project / "stderr.txt", "w+", encoding="utf-8") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "reportgen", "watch"], cwd=project, text=True,
+                                   stdout=subprocess.PIPE, stderr=stderr)
+        lines: queue.Queue[str] = queue.Queue()  # read by a thread, so that every wait below has a deadline
+        reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
+        reader.start()
+        try:
+            line = ""
+            while not line.startswith("watching"):
+                line = lines.get(timeout=WAIT)
+            assert line.startswith("watching 1 report(s)")
+            wait_until_watched(process.pid, project / "content", project / "report_templates", timeout=WAIT)
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=WAIT)
+            reader.join(timeout=WAIT)  # the rest of its output
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        stderr.seek(0)
+        err = stderr.read()
     assert process.returncode == 0, err
-    assert "stopped watching" in out
+    out = "".join(lines.queue)
+    assert "stopped watching" in out, (out, err)
     assert "Traceback" not in err
 
 
