@@ -27,6 +27,27 @@ EXPECTED = TESTS / "expected"
 GOLDEN = TESTS / "golden"
 
 
+def _import_every_reportgen_module() -> None:
+    """Every reportgen module imported before any test runs. Hypothesis draws some values from the constants
+    in the source of the local modules loaded at the time, so which examples a derandomized run tries must not
+    depend on what the tests before it happened to import (with pytest-xdist, that varies from run to run)."""
+    import importlib
+    import pkgutil
+
+    import reportgen
+
+    for module in pkgutil.walk_packages(reportgen.__path__, "reportgen."):
+        if module.name != "reportgen.__main__":
+            try:
+                importlib.import_module(module.name)
+            except ModuleNotFoundError as exc:  # the LibreOffice bridge runs in the Python that has `uno`
+                if exc.name != "uno":
+                    raise
+
+
+_import_every_reportgen_module()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/*.txt from the current output, for review with git diff")

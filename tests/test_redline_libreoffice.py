@@ -19,7 +19,6 @@ import json
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -119,12 +118,20 @@ def _sentence(words: list[str]) -> str:
     return " ".join(words).capitalize() + "."
 
 
+EDIT_KINDS = ("reword", "reword", "append", "bold", "italic", "unformat", "insert paragraph", "insert after edited",
+              "insert after edited heading", "delete paragraph", "number", "spending", "table row", "table cell")
+"""The kinds of edit (a reword twice as often); below, what each is described as, which must all be made."""
+MADE_BY = {"replace a word": "reword", "insert a word": "reword", "delete a word": "reword", "append": "append",
+           "bold": "bold", "italic": "italic", "insert paragraph": "insert paragraph",
+           "insert after edited": "insert after edited", "insert after edited heading": "insert after edited heading",
+           "delete paragraph": "delete paragraph", "statistic": "number", "header table rows": "spending",
+           "table row": "table row", "table cell": "table cell"}
+
+
 @st.composite
-def edit(draw: Any, data: Any) -> str | None:
-    """Apply one edit to `data` (in place); its description, or None if there was nothing to edit."""
-    kind = draw(st.sampled_from(["reword", "reword", "append", "bold", "italic", "unformat", "insert paragraph",
-                                 "insert after edited", "insert after edited heading", "delete paragraph",
-                                 "number", "spending", "table row", "table cell"]))
+def edit(draw: Any, data: Any, kinds: tuple[str, ...] = EDIT_KINDS) -> str | None:
+    """Apply one edit of one of `kinds` to `data` (in place); its description, or None if there was nothing to edit."""
+    kind = draw(st.sampled_from(kinds))
     texts, lists, numbers = _texts(data), _paragraph_lists(data), _numbers(data)
     word = draw(st.sampled_from(VOCAB))
     if kind in ("reword", "append", "bold", "italic", "unformat") and texts:
@@ -277,53 +284,58 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
         (tmp_path / f"{name}.docx").write_bytes(pack(side.parts))
     cases: list[dict] = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(st.data())
-    def one_example(draw: st.DataObject) -> None:
-        base = draw.draw(st.sampled_from(sorted(bases)))
-        data = copy.deepcopy(bases[base])
-        done: list[str] = []
-        wanted = draw.draw(st.integers(4, 8))
-        for _ in range(3 * wanted):
-            if len(done) == wanted:
-                break
-            trial = copy.deepcopy(data)
-            what = draw.draw(edit(trial))
-            if what is None:
-                continue
-            try:
-                validate(parse_text(_dump(trial), "edited.yaml", BASES[base]))
-            except ReportgenError:
-                continue  # an edit the content rules refuse (a heading left blank): not a redline's business
-            data = trial
-            done.append(what)
-        if not done:
-            return
-        edited = _side(_dump(data), "edited.yaml", BASES[base])
-        forward = draw.draw(st.booleans())
-        old, new = (built[base], edited) if forward else (edited, built[base])
-        parts = redline_parts(old, new, author="Reviewer", date=None)
-        # Word's model: the project's accept/reject, which follow Word's rules
-        for accept, want in ((True, new), (False, old)):
-            resolved = resolve_parts(parts, accept=accept)
-            assert _structure(resolved) == _structure(want.parts), done
-            assert document_text(resolved) == document_text(want.parts), done  # list numbers as Word counts them
-        k = len(cases)
-        (tmp_path / f"red{k}.docx").write_bytes(pack(parts))
-        (tmp_path / f"edited{k}.docx").write_bytes(pack(edited.parts))
-        cases.append({"k": k, "base": base, "forward": forward, "edits": done})
+    def examples(count: int, first: tuple[str, ...] = EDIT_KINDS) -> None:
+        """`count` examples of redlines, each of several edits; the first edit of each is one of `first`."""
+        @settings(max_examples=count, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(st.data())
+        def one_example(draw: st.DataObject) -> None:
+            base = draw.draw(st.sampled_from(sorted(bases)))
+            data = copy.deepcopy(bases[base])
+            done: list[str] = []
+            wanted = draw.draw(st.integers(4, 8))
+            for _ in range(3 * wanted):
+                if len(done) == wanted:
+                    break
+                trial = copy.deepcopy(data)
+                what = draw.draw(edit(trial, first if not done else EDIT_KINDS))
+                if what is None:
+                    continue
+                try:
+                    validate(parse_text(_dump(trial), "edited.yaml", BASES[base]))
+                except ReportgenError:
+                    continue  # an edit the content rules refuse (a heading left blank): not a redline's business
+                data = trial
+                done.append(what)
+            if not done:
+                return
+            edited = _side(_dump(data), "edited.yaml", BASES[base])
+            forward = draw.draw(st.booleans())
+            old, new = (built[base], edited) if forward else (edited, built[base])
+            parts = redline_parts(old, new, author="Reviewer", date=None)
+            # Word's model: the project's accept/reject, which follow Word's rules
+            for accept, want in ((True, new), (False, old)):
+                resolved = resolve_parts(parts, accept=accept)
+                assert _structure(resolved) == _structure(want.parts), done
+                assert document_text(resolved) == document_text(want.parts), done  # list numbers as Word counts them
+            k = len(cases)
+            (tmp_path / f"red{k}.docx").write_bytes(pack(parts))
+            (tmp_path / f"edited{k}.docx").write_bytes(pack(edited.parts))
+            cases.append({"k": k, "base": base, "forward": forward, "edits": done})
 
-    started = time.perf_counter()
-    one_example()
-    print(f"examples: {time.perf_counter() - started:.1f}s, {sum(len(c['edits']) for c in cases)} edits")
-    started = time.perf_counter()
+        one_example()
+
+    examples(EXAMPLES)
+    # Every kind of edit must be made. Which examples Hypothesis tries (the same every run) need not
+    # include a rare one (a table cell's number is one edit in 60): a few more examples begin with each
+    # kind the others missed.
+    missing = set(MADE_BY) - {e.split(" at ")[0] for c in cases for e in c["edits"]}
+    if missing:
+        examples(4 * len(missing), tuple(sorted({MADE_BY[m] for m in missing})))
     edits = sum(len(c["edits"]) for c in cases)
     assert edits >= WANTED_EDITS, f"only {edits} edits were made: the test would prove less than it says"
     kinds = {e.split(" at ")[0] for c in cases for e in c["edits"]}
-    assert {"replace a word", "insert a word", "delete a word", "append", "bold", "italic",
-            "insert paragraph", "insert after edited", "insert after edited heading", "delete paragraph",
-            "statistic", "header table rows", "table row", "table cell"} <= kinds
+    assert set(MADE_BY) <= kinds
     # both directions: what one example adds (bold, a paragraph, a row) another takes away
     assert {c["forward"] for c in cases if any(e.startswith(("bold", "italic")) for e in c["edits"])} == {True, False}
 
@@ -335,7 +347,6 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
     (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
     subprocess.run([SYSTEM_PYTHON, str(LO_SCRIPT), str(tmp_path / "jobs.json"), str(tmp_path / "out.json")],
                    check=True, timeout=1800)
-    print(f"libreoffice: {time.perf_counter() - started:.1f}s")
     seen = {(Path(r["path"]).name, r["action"]): r for r in json.loads((tmp_path / "out.json").read_text("utf-8"))}
     mismatches = []
     for c in cases:
@@ -345,9 +356,10 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
         new, old = (edited, original) if c["forward"] else (original, edited)
         for action, want in (("accept", new), ("reject", old)):
             got = seen[(f"red{k}.docx", action)]
-            if got["left"] or got["blocks"] != want["blocks"] or got["labels"] != want["labels"]:
+            if got["left"] or got["blocks"] != want["blocks"] or got["text"] != want["text"]:
                 mismatches.append(f"red{k}.docx {action}: {c['edits']} (forward={c['forward']}): "
-                                  f"{got['left']} tracked changes left; list labels {got['labels'] == want['labels']}; "
+                                  f"{got['left']} tracked changes left; same text and list labels "
+                                  f"{got['text'] == want['text']}; "
                                   f"{_first_difference(got['blocks'], want['blocks'])}")
     assert not mismatches, f"{len(mismatches)} of {2 * len(cases)} mismatches:\n" + "\n".join(mismatches)
 
