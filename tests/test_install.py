@@ -38,12 +38,14 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One fresh venv for both: the wheel brings the dependencies, then each test installs its own
     distribution of reportgen over it (no dependencies), so each test runs only what it installed."""
     folder = tmp_path_factory.mktemp("venv")
-    venv.create(folder, with_pip=True)
+    venv.create(folder, with_pip=False)  # pip is not what is tested: this Python's pip installs into it
     return folder / "bin"
 
 
 def _install(bin_: Path, dist: Path, *options: str) -> None:
-    pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *options]
+    # --no-compile: the modules a command imports are compiled when it first imports them, not all beforehand
+    pip = [sys.executable, "-m", "pip", "--python", str(bin_ / "python"), "install", "--quiet",
+           "--disable-pip-version-check", "--no-compile", *options]
     done = subprocess.run([*pip, str(dist)], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -69,6 +71,9 @@ def test_installed_package_builds_reports_from_an_empty_folder(kind: str, dists:
     module = subprocess.run([str(bin_ / "python"), "-m", "reportgen", "--help"], cwd=work, capture_output=True,
                             text=True, timeout=120)
     assert module.returncode == 0 and "build" in module.stdout
+    where = subprocess.run([str(bin_ / "python"), "-c", "import reportgen; print(reportgen.__file__)"], cwd=work,
+                           capture_output=True, text=True, timeout=120)
+    assert Path(where.stdout.strip()).is_relative_to(bin_.parent), where  # the installed copy, not the checkout
 
     new = _run(bin_, "new", "cover", "x", cwd=work)
     assert new.returncode == 0, new.stderr
