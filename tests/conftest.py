@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import traceback
+import types
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,9 +108,13 @@ def reportgen(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout:
 
     from reportgen.cli import main
 
+    import reportgen as package
+
     status = 0
     with _as_a_new_process(cwd, timeout), CliRunner().isolation(env=env) as (out, err, _):
-        sys.argv = ["reportgen", *args]
+        # as `python -m reportgen ARGS` (reportgen_process): click names the program from these in messages
+        sys.argv = [str(Path(package.__file__).with_name("__main__.py")), *args]
+        sys.modules["__main__"] = _RUN_AS_MODULE
         try:
             main()
         except SystemExit as exc:  # as the interpreter turns it into an exit status
@@ -137,6 +142,10 @@ def reportgen_process(*args: str, cwd: Path, env: dict[str, str] | None = None, 
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+_RUN_AS_MODULE = types.ModuleType("__main__")
+_RUN_AS_MODULE.__package__ = "reportgen"
+
+
 class _TimedOut(BaseException):
     """An in-process command ran longer than its timeout (a BaseException: main() must not report it)."""
 
@@ -156,7 +165,7 @@ command's LibreOffice is stopped as the process's exit would stop it."""
 def _as_a_new_process(cwd: Path, timeout: float) -> Iterator[None]:
     """The process as a command in a new process would find it and, afterwards, as it was: the working
     folder, environment, argv, signal handlers, warning filters, logging, and reportgen's in-memory caches."""
-    saved_cwd, saved_env, saved_argv = os.getcwd(), dict(os.environ), sys.argv
+    saved_cwd, saved_env, saved_argv, saved_main = os.getcwd(), dict(os.environ), sys.argv, sys.modules["__main__"]
     saved_handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
     root = logging.getLogger()
     saved_logging = (root.level, list(root.handlers), logging.root.manager.disable)
@@ -185,6 +194,7 @@ def _as_a_new_process(cwd: Path, timeout: float) -> Iterator[None]:
         os.environ.clear()
         os.environ.update(saved_env)
         sys.argv = saved_argv
+        sys.modules["__main__"] = saved_main
         for signum, handler in saved_handlers.items():
             signal.signal(signum, handler)
         root.setLevel(saved_logging[0])
