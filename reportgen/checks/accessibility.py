@@ -37,7 +37,7 @@ The rules, by id (kept simple on purpose, so a clerk can predict them):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -46,6 +46,7 @@ from lxml import etree
 from reportgen.errors import Position, Problem
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import xml_parser
+from reportgen.oxml.styles import Styles, on, styles_of
 from reportgen.oxml.text import paragraph_text
 
 W_VAL = qn("w:val")
@@ -55,10 +56,8 @@ HEADING_MAX_WORDS = 12
 VAGUE_LINK_TEXT = {"click here", "click", "here", "link", "this link", "read more", "more", "more info",
                    "more information", "this", "this page", "page", "website", "this website", "go"}
 _URL = re.compile(r"^(https?://|ftp://|www\.)\S+$", re.IGNORECASE)
-_HEADING_NAME = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 _FALLBACK = qn("mc:Fallback")
-_OFF = {"0", "false", "off", "none"}
 _STORY = re.compile(r"word/|\d*\.xml")
 
 
@@ -87,109 +86,16 @@ class Finding:
         return Problem(f"{self.message} [{self.rule}]", position, path or self.described_place, "error", self.rule)
 
 
-@dataclass
-class _Format:
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
-    colour: str | None = None  # "RRGGBB", None for automatic (black)
-
-
-@dataclass
-class _StyleSheet:
-    """What the rules need from styles.xml: names, heading levels and run formatting, followed through basedOn."""
-
-    styles: dict[str, Any] = field(default_factory=dict)
-    default_paragraph: str = ""
-    default_character: str = ""
-    default_format: _Format = field(default_factory=_Format)
-    language: str = ""
-
-    @classmethod
-    def read(cls, xml: bytes | None) -> "_StyleSheet":
-        sheet = cls()
-        if xml is None:
-            return sheet
-        root = etree.fromstring(xml, xml_parser())
-        defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        if defaults is not None:
-            sheet.default_format = _apply(_Format(), defaults)
-            lang = defaults.find(qn("w:lang"))
-            sheet.language = (lang.get(W_VAL) or "") if lang is not None else ""
-        for style in root.iter(qn("w:style")):
-            sid = style.get(qn("w:styleId"))
-            sheet.styles[sid] = style
-            if style.get(qn("w:default")) in ("1", "true"):
-                if style.get(qn("w:type")) == "paragraph":
-                    sheet.default_paragraph = sid
-                elif style.get(qn("w:type")) == "character":
-                    sheet.default_character = sid
-        if not sheet.language and sheet.default_paragraph:
-            lang = sheet.styles[sheet.default_paragraph].find(f"{qn('w:rPr')}/{qn('w:lang')}")
-            sheet.language = (lang.get(W_VAL) or "") if lang is not None else ""
-        return sheet
-
-    def chain(self, sid: str | None) -> list[Any]:
-        """The style and the styles it is based on, base first."""
-        out: list[Any] = []
-        seen: set[str] = set()
-        while sid and sid in self.styles and sid not in seen:
-            seen.add(sid)
-            out.insert(0, self.styles[sid])
-            based = self.styles[sid].find(qn("w:basedOn"))
-            sid = based.get(W_VAL) if based is not None else None
-        return out
-
-    def name(self, sid: str) -> str:
-        style = self.styles.get(sid)
-        name = style.find(qn("w:name")) if style is not None else None
-        return name.get(W_VAL) if name is not None else sid
-
-    def heading_level(self, sid: str, ppr: Any) -> int | None:
-        """1-9 for a heading (a 'Heading N' style, or an outline level), None for body text."""
-        m = _HEADING_NAME.match(self.name(sid)) if sid else None
-        if m:
-            return int(m.group(1))
-        level = None
-        for style in self.chain(sid):
-            outline = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-            if outline is not None:
-                level = int(outline.get(W_VAL, "9"))
-        outline = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
-        if outline is not None:
-            level = int(outline.get(W_VAL, "9"))
-        return level + 1 if level is not None and level < 9 else None
-
-    def run_format(self, paragraph_style: str, run: Any) -> _Format:
-        fmt = _Format(**vars(self.default_format))
-        for style in self.chain(paragraph_style or self.default_paragraph):
-            _apply(fmt, style.find(qn("w:rPr")))
-        rpr = run.find(qn("w:rPr"))
-        rstyle = rpr.find(qn("w:rStyle")) if rpr is not None else None
-        for style in self.chain(rstyle.get(W_VAL) if rstyle is not None else None):
-            _apply(fmt, style.find(qn("w:rPr")))
-        return _apply(fmt, rpr)
-
-
-def _on(element: Any) -> bool:
-    return element.get(W_VAL, "true").lower() not in _OFF
-
-
-def _apply(fmt: _Format, rpr: Any) -> _Format:
-    if rpr is None:
-        return fmt
-    for tag, attr in (("w:b", "bold"), ("w:i", "italic")):
-        el = rpr.find(qn(tag))
-        if el is not None:
-            setattr(fmt, attr, _on(el))
-    u = rpr.find(qn("w:u"))
-    if u is not None:
-        fmt.underline = u.get(W_VAL, "single").lower() not in _OFF
-    colour = rpr.find(qn("w:color"))
-    if colour is not None:
-        value = (colour.get(W_VAL) or "auto").upper()
-        fmt.colour = None if value == "AUTO" or not re.fullmatch(r"[0-9A-F]{6}", value) else value
-    return fmt
+def heading_level(styles: Styles, sid: str, ppr: Any) -> int | None:
+    """1-9 for a heading (a 'Heading N' style, or an outline level), None for body text."""
+    named = styles.heading_number(sid)
+    if named is not None:
+        return named
+    level = styles.outline_levels.get(sid) if sid else None
+    outline = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    if outline is not None:
+        level = int(outline.get(W_VAL, "9"))
+    return level + 1 if level is not None and level < 9 else None
 
 
 def contrast_ratio(colour: str, background: str = "FFFFFF") -> float:
@@ -239,7 +145,7 @@ def _paragraphs(container: Any, place: str, counters: dict[str, int], in_body: b
 
 def check_parts(parts: dict[str, bytes]) -> list[Finding]:
     """Every accessibility finding in a document, in reading order (properties first)."""
-    sheet = _StyleSheet.read(parts.get("word/styles.xml"))
+    sheet = styles_of(parts)
     findings = _properties(parts, sheet)
     previous_level = 0
     stories = ["word/document.xml"] + sorted(n for n in parts if re.match(r"word/(header|footer)\d*\.xml$", n))
@@ -258,11 +164,11 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
             ppr = p.find(qn("w:pPr"))
             ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
             sid = ps.get(W_VAL) if ps is not None else sheet.default_paragraph
-            level = sheet.heading_level(sid, ppr)
+            level = heading_level(sheet, sid, ppr)
             found: list[tuple[str, str]] = []
             if level is not None and para.in_body:
                 if not text.strip():
-                    found.append(("heading-empty", f"an empty {sheet.name(sid)} paragraph: give it text or "
+                    found.append(("heading-empty", f"an empty {sheet.stored_name(sid)} paragraph: give it text or "
                                                    "make it a body paragraph"))
                 if level > previous_level + 1:
                     skipped = "level 1 (the first heading must be level 1)" if previous_level == 0 else \
@@ -281,7 +187,7 @@ def check_parts(parts: dict[str, bytes]) -> list[Finding]:
     return findings
 
 
-def _properties(parts: dict[str, bytes], sheet: _StyleSheet) -> list[Finding]:
+def _properties(parts: dict[str, bytes], sheet: Styles) -> list[Finding]:
     core = etree.fromstring(parts["docProps/core.xml"], xml_parser()) if "docProps/core.xml" in parts else None
     title = core.findtext(qn("dc:title")) if core is not None else None
     language = core.findtext(qn("dc:language")) if core is not None else None
@@ -298,7 +204,7 @@ def _properties(parts: dict[str, bytes], sheet: _StyleSheet) -> list[Finding]:
     return out
 
 
-def _looks_like_heading(p: Any, ppr: Any, sid: str, text: str, sheet: _StyleSheet) -> bool:
+def _looks_like_heading(p: Any, ppr: Any, sid: str, text: str, sheet: Styles) -> bool:
     stripped = text.strip()
     if not stripped or not re.search(r"[A-Za-z]", stripped) or stripped[-1] in ".!?;,":
         return False
@@ -365,7 +271,7 @@ def _links(p: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _colours(p: Any, sid: str, sheet: _StyleSheet) -> list[tuple[str, str]]:
+def _colours(p: Any, sid: str, sheet: Styles) -> list[tuple[str, str]]:
     runs = [(r, sheet.run_format(sid, r), len(paragraph_text(r).strip()))
             for r in p.iter(qn("w:r")) if paragraph_text(r).strip()]
     if not runs:
@@ -423,8 +329,7 @@ def _grid_labels(rows: list[Any], place: str) -> list[Finding]:
 
 
 def _run_bold(run: Any) -> bool:
-    bold = run.find(f"{qn('w:rPr')}/{qn('w:b')}")
-    return bold is not None and _on(bold)
+    return on(run.find(f"{qn('w:rPr')}/{qn('w:b')}"))
 
 
 def _table(table: Any, place: str) -> list[Finding]:
@@ -435,7 +340,7 @@ def _table(table: Any, place: str) -> list[Finding]:
     first_text = " | ".join(paragraph_text(p).strip() for p in first.iter(qn("w:p"))) if first is not None else ""
     if _label_value_grid(table):
         out.extend(_grid_labels(rows, place))
-    elif header is None or not _on(header):
+    elif not on(header):
         out.append(Finding("table-header", "the table has no header row: mark its first row as a header that "
                                            "repeats (Table Properties > Row > Repeat as header row at the top "
                                            "of each page)", place, first_text))

@@ -16,6 +16,7 @@ from pathlib import Path
 from reportgen.errors import Position, Problem, ToolMissing
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import per_part, xml_parser
+from reportgen.oxml.styles import styles_of
 
 _PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml")
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -103,7 +104,8 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
     if any(n.startswith("word/comments") for n in parts):
         found.append(_problem(path, "word/comments.xml", "the document holds comments", "comments"))
     found.extend(_hidden_data(parts, path))
-    hidden_styles = _hidden_styles(parts.get("word/styles.xml", b""))
+    # most documents hide nothing: their styles are then not even parsed
+    hidden_styles = styles_of(parts).hidden if b"vanish" in parts.get("word/styles.xml", b"") else {}
     for name in sorted(n for n in parts if _STORY.match(n)):
         if not hidden_styles and not any(marker in parts[name] for marker in _STORY_MARKERS):
             continue
@@ -155,48 +157,6 @@ def _hidden_data(parts: dict[str, bytes], path: Path) -> list[Problem]:
 
 
 _W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-
-
-def _hidden_styles(styles: bytes) -> dict[str, str]:
-    """style id -> name of every style that hides its text (w:vanish, itself or through w:basedOn);
-    '' -> the default paragraph style's name when it hides, '*' when the document defaults hide everything."""
-    if b"vanish" not in styles:
-        return {}
-    from lxml import etree
-
-    root = etree.fromstring(styles, xml_parser())
-    hides: dict[str, bool | None] = {}
-    based: dict[str, str] = {}
-    names: dict[str, str] = {}
-    default = ""
-    for style in root.iter(qn("w:style")):
-        sid = style.get(qn("w:styleId"), "")
-        name = style.find(qn("w:name"))
-        names[sid] = name.get(qn("w:val"), sid) if name is not None else sid
-        vanish = style.find(f"{qn('w:rPr')}/{qn('w:vanish')}")
-        hides[sid] = None if vanish is None else _on(vanish)
-        if (base := style.find(qn("w:basedOn"))) is not None:
-            based[sid] = base.get(qn("w:val"), "")
-        if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
-            default = sid
-    hidden: dict[str, str] = {}
-    for sid in hides:
-        seen, at = set(), sid
-        while at in hides and hides[at] is None and at in based and at not in seen:  # inherit from the base
-            seen.add(at)
-            at = based[at]
-        if hides.get(at):
-            hidden[sid] = names.get(sid) or sid
-    if default in hidden:
-        hidden[""] = hidden[default]
-    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:vanish')}")
-    if defaults is not None and _on(defaults):
-        hidden["*"] = "document defaults"
-    return hidden
-
-
-def _on(element) -> bool:
-    return element.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
 def _uses_hidden_style(root, hidden: dict[str, str]) -> str | None:

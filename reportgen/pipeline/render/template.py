@@ -30,7 +30,9 @@ from reportgen.errors import display_path
 from reportgen.oxml.ns import NS, qn
 from reportgen.oxml import package
 from reportgen.oxml.package import NotADocx, open_docx, xml_parser
+from reportgen.oxml.numbering import numbering_of
 from reportgen.oxml.properties import TEMPLATED_PROPERTIES, core_properties
+from reportgen.oxml.styles import styles_of
 from reportgen.pipeline.render.sandbox import (FILTERS_FILE, MAX_REPEAT, bounded_output, custom_filters,
                                       jinja_environment, timeout_message, within_time)
 
@@ -547,63 +549,15 @@ def _declare_namespaces(source: str) -> str:
 
 
 def _index_styles(template: WordTemplate) -> None:
-    from lxml import etree
-
-    xml = template.parts.get("word/styles.xml")
-    if xml is None:
-        return
-    root = etree.fromstring(xml, xml_parser())
-    raw: dict[str, tuple[Any, str]] = {}
-    for s in root.iter(qn("w:style")):
-        sid = s.get(qn("w:styleId"))
-        name_el = s.find(qn("w:name"))
-        name = name_el.get(qn("w:val")) if name_el is not None else sid
-        raw[sid] = (s, name)
-    for sid, (s, name) in raw.items():
-        num_id = None
-        num_level = 0
-        seen: set[str] = set()
-        current: Any = s
-        while current is not None and num_id is None:
-            el = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-            if el is not None:
-                num_id = int(el.get(qn("w:val")))
-                level = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
-                value = level.get(qn("w:val"), "0") if level is not None else "0"
-                num_level = int(value) if value.isdigit() and int(value) < 9 else 0
-                break
-            based = current.find(qn("w:basedOn"))
-            parent = based.get(qn("w:val")) if based is not None else None
-            if parent is None or parent in seen or parent not in raw:
-                break
-            seen.add(parent)
-            current = raw[parent][0]
-        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id, num_level)
-        template.styles.setdefault(name.lower(), style)
-    template.body_font = _body_font(root, raw) or template.body_font
-
-
-def _body_font(root: Any, raw: dict[str, tuple[Any, str]]) -> str | None:
-    """The Normal style's font, else the document default's (a theme font counts as none: it is not named here)."""
-    normal = next((s for s, name in raw.values() if name.lower() == "normal"), None)
-    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    for where in (normal.find(qn("w:rPr")) if normal is not None else None, defaults):
-        fonts = where.find(qn("w:rFonts")) if where is not None else None
-        if fonts is not None and fonts.get(qn("w:ascii")):
-            return fonts.get(qn("w:ascii"))
-    return None
+    styles = styles_of(template.parts)
+    for sid, style in styles.by_id.items():
+        num_id, num_level = styles.lists.get(sid, (None, 0))
+        template.styles.setdefault(style.name.lower(), Style(sid, style.name, style.kind, num_id,
+                                                             num_level if num_level < 9 else 0))
+    template.body_font = styles.body_font or template.body_font
 
 
 def _index_numbering(template: WordTemplate) -> None:
-    from lxml import etree
-
-    xml = template.parts.get("word/numbering.xml")
-    if xml is None:
-        return
-    root = etree.fromstring(xml, xml_parser())
-    for num in root.iter(qn("w:num")):
-        num_id = int(num.get(qn("w:numId")))
-        abstract = num.find(qn("w:abstractNumId"))
-        if abstract is not None:
-            template.abstract_of_num[num_id] = int(abstract.get(qn("w:val")))
-        template.max_num_id = max(template.max_num_id, num_id)
+    numbering = numbering_of(template.parts)
+    template.abstract_of_num = {num_id: found.definition for num_id, found in numbering.lists.items()}
+    template.max_num_id = numbering.max_list_id
