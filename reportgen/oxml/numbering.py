@@ -135,3 +135,20 @@ class ListLabels:
             above = levels.get(lvl, Level())
             shown = shown.replace(f"%{lvl + 1}", format_number(counters.get(lvl, above.start), above.format))
         return shown
+
+
+# -- writing: lists added to a numbering part as text (a build adds a few to the template's part) ------------
+
+def restarting_list(num_id: int, definition: int) -> str:
+    """A w:num numbering by list definition `definition` whose every level starts again at 1."""
+    overrides = "".join(f'<w:lvlOverride w:ilvl="{lvl}"><w:startOverride w:val="1"/></w:lvlOverride>'
+                        for lvl in range(9))
+    return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{definition}"/>{overrides}</w:num>'
+
+
+def with_lists(numbering: bytes, lists: list[str]) -> bytes:
+    """A numbering part with the w:num elements `lists` added after its own (before Word's clean-up mark)."""
+    text = numbering.decode("utf-8")
+    at = text.find("<w:numIdMacAtCleanup")
+    at = at if at >= 0 else text.rindex("</w:numbering>")
+    return (text[:at] + "".join(lists) + text[at:]).encode("utf-8")

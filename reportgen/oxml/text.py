@@ -159,3 +159,14 @@ def field_labels(parts: dict[str, bytes]) -> dict[str, str]:
         if found:
             labels.setdefault(found.group(2), found.group(1).strip())
     return labels
+
+
+def comments(parts: dict[str, bytes]) -> list[tuple[str, str]]:
+    """The document's review comments, each as (author, what it says); '' for an author not named."""
+    xml = parts.get("word/comments.xml")
+    if not xml:
+        return []
+    root = etree.fromstring(xml, xml_parser())
+    return [(comment.get(qn("w:author")) or "",
+             " ".join(paragraph_text(p) for p in comment.iter(qn("w:p"))).strip())
+            for comment in root.iter(qn("w:comment"))]
