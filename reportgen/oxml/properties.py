@@ -65,6 +65,20 @@ def core_properties(parts: dict[str, bytes]) -> dict[str, str]:
     return found
 
 
+def core_property(parts: dict[str, bytes], tag: str) -> str | None:
+    """The text of one core property ('dc:title', 'cp:lastModifiedBy'); None when the document has no such
+    property (or no core properties)."""
+    xml = parts.get(_CORE)
+    if xml is None:
+        return None
+    from lxml import etree
+
+    from reportgen.oxml.ns import qn
+    from reportgen.oxml.package import xml_parser
+
+    return etree.fromstring(xml, xml_parser()).findtext(qn(tag))
+
+
 def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[str, bytes]:
     """Replace core, app and custom properties; drop what Word leaves behind (attached template path)."""
     stamp = f"{props.date.isoformat()}T00:00:00Z"

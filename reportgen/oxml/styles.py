@@ -246,6 +246,11 @@ def _outline_of(style: Any) -> int | None:
     return None
 
 
+def hidden_styles_of(parts: dict[str, bytes]) -> dict[str, str]:
+    """`Styles.hidden` of a document's styles; most hide nothing, and their styles are then not even parsed."""
+    return styles_of(parts).hidden if b"vanish" in parts.get("word/styles.xml", b"") else {}
+
+
 def styles_of(parts: dict[str, bytes]) -> Styles:
     """The styles of a document's parts, parsed once per distinct styles part."""
     return _parsed(parts.get("word/styles.xml"))
