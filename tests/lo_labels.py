@@ -11,10 +11,9 @@ profile, a pipe, stopped at the end) serves every document.
 
 from __future__ import annotations
 
-import json
 import sys
 
-from lo_accept_reject import _connect, _props, _url  # the same way of starting and stopping LibreOffice
+from lo_accept_reject import _props, _url, answer, body_paragraphs, office  # the same way of starting and stopping LibreOffice
 
 CHAR_SPECIAL = 6
 """com.sun.star.style.NumberingType.CHAR_SPECIAL: a bullet character."""
@@ -33,46 +32,24 @@ def _is_bullet(paragraph: object) -> bool:
 
 def paragraphs(doc: object) -> list[dict]:
     out = []
-    elements = doc.getText().createEnumeration()
-    while elements.hasMoreElements():
-        el = elements.nextElement()
-        if el.supportsService("com.sun.star.text.Paragraph"):
-            label = el.getPropertyValue("ListLabelString") or ""
-            # LibreOffice gives a bullet no label string: its numbering rules say it is one
-            listed = el.getPropertyValue("NumberingIsNumber") is not None
-            out.append({"text": el.getString(), "label": label, "bullet": listed and _is_bullet(el)})
+    for el in body_paragraphs(doc):
+        # LibreOffice gives a bullet no label string: its numbering rules say it is one
+        listed = el.getPropertyValue("NumberingIsNumber") is not None
+        out.append({"text": el.getString(), "label": el.getPropertyValue("ListLabelString") or "",
+                    "bullet": listed and _is_bullet(el)})
     return out
 
 
 def main(out_path: str, paths: list[str]) -> int:
-    import shutil
-    import subprocess
-    import tempfile
-
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    office, ctx = _connect(profile)
     results = {}
-    try:
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    with office() as (_, desktop, _):
         for path in paths:
             doc = desktop.loadComponentFromURL(_url(path), "_blank", 0, _props(Hidden=True))
             try:
                 results[path] = paragraphs(doc)
             finally:
                 doc.close(True)
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:  # the bridge goes down with the office
-            pass
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-    with open(out_path, "w", encoding="utf-8") as out:
-        json.dump(results, out, ensure_ascii=False)
-    return 0
+    return answer(out_path, results)
 
 
 if __name__ == "__main__":

@@ -475,24 +475,24 @@ class _Comparer:
         block = self.adopt(old)
         for marker in [m for m in block.iter(*_MARKERS)]:
             marker.getparent().remove(marker)  # its twin in NEW keeps the name; two would clash
-        if block.tag == W_P:
-            _wrap_runs(block, "del", self.reviser)
-            mark_paragraph(block, "del", self.reviser)
-        elif block.tag == W_TBL:
-            for tr in block.iter(W_TR):
-                self._whole_row(tr, "del")
-        else:
-            return None  # not text (a content control, a section break): nothing to track
-        return block
+        # not text (a content control, a section break): nothing to track
+        return block if self._whole_block(block, "del") else None
 
     def inserted(self, new: etree._Element) -> etree._Element:
-        if new.tag == W_P:
-            _wrap_runs(new, "ins", self.reviser)
-            mark_paragraph(new, "ins", self.reviser)
-        elif new.tag == W_TBL:
-            for tr in new.iter(W_TR):
-                self._whole_row(tr, "ins")
+        self._whole_block(new, "ins")
         return new
+
+    def _whole_block(self, block: etree._Element, tag: str) -> bool:
+        """Mark a paragraph or a table as wholly inserted or deleted (`tag`); False for anything else."""
+        if block.tag == W_P:
+            _wrap_runs(block, tag, self.reviser)
+            mark_paragraph(block, tag, self.reviser)
+        elif block.tag == W_TBL:
+            for tr in block.iter(W_TR):
+                self._whole_row(tr, tag)
+        else:
+            return False
+        return True
 
     def _whole_row(self, tr: etree._Element, tag: str) -> None:
         mark_row(tr, tag, self.reviser)
