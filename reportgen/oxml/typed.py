@@ -8,6 +8,7 @@ puts each piece where it belongs.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from reportgen.oxml.ns import NS, qn
@@ -101,3 +102,14 @@ def declare_namespaces(source: str, prefixes: tuple[str, ...]) -> str:
     head = source[:head_end]
     extra = "".join(f' xmlns:{p}="{NS[p]}"' for p in prefixes if f"xmlns:{p}=" not in head)
     return head + extra + source[head_end:]
+
+
+def a_line_each(source: str) -> str:
+    """XML text with each paragraph and table row starting a line of its own (so a line number found in
+    it names a paragraph)."""
+    return re.sub(r"\n?<w:(p|tr)(?=[ >])", r"\n<w:\1", source)
+
+
+def with_declaration(source: str) -> str:
+    """XML text under the declaration Word writes."""
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + source

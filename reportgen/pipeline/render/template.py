@@ -32,8 +32,8 @@ from reportgen.oxml.package import NotADocx, open_docx
 from reportgen.oxml.numbering import numbering_of
 from reportgen.oxml.properties import TEMPLATED_PROPERTIES, core_properties
 from reportgen.oxml.styles import styles_of
-from reportgen.oxml.typed import (NotWellFormed, TypedParagraph, TypedPart, declare_namespaces, typed_paragraphs,
-                                  xml_text)
+from reportgen.oxml.typed import (NotWellFormed, TypedParagraph, TypedPart, a_line_each, declare_namespaces,
+                                  typed_paragraphs, with_declaration, xml_text)
 from reportgen.pipeline.render.sandbox import (FILTERS_FILE, MAX_REPEAT, bounded_output, custom_filters,
                                       jinja_environment, timeout_message, within_time)
 
@@ -426,8 +426,7 @@ def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) ->
     source = _clean_tags(source)
     source = declare_namespaces(source, _NEEDED_NS)  # rendered blocks may hold pictures
     # one paragraph or row per line, so Jinja's line numbers point at the paragraph with the problem
-    source = re.sub(r"\n?<w:(p|tr)(?=[ >])", r"\n<w:\1", source)
-    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + source, cells_change
+    return with_declaration(a_line_each(source)), cells_change
 
 
 def _clean_tags(text: str) -> str:
