@@ -17,7 +17,7 @@ from reportgen.errors import Position, Problem, ToolMissing
 from reportgen.oxml.package import per_part
 from reportgen.oxml.properties import core_property
 from reportgen.oxml.styles import hidden_styles_of
-from reportgen.oxml.unseen import reviewers, unseen
+from reportgen.oxml.unseen import reviewers, settings_record, unseen
 
 _PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml")
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -91,12 +91,10 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
                 if _mentions(text, who):
                     found.append(_problem(path, name, f"the operating-system user or home folder ({who}) is "
                                                       "recorded here", "personal-metadata"))
-    core = parts.get("docProps/core.xml")
-    if core is not None and b"lastModifiedBy" in core:
-        modified_by = core_property(parts, "cp:lastModifiedBy")
-        if (modified_by or "").strip():
-            found.append(_problem(path, "docProps/core.xml", f"last modified by {modified_by!r} is recorded",
-                                  "personal-metadata"))
+    modified_by = core_property(parts, "cp:lastModifiedBy")
+    if (modified_by or "").strip():
+        found.append(_problem(path, "docProps/core.xml", f"last modified by {modified_by!r} is recorded",
+                              "personal-metadata"))
     if any(n.startswith("word/comments") for n in parts):
         found.append(_problem(path, "word/comments.xml", "the document holds comments", "comments"))
     found.extend(_hidden_data(parts, path))
@@ -125,12 +123,12 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
 def _hidden_data(parts: dict[str, bytes], path: Path) -> list[Problem]:
     """What a document keeps out of sight: document variables, reviewers' names, the template it came from."""
     found = []
-    settings = parts.get("word/settings.xml", b"")
-    if b"docVar " in settings or b"docVar>" in settings:
+    recorded = settings_record(parts)
+    if recorded.variables:
         found.append(_problem(path, "word/settings.xml", "document variables (w:docVars) are recorded: values a "
                                                          "macro or a program stored in the file, unseen",
                               "hidden-data"))
-    if b"attachedTemplate" in settings:
+    if recorded.template:
         found.append(_problem(path, "word/settings.xml", "the Word template the file was made from is recorded "
                                                          "(w:attachedTemplate)", "machine-path"))
     names = reviewers(parts)

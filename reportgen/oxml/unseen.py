@@ -68,6 +68,21 @@ def _uses_hidden_style(root, hidden: dict[str, str]) -> str | None:
     return None
 
 
+@dataclass
+class SettingsRecord:
+    """What a document's settings keep out of sight."""
+
+    variables: bool = False
+    """Document variables (w:docVars): values a macro or a program stored in the file."""
+    template: bool = False
+    """The Word template the file was made from (w:attachedTemplate), a path on someone's machine."""
+
+
+def settings_record(parts: dict[str, bytes]) -> SettingsRecord:
+    settings = parts.get("word/settings.xml", b"")
+    return SettingsRecord(b"docVar " in settings or b"docVar>" in settings, b"attachedTemplate" in settings)
+
+
 def reviewers(parts: dict[str, bytes]) -> list[str] | None:
     """The names of the people who edited or commented, as word/people.xml records them (sorted, unnamed
     left out); None when the document records no one."""

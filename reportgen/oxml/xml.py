@@ -163,6 +163,12 @@ def picture(rel_id: str, pic_id: int, name: str, alt: str, width_emu: int, heigh
     )
 
 
+def highest_picture_id(document: bytes) -> int:
+    """The highest drawing id (wp:docPr) in a part's XML, 0 when it has no picture: a picture added gets a
+    higher one, as Word wants each id once."""
+    return max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', document)), default=0)
+
+
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 

@@ -32,6 +32,7 @@ from reportgen.oxml.package import NotADocx, open_docx
 from reportgen.oxml.numbering import numbering_of
 from reportgen.oxml.properties import TEMPLATED_PROPERTIES, core_properties
 from reportgen.oxml.styles import styles_of
+from reportgen.oxml.xml import highest_picture_id
 from reportgen.oxml.typed import (NotWellFormed, TypedParagraph, TypedPart, a_line_each, declare_namespaces,
                                   typed_paragraphs, with_declaration, xml_text)
 from reportgen.pipeline.render.sandbox import (FILTERS_FILE, MAX_REPEAT, bounded_output, custom_filters,
@@ -384,8 +385,7 @@ def _prepare(path: Path) -> WordTemplate:
     if stored is None:
         _index_styles(template)
         _index_numbering(template)
-        template.max_drawing_id = max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', parts["word/document.xml"])),
-                                      default=0)
+        template.max_drawing_id = highest_picture_id(parts["word/document.xml"])
         store("templates", key, json.dumps(template.index()).encode("utf-8"))
     return template
 
