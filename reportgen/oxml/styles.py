@@ -88,7 +88,6 @@ class Styles:
     def __init__(self, xml: bytes | None) -> None:
         self.by_id: dict[str, Style] = {}
         self.default_paragraph = ""
-        self.default_character = ""
         self._defaults: Any = None  # the document defaults' run properties
         if xml is None:
             return
@@ -108,8 +107,6 @@ class Styles:
             self.by_id[sid] = style
             if style.default and style.kind == "paragraph":
                 self.default_paragraph = sid
-            elif style.default and style.kind == "character":
-                self.default_character = sid
 
     # names --------------------------------------------------------------------------------------
     def stored_name(self, sid: str) -> str:
