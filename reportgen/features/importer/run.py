@@ -82,7 +82,7 @@ def fold_into(docx: Path, content: Path, *, accept: bool = True) -> Folded:
         raise ContentError(problems)
     new_text = updated_text(text, new_plain, name)
     new_report, _ = report_from_text(new_text, name, content)
-    from reportgen.model.changes import describe_changes
+    from reportgen.features.redline import describe_changes
 
     return Folded(content, new_text, new_text != text, describe_changes(report, new_report),
                   _comments(edited_parts))

@@ -3,6 +3,12 @@
 Either side may be a content file (rendered in memory), a built .docx, or, with `since`, the content
 file as it was at a git revision. The comparison works on the two rendered documents, so it serves
 every template and report kind; the summary of changes comes from the two content models.
+
+Where its parts are: this module (the command: read both sides, refuse exempt text, write), changes.py
+(the summary in the report's words); the tracked-change markup itself is WordprocessingML, so the
+comparison and the placing of revisions are in reportgen/oxml/ (compare.py, revisions.py), on the
+word alignment in reportgen/lib/alignment.py; git's earlier versions come through the pipeline
+(old_version), which drafts use too.
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.pipeline import CONTENT_SUFFIXES
-from reportgen.errors import ContentError, Problem
-from reportgen.errors import display_path
+from reportgen.errors import ContentError, Problem, display_path
+from reportgen.features.redline.changes import describe_changes
 from reportgen.model import Node
+from reportgen.pipeline import CONTENT_SUFFIXES
 from reportgen.oxml.package import read_parts
 
 DEFAULT_AUTHOR = "reportgen"
@@ -100,7 +106,6 @@ def describe(old: Side, new: Side) -> list[str] | None:
     """The changes from OLD to NEW in the report's own words; None unless both came from content."""
     if old.report is None or new.report is None:
         return None
-    from reportgen.model.changes import describe_changes
     from reportgen.oxml.text import field_labels
     from reportgen.pipeline import load_template, printed_fields
 
