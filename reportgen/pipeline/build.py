@@ -12,6 +12,7 @@ from typing import Callable
 from reportgen.pipeline.draft import DraftMark
 from reportgen.errors import ContentError, Position, Problem
 from reportgen.kinds import kind_of
+from reportgen.model import Node
 from reportgen.pipeline.load import LoadedContent, load
 from reportgen.pipeline.validate import validate
 
@@ -79,7 +80,7 @@ def output_clashes(files: list[Path], out_dir: Path) -> list[Problem]:
 
 
 def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None, *, publication: bool = False,
-                strict: bool | None = None):
+                strict: bool | None = None) -> tuple[Node, list[Problem]]:
     """Load and validate one content file: the model and the warnings met on the way.
 
     Confidential content in a Public report is an error; with `publication` (every build), a
@@ -90,7 +91,7 @@ def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None,
 
 
 def report_from_text(text: str, name: str, path: Path | None = None, *, publication: bool = False,
-                     strict: bool | None = None, exempt_allowed: bool = False):
+                     strict: bool | None = None, exempt_allowed: bool = False) -> tuple[Node, list[Problem]]:
     """read_report for content already in memory (an old version from git, a file about to be written):
     `name` is how messages call it ('content/x.yaml@HEAD~1'), `path` where it is or will be.
 
@@ -103,7 +104,7 @@ def report_from_text(text: str, name: str, path: Path | None = None, *, publicat
 
 
 def checked(loaded: LoadedContent, *, publication: bool = False, strict: bool | None = None,
-            exempt_allowed: bool = False):
+            exempt_allowed: bool = False) -> tuple[Node, list[Problem]]:
     """Loaded values validated into the model, then checked (see read_report and report_from_text)."""
     from reportgen.checks.content import check
     from reportgen.checks.safety import is_public, publication_problems
