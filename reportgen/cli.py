@@ -333,8 +333,8 @@ def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, t
 
 @cli.command(name="import")
 @click.argument("docx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["cover", "annual"]), default=None,
-              help="The kind of report.  [default: guessed from the document]")
+@click.option("--kind", default=None, metavar="KIND",
+              help="The kind of report (one the importer reads: cover or annual).  [default: guessed from the document]")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The content file to write.  [default: content/NAME.yaml]")
 @click.option("--into", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,

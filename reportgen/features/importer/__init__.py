@@ -38,7 +38,7 @@ def import_blocks(blocks: list[Block], kind: str | None, name: str) -> Import:
     kind = kind or guess_kind(blocks)
     if kind is None:
         raise ContentError.at("cannot tell what kind of report this is (no header grid, no title page): "
-                              "give --kind cover or --kind annual", name)
+                              f"give --kind ({' or '.join(READERS)})", name)
     if kind not in READERS:
         raise ContentError.at(f"expected --kind to be one of {', '.join(READERS)}, got {kind!r}", name)
     module, _, function = READERS[kind].partition(":")
