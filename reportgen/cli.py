@@ -82,7 +82,7 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     elif not (shutil.which("soffice") or shutil.which("libreoffice")):  # cheap: most machines have it
         from reportgen.features.publish.layout import missing_page_numbers
 
-        report(missing_page_numbers([o.result.output for o in outcomes if o.ok and o.result.template]))
+        report(missing_page_numbers([o.result.output for o in outcomes if o.ok and not o.result.pack]))
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)

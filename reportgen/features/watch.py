@@ -98,7 +98,7 @@ class Watcher:
 
         started = time.perf_counter()
         try:
-            if done.result.template is None:  # an agenda: its pack, with its PDF appendices drawn in
+            if done.result.pack:  # an agenda: its pack, with its PDF appendices drawn in
                 from reportgen.features.pack import write_pack_pdf
 
                 done.pdf, warnings = write_pack_pdf(done.result.output, source=done.source), []

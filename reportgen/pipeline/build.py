@@ -30,6 +30,9 @@ class BuildResult:
     kept_edited_copy: Path | None = None
     unchanged: bool = False
     template: Path | None = None
+    """The template it was filled from (None for a pack, which is assembled from other documents)."""
+    pack: bool = False
+    """It is an agenda's pack (kinds: `pack`): its PDF is drawn with the pack's PDF appendices."""
 
 
 def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("content")) -> list[Path]:
@@ -144,7 +147,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
 
         packed = build_agenda(source, out_dir, templates=templates, force=force)
         return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
-                           unchanged=packed.unchanged)
+                           unchanged=packed.unchanged, pack=True)
     template = template_path(report, templates)
     warnings += template_warnings(report, template)
     if draft is not None:
