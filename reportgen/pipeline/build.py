@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reportgen.pipeline.draft import DraftMark
 from reportgen.errors import ContentError, Position, Problem
 from reportgen.kinds import kind_of
 from reportgen.model import Node
+from reportgen.pipeline.draft import DraftMark
 from reportgen.pipeline.load import LoadedContent, load
 from reportgen.pipeline.validate import validate
 
@@ -66,8 +66,7 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
 def output_clashes(files: list[Path], out_dir: Path) -> list[Problem]:
     """An error for each output two content files would both be built to (`a/x.yaml`, `b/x.yaml`): one
     would be lost. Names that differ only in case clash too: Windows, macOS and SharePoint fold case."""
-    from reportgen.errors import Position
-    from reportgen.errors import display_path
+    from reportgen.errors import Position, display_path
 
     first: dict[str, Path] = {}
     problems = []

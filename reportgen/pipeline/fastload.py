@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportgen.pipeline.yaml_rules import CONTROL, CORE_TAGS, LINE_BREAK_MARK, MAX_DEPTH, MAX_TEXT, MAX_VALUES
 from reportgen.model.common import PathKey
+from reportgen.pipeline.yaml_rules import CONTROL, CORE_TAGS, LINE_BREAK_MARK, MAX_DEPTH, MAX_TEXT, MAX_VALUES
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"

@@ -10,9 +10,15 @@ from typing import Any, Callable
 
 from reportgen.errors import ContentError, Position, Problem, display_path
 from reportgen.model.common import PathKey, SourceMap
-
-from reportgen.pipeline.yaml_rules import (CONTROL, CORE_TAGS, LINE_BREAK_MARK, MAX_DEPTH, MAX_FILE_BYTES, MAX_TEXT,
-                                           MAX_VALUES)
+from reportgen.pipeline.yaml_rules import (
+    CONTROL,
+    CORE_TAGS,
+    LINE_BREAK_MARK,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_TEXT,
+    MAX_VALUES,
+)
 
 
 @dataclass

@@ -23,9 +23,9 @@ class Written:
 
 def import_new(docx: Path, kind: str | None, out: Path | None, *, accept: bool = True) -> Written:
     """Write DOCX as a new content file (never over an existing one); it must validate first."""
-    from reportgen.features.importer.write import content_text
     from reportgen.errors import display_path
     from reportgen.features.authoring import schema_file_name
+    from reportgen.features.importer.write import content_text
     from reportgen.pipeline import report_from_text, write_bytes
 
     found = import_docx(docx, kind, accept=accept)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Iterator
 
 from reportgen.pipeline import Outcome, PackItem, PackResult, Paper, build_agenda, pack_parts, read_agenda

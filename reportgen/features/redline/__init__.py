@@ -22,8 +22,8 @@ from pathlib import Path
 from reportgen.errors import ContentError, Problem, display_path
 from reportgen.features.redline.changes import describe_changes
 from reportgen.model import Node
-from reportgen.pipeline import CONTENT_SUFFIXES
 from reportgen.oxml.package import read_parts
+from reportgen.pipeline import CONTENT_SUFFIXES
 
 DEFAULT_AUTHOR = "reportgen"
 FALLBACK_DATE = "2000-01-01T00:00:00Z"
@@ -152,8 +152,8 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
     A public NEW against an OLD holding non-public text would publish that text as tracked deletions:
     refused, unless `include_exempt`, and then the redline is marked as not for publication.
     """
-    from reportgen.oxml.revisions import count_revisions
     from reportgen.checks.safety import mark_non_public
+    from reportgen.oxml.revisions import count_revisions
     from reportgen.pipeline import write_docx
 
     started = time.perf_counter()
