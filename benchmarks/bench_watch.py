@@ -23,9 +23,9 @@ TARGET_SECONDS = 0.150
 
 def _content() -> Path:
     """The annual report once its kind exists, else the covering report."""
-    from reportgen.kinds import MODELS as KINDS
+    from reportgen.kinds import MODELS
 
-    return ANNUAL if "annual" in KINDS else COVER
+    return ANNUAL if "annual" in MODELS else COVER
 
 
 def save_to_rebuild_seconds(source: Path, saves: int = SAVES, warmup: int = WARMUP) -> tuple[float, Path]:
