@@ -5,15 +5,16 @@ reports the body's paragraphs as it numbers them, an independent reader of list 
 
 OUT.json gets, per document, its top-level paragraphs in order (tables left out), each as
 {"text": what it says, "label": the list label LibreOffice shows ('1.', '(a)'; '' for none, and for
-a bullet, which it gives no label string), "bullet": whether the paragraph is a bulleted list item}. One LibreOffice process (a private
-profile, a pipe, stopped at the end) serves every document.
+a bullet, which it gives no label string), "bullet": whether the paragraph is a bulleted list item}.
+One LibreOffice process (a private profile, a pipe, stopped at the end) serves every document.
 """
 
 from __future__ import annotations
 
 import sys
 
-from lo_accept_reject import _props, _url, answer, body_paragraphs, office  # the same way of starting and stopping LibreOffice
+# started, read and stopped the same way as for accepting and rejecting changes
+from lo_accept_reject import _props, _url, answer, body_paragraphs, office
 
 CHAR_SPECIAL = 6
 """com.sun.star.style.NumberingType.CHAR_SPECIAL: a bullet character."""

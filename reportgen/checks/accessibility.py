@@ -1,7 +1,8 @@
 """Accessibility checks on a Word document (PSBAR 2018 / WCAG 2.1 AA), each finding named by place and rule.
 
 Judges what oxml.structure reads of a .docx (its stories, paragraphs, runs, pictures, tables). Run on
-any .docx, and on content by rendering it in memory and mapping each finding back to the content line its text came from.
+any .docx, and on content by rendering it in memory and mapping each finding back to the content line
+its text came from.
 
 The rules, by id (kept simple on purpose, so a clerk can predict them):
 

@@ -336,12 +336,13 @@ def _prepare(path: Path) -> WordTemplate:
     # Working out the Jinja sources and the style index means parsing the template's XML with lxml and
     # docxtpl's preparation (about 50 ms with their imports, each build); a template seen before takes
     # them from the cache, keyed by the template's bytes, the code of this module, of the safe opener and
-    # of the readers of its paragraphs, styles and numbering, and lxml's and docxtpl's versions. Jinja still compiles here: that is quick, and its compiled code
-    # cannot be kept as data. A cached template passed the opener's XML checks before (nothing is stored
-    # for a template that failed them), so they are not made again; its limits, and its removal of
-    # macros and external links, always apply.
+    # of the readers of its paragraphs, styles and numbering, and lxml's and docxtpl's versions. Jinja
+    # still compiles here: that is quick, and its compiled code cannot be kept as data. A cached template
+    # passed the opener's XML checks before (nothing is stored for a template that failed them), so they
+    # are not made again; its limits, and its removal of macros and external links, always apply.
+    readers = (package, typed_reader, styles_reader, numbering_reader)
     key = key_of("template", hashlib.sha256(data).hexdigest(), code_version(__file__, "lxml", "docxtpl"),
-                 *(code_version(module.__file__) for module in (package, typed_reader, styles_reader, numbering_reader)))
+                 *(code_version(module.__file__) for module in readers))
     stored = lookup("templates", key) if data else None
     try:
         opened = open_docx(data if data else path, display_path(path), check_xml=stored is None)
