@@ -1,7 +1,8 @@
 """Reads a .docx back as text: paragraphs with their list numbers, tables as rows, optionally with style names.
 
-Used by the golden tests, the fidelity measure, redlining and the checks; it reads what Word would show,
-computing list numbers the way Word does (a w:num continues its abstract list unless it restarts it).
+Used by the fidelity measure, redlining, the importer and the checks; it reads what Word would show,
+with list numbers as Word computes them (oxml.numbering). The golden tests read documents with
+python-docx and LibreOffice instead, and hold this reader to agree with them.
 """
 
 from __future__ import annotations
