@@ -157,10 +157,10 @@ def set_custom(parts: dict[str, bytes], custom: dict[str, str]) -> dict[str, byt
     return parts
 
 
-def custom_value_left_out(custom: bytes, name: str) -> bytes:
-    """A custom properties part with the text of property `name` emptied (so a hash of the part does not
-    cover the value kept there, when that value is the hash)."""
-    return _custom_value(name).sub(rb"\1\2", custom)
+def with_custom_value(custom: bytes, name: str, value: str) -> bytes:
+    """A custom properties part with the text of (text) property `name` made `value`, all else as it was
+    ('' leaves a value out of a hash of the part, when the value kept there is that hash)."""
+    return _custom_value(name).sub(lambda m: m.group(1) + escape(value).encode() + m.group(2), custom)
 
 
 @lru_cache(maxsize=8)

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from reportgen.errors import OutputError, Position, Problem
 from reportgen.oxml.package import NotADocx, open_docx, pack, per_part
-from reportgen.oxml.properties import custom_value_left_out
+from reportgen.oxml.properties import with_custom_value
 
 FINGERPRINT = "reportgen.fingerprint"
 _CUSTOM = "docProps/custom.xml"
@@ -45,7 +45,7 @@ def fingerprint(parts: dict[str, bytes]) -> str:
     for name in sorted(parts):
         data = parts[name]
         if name == _CUSTOM:
-            data = custom_value_left_out(data, FINGERPRINT)
+            data = with_custom_value(data, FINGERPRINT, "")
         digest.update(name.encode() + b"\0" + _part_digest(data))
     return _VERSION + digest.hexdigest()[:32]
 
