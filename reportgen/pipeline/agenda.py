@@ -10,7 +10,6 @@ it is (real path, content, text), not by its name: see read_agenda.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import time
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import ContentError, Position, Problem, ReportgenError
-from reportgen.checks.linked_files import FileIdentity, identify
+from reportgen.checks.linked_files import FileIdentity, confined, identify
 from reportgen.errors import display_path
 from reportgen.model import Agenda, CoverReport, Node
 from reportgen.model.agenda import AgendaItem
@@ -344,25 +343,15 @@ def _described(route: _Named) -> str:
 
 def _inside(root: Path, base: Path, name: str, suffixes: tuple[str, ...], where: Position | None, key: str,
             problems: list[Problem]) -> Path | None:
-    """`name` resolved against `base`, if it is an existing file of the right kind inside `root`."""
-    path = (base / name).resolve()
-    try:
-        path.relative_to(root)
-    except ValueError:
-        problems.append(Problem(f"expected a file inside the content folder ({display_path(root)}), got "
-                                f"{name!r}, which points outside it", where, key))
+    """`name` resolved against `base`, if it is an existing, readable file of the right kind inside `root`."""
+    found = confined(name, base, root, suffixes)
+    if isinstance(found, str):
+        problems.append(Problem(found, where, key))
         return None
-    if path.suffix.lower() not in suffixes:
-        problems.append(Problem(f"expected a {' or '.join(suffixes)} file, got {name!r}", where, key))
-        return None
-    if not path.is_file():
-        problems.append(Problem(f"expected an existing file, got {name!r}: there is no such file "
-                                f"(paths are relative to {display_path(base)})", where, key))
-        return None
-    if path.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(path)):
+    if found.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(found)):
         problems.append(Problem(f"cannot read {name!r}: {broken}", where, key))
         return None
-    return path
+    return found
 
 
 def _unreadable(path: Path) -> str:
@@ -420,11 +409,11 @@ def pack_parts(items: list[PackItem]) -> list[tuple[PackItem, Paper | None]]:
 def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None) -> dict[str, bytes]:
     """The agenda pack's parts: front sheet, then each item's report and appendices, each in its own section."""
     from docx import Document
-    from docx.oxml.ns import qn
     from docxcompose.composer import Composer
 
     from reportgen.oxml.package import pack, read_parts
     from reportgen.oxml.properties import set_properties
+    from reportgen.oxml.sections import end_section, first_paragraph
     from reportgen.oxml.xml import bookmark_paragraph
     from reportgen.pdf.appendix import page_mark, part_mark
     from reportgen.pipeline.render import render, renderer_for, template_path
@@ -436,7 +425,9 @@ def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None
     labels: list[str] = []
     pdf_number = 0
     for n, (packed, paper) in enumerate(pack_parts(items), start=1):
-        _end_section(master, keep_header=not labels)
+        # the first break closes the front sheet and keeps its header; later sections get their own header
+        # (made in _label_sections) and inherit the front sheet's footer, so page numbers run on
+        end_section(body, keep_header=not labels)
         label = f"Item {packed.item.number}: {packed.item.title}"
         labels.append(label if paper is None else f"{label} \u2013 {paper.title}")
         start = len(body) - 1  # the body's own sectPr stays last; what is added goes before it
@@ -458,8 +449,7 @@ def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None
                 bookmark_paragraph(kept._p, BOOKMARK_IDS + 1000 * pdf_number + page, page_mark(pdf_number, page))
         else:  # opened the one safe way: limits checked, macros and external links left out
             composer.append(Document(io.BytesIO(pack(read_parts(paper.path, display_path(paper.path))))))
-        first = next(p for added in body[start:] for p in added.iter(qn("w:p")))  # a table's first cell, maybe
-        bookmark_paragraph(first, BOOKMARK_IDS + n, part_mark(n))
+        bookmark_paragraph(first_paragraph(body[start:]), BOOKMARK_IDS + n, part_mark(n))
     _label_sections(master, labels)
     buffer = io.BytesIO()
     master.save(buffer)
@@ -483,32 +473,6 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
         found.extend(packed.papers or [paper.title for paper in packed.appendices])
         lines[packed.item.number] = found
     return lines
-
-
-def _end_section(document, *, keep_header: bool) -> None:
-    """End the section so far with a copy of the body's section properties (a next-page section break).
-
-    The first break closes the front sheet and keeps its header; later sections get their own header
-    (made in _label_sections) and inherit the front sheet's footer, so page numbers run on.
-    """
-    from docx.oxml.ns import qn
-
-    body = document.element.body
-    sect_pr = body.find(qn("w:sectPr"))
-    ended = copy.deepcopy(sect_pr)
-    if not keep_header:
-        _drop_references(ended)
-    paragraph = document.add_paragraph()
-    paragraph._p.get_or_add_pPr().append(ended)
-    _drop_references(sect_pr)
-
-
-def _drop_references(sect_pr) -> None:
-    from docx.oxml.ns import qn
-
-    for child in list(sect_pr):
-        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:pgNumType")):
-            sect_pr.remove(child)
 
 
 def _label_sections(document, labels: list[str]) -> None:

@@ -3,21 +3,26 @@
 Either side may be a content file (rendered in memory), a built .docx, or, with `since`, the content
 file as it was at a git revision. The comparison works on the two rendered documents, so it serves
 every template and report kind; the summary of changes comes from the two content models.
+
+Where its parts are: this module (the command: read both sides, refuse exempt text, write), changes.py
+(the summary in the report's words); the tracked-change markup itself is WordprocessingML, so the
+comparison and the placing of revisions are in reportgen/oxml/ (compare.py, revisions.py), on the
+word alignment in reportgen/lib/alignment.py; git's earlier versions come through the pipeline
+(old_version), which drafts use too.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.pipeline import CONTENT_SUFFIXES
-from reportgen.errors import ContentError, Problem
-from reportgen.errors import display_path
+from reportgen.errors import ContentError, Problem, display_path
+from reportgen.features.redline.changes import describe_changes
 from reportgen.model import Node
 from reportgen.oxml.package import read_parts
+from reportgen.pipeline import CONTENT_SUFFIXES
 
 DEFAULT_AUTHOR = "reportgen"
 FALLBACK_DATE = "2000-01-01T00:00:00Z"
@@ -80,7 +85,7 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
     from reportgen.pipeline import old_version, report_from_text
 
     name = f"{display_path(path)}@{revision}"
-    report, _ = report_from_text(old_version(path, revision), name, Path(path))
+    report, _ = report_from_text(old_version(path, revision), name, Path(path), exempt_allowed=True)
     return Side(name, _render(report, templates), report, template=_template(report, templates))
 
 
@@ -100,7 +105,6 @@ def describe(old: Side, new: Side) -> list[str] | None:
     """The changes from OLD to NEW in the report's own words; None unless both came from content."""
     if old.report is None or new.report is None:
         return None
-    from reportgen.model.changes import describe_changes
     from reportgen.oxml.text import field_labels
     from reportgen.pipeline import load_template, printed_fields
 
@@ -117,17 +121,17 @@ def revision_date(parts: dict[str, bytes], date: _dt.date | None = None) -> str:
     """The revisions' w:date: `date` if given, else the new document's own date, so output is repeatable."""
     if date is not None:
         return f"{date.isoformat()}T00:00:00Z"
-    core = parts.get("docProps/core.xml", b"").decode("utf-8", "replace")
-    found = re.search(r"<dcterms:(?:modified|created)[^>]*>([^<]+)<", core)
-    return found.group(1).strip() if found else FALLBACK_DATE
+    from reportgen.oxml.properties import core_property
+
+    found = core_property(parts, "dcterms:created") or core_property(parts, "dcterms:modified")
+    return found.strip() if found and found.strip() else FALLBACK_DATE
 
 
 def default_author(parts: dict[str, bytes]) -> str:
-    core = parts.get("docProps/core.xml", b"").decode("utf-8", "replace")
-    found = re.search(r"<dc:creator>([^<]*)<", core)
-    from html import unescape
+    from reportgen.oxml.properties import core_property
 
-    return unescape(found.group(1)) if found and found.group(1).strip() else DEFAULT_AUTHOR
+    found = core_property(parts, "dc:creator")
+    return found if found and found.strip() else DEFAULT_AUTHOR
 
 
 def redline_parts(old: Side, new: Side, *, author: str | None = None,
@@ -147,8 +151,8 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
     A public NEW against an OLD holding non-public text would publish that text as tracked deletions:
     refused, unless `include_exempt`, and then the redline is marked as not for publication.
     """
-    from reportgen.oxml.revisions import count_revisions
     from reportgen.checks.safety import mark_non_public
+    from reportgen.oxml.revisions import count_revisions
     from reportgen.pipeline import write_docx
 
     started = time.perf_counter()
