@@ -54,16 +54,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/golden/*.txt from the current output, for review with git diff")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (`--dist loadgroup`), the tests of a module that share a module-scoped fixture (a build,
-    a LibreOffice run, a venv) run on one worker, so the fixture is made once, not once per worker."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        shared = info is not None and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
-        if shared and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests (and the commands they run) keep charts and templates in a cache of their own, empty at the
