@@ -60,3 +60,16 @@ def test_nothing_a_command_changes_in_the_process_outlives_it(project: Path) -> 
     from reportgen.pipeline.render import template
 
     assert template._CACHE == {}  # a new process starts with no template compiled
+
+
+def test_a_command_that_hangs_fails_its_test_instead_of_the_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from conftest import _TimedOut
+
+    monkeypatch.setattr("reportgen.pipeline.check_one", lambda *args, **kwargs: time.sleep(60), raising=False)
+    handler = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(_TimedOut, match="did not finish within 0.5 s"):
+        reportgen("check", cwd=project, timeout=0.5)
+    assert signal.getsignal(signal.SIGALRM) == handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no alarm left to go off in a later test
