@@ -40,6 +40,10 @@ class PdfProblem(ValueError):
     """A PDF cannot be read within the bounds: too big, too deep, damaged or encrypted (says which)."""
 
 
+class Encrypted(PdfProblem):
+    """The PDF is encrypted: what it records cannot be read without its password."""
+
+
 @dataclass(frozen=True)
 class Element:
     """One structure element: the standard type it stands for (`kind`, through the role map), the type as
@@ -72,6 +76,7 @@ class Pdf:
     def __init__(self, document: Any, name: str = "the PDF") -> None:
         self.document = document
         self.name = name
+        self._pages: list[Any] | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Pdf:
@@ -94,7 +99,7 @@ class Pdf:
         except (PyPdfError, KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
             raise PdfProblem(f"not a readable PDF ({exc or type(exc).__name__})") from None
         if encrypted:
-            raise PdfProblem("the PDF is encrypted: its properties cannot be read")
+            raise Encrypted("the PDF is encrypted: what it records cannot be read without its password")
         return cls(reader, name)
 
     # -- the catalogue and metadata --------------------------------------------------------------------
@@ -177,10 +182,14 @@ class Pdf:
 
     # -- pages -----------------------------------------------------------------------------------------
 
-    def pages(self, max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH) -> list[Any]:
-        """The page tree's pages in order, walked with a bound on pages, nodes and depth (a page tree can be
-        a loop, share kids, or claim 10,000 pages in 2 KB)."""
-        return page_tree(self.catalog["/Pages"].get_object(), max_pages=max_pages, max_depth=max_depth)
+    def pages(self) -> list[Any]:
+        """The pages in order (pypdf's page objects, inherited resources and boxes filled in). The page tree
+        is walked within bounds first (a page tree can be a loop, share kids, or claim 10,000 pages in 2 KB),
+        so pypdf's own walk only ever sees a proper tree."""
+        if self._pages is None:
+            page_tree(self.catalog["/Pages"].get_object())
+            self._pages = list(self.document.pages)
+        return self._pages
 
     @property
     def page_count(self) -> int:
