@@ -119,7 +119,8 @@ def pdf_ua_findings(pdf: Pdf, untagged_pages: Iterable[int] = (), *, basics: boo
 
     Checked: tagged (01-005, 06-001 MarkInfo), document language (11-006), title shown (07-001), every
     Figure has alt text (13-004), no Figure inside a Figure, no standard type remapped (02-004), table
-    cells inside rows, and every page's content tagged (01-005: a pack's drawn-in PDF pages are not).
+    cells inside rows, every font embedded (31-009), and every page's content tagged (01-005: a pack's
+    drawn-in PDF pages are not).
     Raises PdfProblem when the structure tree is beyond the bounds `inspect` reads within.
     """
     findings = []
@@ -147,6 +148,9 @@ def pdf_ua_findings(pdf: Pdf, untagged_pages: Iterable[int] = (), *, basics: boo
         if element.kind == "/TR" and \
                 not all(role_map.get(str(k["/S"]), str(k["/S"])) in ("/TH", "/TD") for k in kids(element.node)):
             findings.append("a table row holds something other than TH and TD cells")
+    missing = sorted(name for name, embedded in pdf.fonts().items() if not embedded)
+    if missing:
+        findings.append(f"font(s) not embedded: {', '.join(missing)} (a reader may show other glyphs)")
     untagged_pages = sorted(untagged_pages)
     if untagged_pages:
         findings.append(f"page(s) {', '.join(str(p + 1) for p in untagged_pages)} hold content that is neither "

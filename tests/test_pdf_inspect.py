@@ -1,0 +1,184 @@
+"""How reportgen reads a PDF (`reportgen check`, `make pdf-check`): through pypdf, so what sits in a compressed
+object stream or a compressed XMP packet is found as surely as what sits in plain bytes; and a hostile PDF
+(a structure tree or page tree that loops or nests without end, a file too big) is a located error, not a hang.
+The PDFs here are made with pypdf (no LibreOffice); the seed reports' own PDFs are re-saved so in test_pdf.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject, NameObject,
+                           NumberObject, StreamObject, TextStringObject)
+
+from conftest import ROOT, reportgen
+from pdfread import catalog, raw_finds, with_object_streams, xmp
+from reportgen.pdf.inspect import Pdf
+
+TITLE = "Example: Inspection test report"
+UA = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">{description}</rdf:RDF></x:xmpmeta>'
+      '<?xpacket end="w"?>')
+CLAIM = ('<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+         '<pdfuaid:part>1</pdfuaid:part></rdf:Description>')
+
+
+def _name(value: str) -> NameObject:
+    return NameObject(value)
+
+
+def tagged_pdf(path: Path, *, language: str | None = "en-GB", alt: str = "A red square", claim: bool = True,
+               depth: int = 1) -> Path:
+    """A one-page tagged PDF, as a tagging PDF writer makes it: a heading and a figure (a square drawn
+    inside marked content) under a Document element (nested `depth` Div elements deep), /MarkInfo, the
+    title shown, and XMP metadata claiming PDF/UA-1 when `claim`. No text, so no font to embed."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    stream = DecodedStreamObject()
+    stream.set_data(b"/H1 <</MCID 0>> BDC EMC /Figure <</MCID 1>> BDC 1 0 0 rg 50 50 100 100 re f EMC")
+    page[_name("/Contents")] = writer._add_object(stream)
+    page_ref = page.indirect_reference
+    root = writer._add_object(DictionaryObject({_name("/Type"): _name("/StructTreeRoot")}))
+    parent = root
+    for _ in range(depth):
+        div = writer._add_object(DictionaryObject({_name("/Type"): _name("/StructElem"), _name("/S"): _name("/Div"),
+                                                   _name("/P"): parent}))
+        parent.get_object()[_name("/K")] = ArrayObject([div])
+        parent = div
+    kids = ArrayObject()
+    for mcid, (kind, extra) in enumerate((("/H1", {}), ("/Figure", {"/Alt": alt}))):
+        element = DictionaryObject({_name("/Type"): _name("/StructElem"), _name("/S"): _name(kind),
+                                    _name("/P"): parent, _name("/Pg"): page_ref, _name("/K"): NumberObject(mcid)})
+        element.update({_name(k): TextStringObject(v) for k, v in extra.items() if v})
+        kids.append(writer._add_object(element))
+    parent.get_object()[_name("/K")] = kids
+    catalogue = writer._root_object
+    catalogue[_name("/StructTreeRoot")] = root
+    catalogue[_name("/MarkInfo")] = DictionaryObject({_name("/Marked"): BooleanObject(True)})
+    catalogue[_name("/ViewerPreferences")] = DictionaryObject({_name("/DisplayDocTitle"): BooleanObject(True)})
+    if language:
+        catalogue[_name("/Lang")] = TextStringObject(language)
+    metadata = StreamObject()
+    metadata.set_data(UA.format(description=CLAIM if claim else "").encode("utf-8"))
+    metadata[_name("/Type")] = _name("/Metadata")
+    metadata[_name("/Subtype")] = _name("/XML")
+    catalogue[_name("/Metadata")] = writer._add_object(metadata)
+    writer.add_metadata({"/Title": TITLE})
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+def _check(path: Path) -> list[str]:
+    from reportgen.pipeline.build import check_one
+
+    return [p.message for p in check_one(path)]
+
+
+def test_properties_inside_compressed_object_streams_are_found(tmp_path: Path) -> None:
+    plain = tagged_pdf(tmp_path / "plain.pdf")
+    packed = with_object_streams(plain, tmp_path / "packed.pdf")
+    # the control: in the re-saved file no search of the bytes finds the catalogue's entries or the claim ...
+    assert all(raw_finds(plain, p) for p in (rb"/Lang", rb"/StructTreeRoot", rb"/MarkInfo", rb"pdfuaid:part"))
+    assert not any(raw_finds(packed, p) for p in (rb"/Lang", rb"/StructTreeRoot", rb"/MarkInfo", rb"pdfuaid:part",
+                                                  TITLE.encode()))
+    # ... which are all still there for a PDF reader (pypdf, read here independently of reportgen)
+    assert catalog(packed)["/Lang"] == "en-GB" and catalog(packed)["/MarkInfo"]["/Marked"]
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp(packed)
+    # reportgen reads them there: nothing to report, as for the plain file
+    assert _check(plain) == [] and _check(packed) == []
+    pdf = Pdf.open(packed)
+    assert (pdf.language, pdf.title, pdf.marked, pdf.claims_pdf_ua) == ("en-GB", TITLE, True, True)
+    assert [(e.kind, e.alt, e.heading_level) for e in pdf.structure()] == \
+        [("/Div", "", None), ("/H1", "", 1), ("/Figure", "A red square", None)]
+    assert pdf.page_count == 1 and pdf.page_sizes() == [(200.0, 200.0)]
+
+
+def test_what_is_missing_from_a_compressed_pdf_is_still_reported(tmp_path: Path) -> None:
+    bare = with_object_streams(tagged_pdf(tmp_path / "bare.pdf", language=None, alt=""), tmp_path / "packed.pdf")
+    messages = _check(bare)
+    assert any("does not say its language" in m for m in messages), messages
+    assert any("a Figure has no alternative text" in m for m in messages), messages
+
+
+def _claims(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / ".ci" / "claims_pdfua.py"), str(path)], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_make_pdf_check_asks_pypdf_whether_a_pdf_claims_pdf_ua(tmp_path: Path) -> None:
+    claimed = with_object_streams(tagged_pdf(tmp_path / "claimed.pdf"), tmp_path / "claimed-packed.pdf")
+    assert not raw_finds(claimed, rb"pdfuaid")  # `grep -qa pdfuaid:part` (the old check) would say no claim
+    assert _claims(claimed).returncode == 0
+    assert _claims(tagged_pdf(tmp_path / "unclaimed.pdf", claim=False)).returncode == 1
+    (tmp_path / "text.pdf").write_text("pdfuaid:part 1, but not a PDF")
+    done = _claims(tmp_path / "text.pdf")
+    assert done.returncode == 2 and "text.pdf: error: not a readable PDF" in done.stderr
+    assert "claims_pdfua.py" in (ROOT / "Makefile").read_text()
+
+
+def test_an_entity_in_the_xmp_claims_nothing(tmp_path: Path) -> None:
+    path = tagged_pdf(tmp_path / "entity.pdf", claim=False)
+    writer = PdfWriter(clone_from=str(path))
+    hostname = Path("/etc/hostname")
+    packet = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "' + hostname.as_uri() + '">]>'
+              + UA.format(description=CLAIM.replace(">1<", ">&e;<")).split("?>", 1)[1])
+    writer._root_object["/Metadata"].get_object().set_data(packet.encode())
+    with path.open("wb") as out:
+        writer.write(out)
+    assert not Pdf.open(path).claims_pdf_ua  # the entity is never resolved: no file is read for it
+
+
+def _nested_structure(path: Path, levels: int) -> Path:
+    return tagged_pdf(path, depth=levels)
+
+
+def _looped_structure(path: Path) -> Path:
+    tagged_pdf(path)
+    writer = PdfWriter(clone_from=str(path))
+    root = writer._root_object["/StructTreeRoot"].get_object()
+    div = root["/K"][0].get_object()
+    div[_name("/K")] = ArrayObject([root["/K"][0], *div["/K"]])  # the Div holds itself
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+def _looped_pages(path: Path) -> Path:
+    tagged_pdf(path)
+    writer = PdfWriter(clone_from=str(path))
+    pages = writer._root_object.raw_get("/Pages")  # the reference, so the tree holds itself
+    pages.get_object()[_name("/Kids")] = ArrayObject([pages, *pages.get_object()["/Kids"]])
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: _nested_structure(p, 200), "its structure tree is nested more than 64 levels deep"),
+    (_looped_structure, "its structure tree holds the same element twice"),
+    (_looped_pages, "refers to the same node twice"),
+])
+def test_a_hostile_pdf_is_a_located_error_not_a_hang(tmp_path: Path, make, message: str) -> None:
+    path = make(tmp_path / "hostile.pdf")
+    started = time.monotonic()
+    run = reportgen("check", "hostile.pdf", cwd=tmp_path, timeout=60)
+    assert time.monotonic() - started < 30
+    assert run.status == 2 and "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert "hostile.pdf: error: " in run.err and message in run.err, run.err
+
+
+def test_a_pdf_over_the_size_bound_is_refused_before_it_is_read(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.errors import ContentError
+    from reportgen.pdf import inspect
+
+    path = tagged_pdf(tmp_path / "big.pdf")
+    monkeypatch.setattr(inspect, "MAX_BYTES", 100)
+    with pytest.raises(ContentError) as raised:
+        _check(path)
+    assert "big.pdf: error: cannot read the PDF: the PDF is" in str(raised.value) and "at most" in str(raised.value)
