@@ -120,3 +120,19 @@ def raw_finds(path: Path, pattern: bytes) -> bool:
     """Whether a search of the file's bytes finds `pattern` (what the old checks did)."""
     return re.search(pattern, path.read_bytes()) is not None
 
+
+
+def everything(path: Path) -> str:
+    """Every object the file stores (object streams included), streams decoded, as text: for asserting that
+    something is nowhere in a PDF, however it is stored or compressed."""
+    from pypdf.generic import IndirectObject
+
+    pdf = reader(path)
+    numbers = {(n, g) for g, table in pdf.xref.items() for n in table} | {(n, 0) for n in pdf.xref_objStm}
+    out = []
+    for number, generation in sorted(numbers):
+        obj = pdf.get_object(IndirectObject(number, generation, pdf))
+        out.append(repr(obj))
+        if isinstance(obj, StreamObject):
+            out.append(obj.get_data().decode("latin-1"))
+    return "\n".join(out)

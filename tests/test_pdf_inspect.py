@@ -98,6 +98,18 @@ def test_properties_inside_compressed_object_streams_are_found(tmp_path: Path) -
     assert pdf.page_count == 1 and pdf.page_sizes() == [(200.0, 200.0)]
 
 
+def test_marked_false_is_not_tagged(tmp_path: Path) -> None:
+    path = tagged_pdf(tmp_path / "unmarked.pdf")
+    writer = PdfWriter(clone_from=str(path))
+    writer._root_object["/MarkInfo"][_name("/Marked")] = BooleanObject(False)
+    writer._root_object["/ViewerPreferences"][_name("/DisplayDocTitle")] = BooleanObject(False)
+    with path.open("wb") as out:
+        writer.write(out)
+    messages = _check(path)
+    assert any("the PDF is not tagged" in m for m in messages), messages
+    assert any("/DisplayDocTitle" in m for m in messages), messages
+
+
 def test_what_is_missing_from_a_compressed_pdf_is_still_reported(tmp_path: Path) -> None:
     bare = with_object_streams(tagged_pdf(tmp_path / "bare.pdf", language=None, alt=""), tmp_path / "packed.pdf")
     messages = _check(bare)

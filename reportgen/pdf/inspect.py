@@ -128,7 +128,7 @@ class Pdf:
     def marked(self) -> bool:
         """The PDF says it is tagged (/MarkInfo /Marked true)."""
         mark_info = self.catalog.get("/MarkInfo")
-        return bool(mark_info is not None and mark_info.get_object().get("/Marked"))
+        return mark_info is not None and _true(mark_info.get_object().get("/Marked"))
 
     @property
     def has_structure_tree(self) -> bool:
@@ -138,7 +138,7 @@ class Pdf:
     def displays_title(self) -> bool:
         """The viewer is asked to show the title, not the file name (/ViewerPreferences /DisplayDocTitle)."""
         preferences = self.catalog.get("/ViewerPreferences")
-        return bool(preferences is not None and preferences.get_object().get("/DisplayDocTitle"))
+        return preferences is not None and _true(preferences.get_object().get("/DisplayDocTitle"))
 
     @property
     def xmp(self) -> str:
@@ -252,6 +252,11 @@ class Pdf:
                 continue
             yield from _strings_in(value, budget, 0)
         yield from _strings_in(self.document.trailer, budget, 0)
+
+
+def _true(value: Any) -> bool:
+    """A PDF boolean that is true (pypdf's BooleanObject(False) is truthy as a Python object)."""
+    return value is not None and getattr(value.get_object(), "value", None) is True
 
 
 class Budget:
