@@ -41,10 +41,11 @@ templates: $(STAMP)
 	$(BIN)/python report_templates/make_templates.py
 
 ## system-deps: LibreOffice, its Python bridge (python3-uno: the kept-running converter, and the redline
-## tests that accept/reject in LibreOffice) and poppler for PDF output and its tests, Chromium for the
-## editor's browser test, pandoc for the import tests (Debian; needs root)
+## tests that accept/reject in LibreOffice), poppler's pdftoppm to render PDF pages to PNG and look at them
+## (reportgen and its tests read PDFs through pypdf), Chromium for the editor's browser test, pandoc for the
+## import tests (Debian; needs root)
 system-deps:
-	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
 	  command -v pandoc >/dev/null 2>&1 && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
