@@ -170,7 +170,17 @@ def _looped_pages(path: Path) -> Path:
     return path
 
 
+def _damaged_catalogue(path: Path) -> Path:
+    tagged_pdf(path)
+    writer = PdfWriter(clone_from=str(path))
+    writer._root_object[_name("/MarkInfo")] = NumberObject(5)  # a number where a dictionary belongs
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
 @pytest.mark.parametrize("make, message", [
+    (_damaged_catalogue, "not a readable PDF"),
     (lambda p: _nested_structure(p, 200), "its structure tree is nested more than 64 levels deep"),
     (_looped_structure, "its structure tree holds the same element twice"),
     (_looped_pages, "refers to the same node twice"),

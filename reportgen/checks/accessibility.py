@@ -469,21 +469,17 @@ def check_pdf(path: Path) -> list[Problem]:
     what sits in compressed object streams counts; a PDF beyond its bounds is a located ContentError."""
     from reportgen.checks.scan import open_pdf
     from reportgen.pdf.finish import pdf_ua_findings, untagged_content_pages
-    from reportgen.pdf.inspect import PdfProblem
 
-    pdf = open_pdf(path)
     found = []
-    if not (pdf.marked and pdf.has_structure_tree):
-        found.append(Finding("pdf-tagged", "the PDF is not tagged: screen readers cannot follow its structure "
-                                           "(export from Word or LibreOffice with tagged PDF on)", "PDF"))
-    if not pdf.title:
-        found.append(Finding("title", "the PDF has no title in its properties", "PDF properties"))
-    if not re.match(r"[A-Za-z]", pdf.language):
-        found.append(Finding("language", "the PDF does not say its language (/Lang in the catalogue)", "PDF"))
-    try:
+    with open_pdf(path) as pdf:
+        if not (pdf.marked and pdf.has_structure_tree):
+            found.append(Finding("pdf-tagged", "the PDF is not tagged: screen readers cannot follow its structure "
+                                               "(export from Word or LibreOffice with tagged PDF on)", "PDF"))
+        if not pdf.title:
+            found.append(Finding("title", "the PDF has no title in its properties", "PDF properties"))
+        if not re.match(r"[A-Za-z]", pdf.language):
+            found.append(Finding("language", "the PDF does not say its language (/Lang in the catalogue)", "PDF"))
         ua = pdf_ua_findings(pdf, untagged_content_pages(pdf.pages()), basics=False)
-    except PdfProblem as exc:
-        ua = [f"the PDF's structure cannot be read: {exc}"]
     found += [Finding("pdf-ua", finding, "PDF structure") for finding in ua]
     return [f.problem(Position(str(path))) for f in found]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import getpass
 import re
 from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from reportgen.errors import ContentError, Position, Problem
@@ -217,16 +219,12 @@ def _uses_hidden_style(root, hidden: dict[str, str]) -> str | None:
 def scan_pdf(path: Path) -> list[Problem]:
     """What a PDF's properties (Info and XMP), recorded strings and text give away. Read through pypdf
     (`reportgen.pdf.inspect`): strings stored in compressed object streams are searched too."""
-    from reportgen.pdf.inspect import PdfProblem
-
-    pdf = open_pdf(path)
-    try:
+    with open_pdf(path) as pdf:
         info = "\n".join(f"{key.lstrip('/')}: {value}" for key, value in pdf.info.items())
         xmp = pdf.xmp
         recorded = "\n".join(pdf.strings())
         text = pdf.text()
-    except PdfProblem as exc:
-        raise ContentError.at(f"cannot read the PDF: {exc}", path) from None
+        title = pdf.title
     found: list[Problem] = []
     for where, said in (("PDF properties", info), ("PDF XMP metadata", xmp)):
         for who in personal_names():
@@ -236,8 +234,8 @@ def scan_pdf(path: Path) -> list[Problem]:
     if (m := machine_path(recorded)) is not None:
         found.append(_problem(path, "PDF file", f"a machine path is recorded "
                                                 f"({recorded[m.start():m.start() + 40]!r})", "machine-path"))
-    if re.search(r"\.(docx?|odt|rtf)$", pdf.title, re.IGNORECASE):
-        found.append(_problem(path, "PDF properties", f"the title is a file name ({pdf.title}): "
+    if re.search(r"\.(docx?|odt|rtf)$", title, re.IGNORECASE):
+        found.append(_problem(path, "PDF properties", f"the title is a file name ({title}): "
                                                       "set the document title", "personal-metadata"))
     if m := _TEMPLATE_TAG.search(text):
         found.append(_problem(path, "PDF text", f"template tag left in the text: "
@@ -246,13 +244,15 @@ def scan_pdf(path: Path) -> list[Problem]:
     return found
 
 
-def open_pdf(path: Path) -> Pdf:
-    """The PDF at `path` opened for inspection; a ContentError located at the file when it is not a PDF,
-    is encrypted, or is beyond the bounds reportgen reads within."""
-    from reportgen.pdf.inspect import Pdf, PdfProblem
+@contextmanager
+def open_pdf(path: Path) -> Iterator[Pdf]:
+    """The PDF at `path` opened for reading its properties; a ContentError located at the file when it is not
+    a PDF, is encrypted or damaged, or is beyond the bounds reportgen reads within (while it is read too)."""
+    from reportgen.pdf.inspect import Pdf, PdfProblem, reading
 
     try:
-        return Pdf.open(path)
+        with reading():
+            yield Pdf.open(path)
     except PdfProblem as exc:
         raise ContentError.at(f"cannot read the PDF: {exc}", path) from None
     except OSError as exc:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from reportgen.pdf.inspect import STANDARD_TYPES, Pdf, elements, kids
+from reportgen.pdf.inspect import STANDARD_TYPES, Pdf, PdfProblem, elements, kids
 
 ROW_HEADER_STYLE = "/Row Header"
 """The structure type LibreOffice gives a paragraph in the template's "Row Header" style."""
@@ -48,7 +48,10 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
         if index not in drawn_in:
             mark_loose_lines_as_artifacts(writer, page)
     untagged = sorted(drawn_in | set(untagged_content_pages(writer.pages)))
-    findings = pdf_ua_findings(Pdf(writer), untagged)
+    try:
+        findings = pdf_ua_findings(Pdf(writer), untagged)
+    except PdfProblem as exc:  # a drawn-in appendix beyond the bounds: nothing is claimed for it
+        findings = [str(exc)]
     _write_xmp(writer, pdf_ua=not findings)
     writer.pdf_header = header if header >= "%PDF-1.6" else "%PDF-1.6"
     # what was replaced (an earlier XMP packet, LibreOffice's flat outline) is not left in the file

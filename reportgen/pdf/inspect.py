@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,9 +74,8 @@ class Element:
 class Pdf:
     """A PDF as pypdf reads it (a PdfReader, or a PdfWriter being finished), asked for its properties."""
 
-    def __init__(self, document: Any, name: str = "the PDF") -> None:
+    def __init__(self, document: Any) -> None:
         self.document = document
-        self.name = name
         self._pages: list[Any] | None = None
 
     @classmethod
@@ -85,22 +85,19 @@ class Pdf:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise PdfProblem(f"the PDF is {size / 1048576:.1f} MB; at most {MAX_BYTES // 1048576} MB is read")
-        return cls.from_bytes(path.read_bytes(), path.name)
+        return cls.from_bytes(path.read_bytes())
 
     @classmethod
-    def from_bytes(cls, data: bytes, name: str = "the PDF") -> Pdf:
+    def from_bytes(cls, data: bytes) -> Pdf:
         from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
 
-        try:
+        with reading():
             reader = PdfReader(io.BytesIO(data))
             encrypted = reader.is_encrypted
             reader.trailer["/Root"].get_object()
-        except (PyPdfError, KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
-            raise PdfProblem(f"not a readable PDF ({exc or type(exc).__name__})") from None
         if encrypted:
             raise Encrypted("the PDF is encrypted: what it records cannot be read without its password")
-        return cls(reader, name)
+        return cls(reader)
 
     # -- the catalogue and metadata --------------------------------------------------------------------
 
@@ -211,8 +208,9 @@ class Pdf:
         """Every font the pages draw with (by /BaseFont), and whether its program is embedded in the file."""
         found: dict[str, bool] = {}
         budget = Budget(MAX_OBJECTS, "font resources")
+        seen: set[int] = set()
         for page in self.pages():
-            _fonts_in(page.get("/Resources"), found, budget, 0)
+            _fonts_in(page.get("/Resources"), found, budget, seen, 0)
         return found
 
     # -- structure ---------------------------------------------------------------------------------------
@@ -252,6 +250,20 @@ class Pdf:
                 continue
             yield from _strings_in(value, budget, 0)
         yield from _strings_in(self.document.trailer, budget, 0)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Reading a PDF from elsewhere: what a damaged one makes pypdf (or a walk over its objects) raise, such
+    as a dictionary where a number belongs, becomes a PdfProblem saying so."""
+    from pypdf.errors import PyPdfError
+
+    try:
+        yield
+    except PdfProblem:
+        raise
+    except (PyPdfError, KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        raise PdfProblem(f"not a readable PDF ({exc or type(exc).__name__})") from None
 
 
 def _true(value: Any) -> bool:
@@ -354,11 +366,15 @@ def kids(element: Any) -> list[Any]:
     return out
 
 
-def _fonts_in(resources: Any, found: dict[str, bool], budget: Budget, depth: int) -> None:
-    """The fonts in a resource dictionary and in the form XObjects it draws (which have resources of their own)."""
+def _fonts_in(resources: Any, found: dict[str, bool], budget: Budget, seen: set[int], depth: int) -> None:
+    """The fonts in a resource dictionary and in the form XObjects it draws (which have resources of their own);
+    resources shared between pages or forms (`seen`) are read once."""
     if resources is None:
         return
     resources = resources.get_object()
+    if id(resources) in seen:
+        return
+    seen.add(id(resources))
     fonts = resources.get("/Font")
     for font in (fonts.get_object().values() if fonts is not None else []):
         budget.spend()
@@ -381,7 +397,7 @@ def _fonts_in(resources: Any, found: dict[str, bool], budget: Budget, depth: int
         budget.spend()
         xobject = xobject.get_object()
         if xobject.get("/Subtype") == "/Form":
-            _fonts_in(xobject.get("/Resources"), found, budget, _deeper(depth, "drawing"))
+            _fonts_in(xobject.get("/Resources"), found, budget, seen, _deeper(depth, "drawing"))
 
 
 def _strings_in(value: Any, budget: Budget, depth: int) -> Iterator[str]:

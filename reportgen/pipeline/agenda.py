@@ -236,9 +236,10 @@ def _file_texts(path: Path) -> list[str]:
 
     try:
         if path.suffix.lower() == ".pdf":
-            from reportgen.pdf.inspect import Pdf
+            from reportgen.pdf.inspect import Pdf, reading
 
-            return [Pdf.open(path).text().replace("\f", " ")]  # within bounds, or PdfProblem (a ValueError)
+            with reading():  # within bounds, or PdfProblem (a ValueError)
+                return [Pdf.open(path).text().replace("\f", " ")]
         if path.suffix.lower() == ".docx":
             return [line.shown() for line in read_lines(path)]
     except (NotADocx, OSError, ValueError, ContentError):
