@@ -40,18 +40,40 @@ def resolve_paths(report: Node, content_file: Path) -> None:
 
 def _refusal(path: ContentPath, folder: Path) -> str | None:
     """Why `path` cannot be used (None when it can; then `path.resolved` is set)."""
-    written = str(path).replace("\\", "/")  # a path typed on Windows
-    shown = repr(str(path))
-    if written.startswith("/") or PureWindowsPath(str(path)).drive:
+    found = confined(str(path), folder, folder)
+    if isinstance(found, str):
+        return found
+    path.resolved = found
+    return None
+
+
+def confined(written: str, base: Path, root: Path, suffixes: tuple[str, ...] = (), *,
+             must_exist: bool = True) -> Path | str:
+    """The file `written` names, relative to the folder `base` and inside the folder `root` (both
+    resolved), or why it cannot be used: the one containment rule for every path a person types
+    (a content file's appendices, an agenda's papers, the editor's file names).
+
+    A path that leaves `root` (`..`, an absolute path, a symbolic link to elsewhere) is refused, so a
+    report can only carry files its authors put beside it, never `/etc/passwd` or someone's home folder.
+    """
+    shown = repr(written)
+    written = written.replace("\\", "/")  # a path typed on Windows
+    if written.startswith("/") or PureWindowsPath(written).drive:
         return (f"expected a path relative to the content file, got the absolute path {shown}: "
                 "copy the file into the content folder and name it from there")
+    if "\0" in written:
+        return f"expected a file name, got {shown}"
     try:
-        target = (folder / written).resolve()
+        target = (base / written).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # a loop of symbolic links, a name too long
         return f"cannot follow the path {shown}: {getattr(exc, 'strerror', None) or exc}"
-    if not target.is_relative_to(folder):
-        return (f"expected a file inside the content folder {display_path(folder)}/, got {shown}, which "
+    if not target.is_relative_to(root):
+        return (f"expected a file inside the content folder {display_path(root)}/, got {shown}, which "
                 "points outside it: copy the file into the content folder")
+    if suffixes and target.suffix.lower() not in suffixes:
+        return f"expected a {' or '.join(suffixes)} file, got {shown}"
+    if not must_exist:
+        return target
     try:
         if not target.exists():
             return f"expected an existing file, got {shown}: there is no {display_path(target)}"
@@ -59,8 +81,7 @@ def _refusal(path: ContentPath, folder: Path) -> str | None:
             return f"expected a file, got {shown}: {display_path(target)} is a folder or a device"
     except (OSError, ValueError) as exc:
         return f"cannot read {shown}: {exc.strerror or exc}"
-    path.resolved = target
-    return None
+    return target
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import ContentError, Position, Problem, ReportgenError
-from reportgen.checks.linked_files import FileIdentity, identify
+from reportgen.checks.linked_files import FileIdentity, confined, identify
 from reportgen.errors import display_path
 from reportgen.model import Agenda, CoverReport, Node
 from reportgen.model.agenda import AgendaItem
@@ -345,25 +345,15 @@ def _described(route: _Named) -> str:
 
 def _inside(root: Path, base: Path, name: str, suffixes: tuple[str, ...], where: Position | None, key: str,
             problems: list[Problem]) -> Path | None:
-    """`name` resolved against `base`, if it is an existing file of the right kind inside `root`."""
-    path = (base / name).resolve()
-    try:
-        path.relative_to(root)
-    except ValueError:
-        problems.append(Problem(f"expected a file inside the content folder ({display_path(root)}), got "
-                                f"{name!r}, which points outside it", where, key))
+    """`name` resolved against `base`, if it is an existing, readable file of the right kind inside `root`."""
+    found = confined(name, base, root, suffixes)
+    if isinstance(found, str):
+        problems.append(Problem(found, where, key))
         return None
-    if path.suffix.lower() not in suffixes:
-        problems.append(Problem(f"expected a {' or '.join(suffixes)} file, got {name!r}", where, key))
-        return None
-    if not path.is_file():
-        problems.append(Problem(f"expected an existing file, got {name!r}: there is no such file "
-                                f"(paths are relative to {display_path(base)})", where, key))
-        return None
-    if path.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(path)):
+    if found.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(found)):
         problems.append(Problem(f"cannot read {name!r}: {broken}", where, key))
         return None
-    return path
+    return found
 
 
 def _unreadable(path: Path) -> str:

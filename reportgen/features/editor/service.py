@@ -102,18 +102,13 @@ class Workspace:
 
     @staticmethod
     def _inside(folder: Path, name: str, suffixes: tuple[str, ...], must_exist: bool) -> Path:
-        relative = Path(name)
-        if not name or relative.is_absolute() or ".." in relative.parts or "\\" in name or "\0" in name:
-            raise ContentError.at(f"expected a file name inside {folder.name}/, got {name!r}")
-        path = folder / relative
-        if path.suffix.lower() not in suffixes:
-            raise ContentError.at(f"expected a {' or '.join(suffixes)} file, got {name!r}")
-        resolved = path.resolve()
-        if not resolved.is_relative_to(folder):
-            raise ContentError.at(f"{name!r} leads outside {folder.name}/")
-        if must_exist and not resolved.is_file():
-            raise ContentError.at(f"no such file: {name}")
-        return path
+        """`name` as the browser sent it, confined to `folder` by the rule every typed path follows."""
+        from reportgen.checks.linked_files import confined
+
+        found = confined(name, folder, folder, suffixes, must_exist=must_exist) if name else "expected a file name"
+        if isinstance(found, str):
+            raise ContentError.at(found)
+        return found
 
     def files(self) -> list[dict[str, str]]:
         """Every content file, with its kind when it says one."""

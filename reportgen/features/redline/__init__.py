@@ -80,7 +80,7 @@ def read_earlier(path: Path, revision: str, templates: Path | None = None) -> Si
     from reportgen.pipeline import old_version, report_from_text
 
     name = f"{display_path(path)}@{revision}"
-    report, _ = report_from_text(old_version(path, revision), name, Path(path))
+    report, _ = report_from_text(old_version(path, revision), name, Path(path), exempt_allowed=True)
     return Side(name, _render(report, templates), report, template=_template(report, templates))
 
 
