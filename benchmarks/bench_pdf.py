@@ -7,11 +7,8 @@ the same load on this shared machine."""
 from __future__ import annotations
 
 import os
-import queue
 import shutil
-import statistics
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,45 +57,10 @@ def _warm(files: list[Path]):
 
 def save_to_pdf_seconds(source: Path, saves: int = SAVES, warmup: int = WARMUP) -> float:
     """Median time from writing the content file to `watch --pdf` having written the new PDF."""
-    from bench_watch import _reworded
+    from bench_watch import timed_saves
 
-    from reportgen.features.watch import watch
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        content = folder / source.name
-        shutil.copy(source, content)
-        rebuilt: queue.Queue = queue.Queue()
-        lines: list[str] = []
-        stop = threading.Event()
-        thread = threading.Thread(target=watch, args=([str(content)], folder / "build"), daemon=True,
-                                  kwargs=dict(templates=ROOT / "report_templates", pdf=True, stop=stop,
-                                              say=lambda line, error: lines.append(line), on_rebuild=rebuilt.put))
-        thread.start()
-        try:
-            first = rebuilt.get(timeout=300)
-            if first.pdf is None:
-                raise RuntimeError("\n".join(lines))
-            while not any(line.startswith("watching") for line in lines):
-                time.sleep(0.01)
-            time.sleep(0.3)
-            original = content.read_text(encoding="utf-8")
-            edited = _reworded(original)
-            times = []
-            for n in range(warmup + saves):
-                started = time.perf_counter()
-                content.write_text(edited if n % 2 == 0 else original, encoding="utf-8")
-                done = rebuilt.get(timeout=300)
-                elapsed = time.perf_counter() - started
-                if done.pdf is None:
-                    raise RuntimeError(f"the save did not write a new PDF: {lines[-3:]}")
-                if n >= warmup:
-                    times.append(elapsed)
-                time.sleep(0.2)
-            return statistics.median(times)
-        finally:
-            stop.set()
-            thread.join(timeout=60)
+    return timed_saves(source, saves, warmup, lambda done: done.pdf is not None, "write a new PDF",
+                       timeout=300, pdf=True)[0]
 
 
 def rows() -> list[dict]:

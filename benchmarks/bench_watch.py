@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import queue
 import shutil
 import statistics
@@ -11,6 +10,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 from timing import median_seconds, row
 
@@ -23,13 +23,23 @@ TARGET_SECONDS = 0.150
 
 def _content() -> Path:
     """The annual report once its kind exists, else the covering report."""
-    from reportgen.kinds import MODELS as KINDS
+    from reportgen.kinds import MODELS
 
-    return ANNUAL if "annual" in KINDS else COVER
+    return ANNUAL if "annual" in MODELS else COVER
 
 
 def save_to_rebuild_seconds(source: Path, saves: int = SAVES, warmup: int = WARMUP) -> tuple[float, Path]:
     """Median time from writing the content file to the watcher having written the rebuilt .docx."""
+    seconds, first = timed_saves(source, saves, warmup, lambda done: done.result is not None and not done.result.unchanged,
+                                 "rebuild the report", timeout=60)
+    return seconds, first.result.output
+
+
+def timed_saves(source: Path, saves: int, warmup: int, written: Callable[[Any], bool], what: str, *,
+                timeout: float, pdf: bool = False) -> tuple[float, Any]:
+    """Median time from a save of a copy of `source` (one word changed, then back) to `reportgen watch`
+    (in a thread, with the factory templates) reporting a rebuild that `written` accepts; and the
+    first rebuild, its output copied aside before the scratch folder goes."""
     from reportgen.features.watch import watch
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -39,15 +49,13 @@ def save_to_rebuild_seconds(source: Path, saves: int = SAVES, warmup: int = WARM
         rebuilt: queue.Queue = queue.Queue()
         lines: list[str] = []
         stop = threading.Event()
-        cwd = Path.cwd()
-        os.chdir(ROOT)  # the factory templates, as a user in the project folder has them
-        thread = threading.Thread(target=watch, args=([str(content)], folder / "build"),
-                                  kwargs=dict(say=lambda line, error: lines.append(line),
-                                              on_rebuild=rebuilt.put, stop=stop), daemon=True)
+        thread = threading.Thread(target=watch, args=([str(content)], folder / "build"), daemon=True,
+                                  kwargs=dict(templates=ROOT / "report_templates", pdf=pdf, stop=stop,
+                                              say=lambda line, error: lines.append(line), on_rebuild=rebuilt.put))
         thread.start()
         try:
-            first = rebuilt.get(timeout=60)
-            if first.result is None:
+            first = rebuilt.get(timeout=timeout * 5)
+            if not written(first):
                 raise RuntimeError("\n".join(lines))
             while not any(line.startswith("watching") for line in lines):
                 time.sleep(0.01)
@@ -58,34 +66,29 @@ def save_to_rebuild_seconds(source: Path, saves: int = SAVES, warmup: int = WARM
             for n in range(warmup + saves):
                 started = time.perf_counter()
                 content.write_text(edited if n % 2 == 0 else original, encoding="utf-8")
-                done = rebuilt.get(timeout=60)
+                done = rebuilt.get(timeout=timeout)
                 elapsed = time.perf_counter() - started
-                if done.result is None or done.result.unchanged:
-                    raise RuntimeError(f"the save did not rebuild the report: {lines[-3:]}")
+                if not written(done):
+                    raise RuntimeError(f"the save did not {what}: {lines[-3:]}")
                 if n >= warmup:
                     times.append(elapsed)
                 time.sleep(0.2)  # let the watcher settle, as between a person's saves
-            built = folder / "kept.docx"
-            shutil.copy(first.result.output, built)
-            return statistics.median(times), _keep(built)
+            if first.result is not None:
+                kept = Path(tempfile.mkdtemp()) / first.result.output.name
+                shutil.copy(first.result.output, kept)
+                first.result.output = kept
+            return statistics.median(times), first
         finally:
             stop.set()
-            thread.join(timeout=30)
-            os.chdir(cwd)
+            thread.join(timeout=60)
 
 
 def _reworded(text: str) -> str:
-    """`text` with one word of its prose changed (not a comment): the .docx must be rewritten."""
+    """`text` with one word of its prose changed (not in a comment): the .docx must be rewritten."""
     lines = text.split("\n")
-    k = next(k for k, line in enumerate(lines) if " the " in line and not line.lstrip().startswith("#"))
+    k = next(k for k, line in enumerate(lines) if " the " in line.split("#", 1)[0])
     lines[k] = lines[k].replace(" the ", " this ", 1)
     return "\n".join(lines)
-
-
-def _keep(path: Path) -> Path:
-    kept = Path(tempfile.mkdtemp()) / path.name
-    shutil.copy(path, kept)
-    return kept
 
 
 def rows() -> list[dict]:

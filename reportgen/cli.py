@@ -5,28 +5,47 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
+from reportgen import __version__
 from reportgen.errors import Problem, ReportgenError
-from reportgen.kinds import WRITTEN
 
 OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
 TEMPLATES_OPTION = click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
-                                default=None, help="Folder of Word templates to use instead of report_templates/.")
-def CONTENT_ARGUMENT(command):  # noqa: N802  (a decorator, named as the options are)
+                                default=None, help="Folder of Word templates to use first (before ./report_templates/ and the factory set).")
+FORCE_OPTION = click.option("--force", is_flag=True,
+                            help="Overwrite outputs edited since they were built, keeping a dated copy.")
+PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
+                                  help="Seconds a document may take before a hung LibreOffice is stopped (default 60; "
+                                  "a one-off LibreOffice run, the fallback, gets 120 + 30 per extra file).")
+
+
+def content_options(command: Callable) -> Callable:
     """CONTENT files, folders or globs, where built reports go, the templates, and --force."""
     for option in (FORCE_OPTION, TEMPLATES_OPTION, OUT_OPTION, click.argument("content", nargs=-1)):
         command = option(command)
     return command
 
 
-FORCE_OPTION = click.option("--force", is_flag=True,
-                            help="Overwrite outputs edited since they were built, keeping a dated copy.")
-PDF_TIMEOUT_OPTION = click.option("--pdf-timeout", type=click.FloatRange(min=1), default=None,
-                                  help="Seconds a document may take before a hung LibreOffice is stopped (default 60; "
-                                  "a one-off LibreOffice run, the fallback, gets 120 + 30 per extra file).")
+class KindChoice(click.Choice):
+    """The kinds content files may name (reportgen.kinds), read when the argument is: `--version` and
+    `--help` do not import the content model."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from reportgen.kinds import WRITTEN
+
+        return WRITTEN
+
+    @choices.setter
+    def choices(self, _: object) -> None:
+        pass
 
 
 def report(problems: list[Problem]) -> None:
@@ -35,13 +54,13 @@ def report(problems: list[Problem]) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportgen")
+@click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
     """Committee reports and annual QA reports from YAML content and Word templates."""
 
 
 @cli.command()
-@CONTENT_ARGUMENT
+@content_options
 @click.option("--draft", is_flag=True, help="Mark the document as a draft: DRAFT, the date and the content's git revision in the header.")
 @click.option("--draft-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The draft's date (yyyy-mm-dd); default today.")
@@ -82,7 +101,7 @@ def build(content: tuple[str, ...], out_dir: Path, templates: Path | None, force
     elif not (shutil.which("soffice") or shutil.which("libreoffice")):  # cheap: most machines have it
         from reportgen.features.publish.layout import missing_page_numbers
 
-        report(missing_page_numbers([o.result.output for o in outcomes if o.ok and o.result.template]))
+        report(missing_page_numbers([o.result.output for o in outcomes if o.ok and not o.result.pack]))
     failed = summary(outcomes)
     if failed:
         raise ReportgenError(failed)
@@ -114,8 +133,7 @@ def pdf(docx: tuple[str, ...], pdf_timeout: float | None, server: str | None) ->
 
 
 def _pdf_server(action: str) -> None:
-    from reportgen.features.publish import office
-    from reportgen.features.publish import find_soffice
+    from reportgen.features.publish import find_soffice, office
 
     try:
         if action == "start":
@@ -171,7 +189,7 @@ def check(content: tuple[str, ...], templates: Path | None, publication: bool, s
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(WRITTEN))
+@click.argument("kind", type=KindChoice())
 @click.argument("name")
 def new(kind: str, name: str) -> None:
     """Write content/NAME.yaml: a KIND skeleton with every field present, blank and commented."""
@@ -186,7 +204,7 @@ def new(kind: str, name: str) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write KIND's schema (or every kind's) into this folder instead of printing it.")
 def schema(kind: str | None, out_dir: Path | None) -> None:
-    """Print the JSON Schema of KIND (cover, annual, agenda); with no KIND, write them all to schemas/."""
+    """Print the JSON Schema of KIND (a kind content may name); with no KIND, write them all to schemas/."""
     from reportgen.features.authoring import SCHEMA_FOLDER, schema_text, write_schemas
 
     if kind and out_dir is None:
@@ -247,7 +265,7 @@ def actions(content: tuple[str, ...], output: Path | None, templates: Path | Non
 
 
 @cli.command()
-@CONTENT_ARGUMENT
+@content_options
 @click.option("--pdf", is_flag=True, help="Also write the tagged PDF after each rebuild (LibreOffice is kept running).")
 @PDF_TIMEOUT_OPTION
 def watch(content: tuple[str, ...], out_dir: Path, templates: Path | None, force: bool, pdf: bool,
@@ -333,8 +351,8 @@ def edit(content: tuple[str, ...], port: int, no_browser: bool, out_dir: Path, t
 
 @cli.command(name="import")
 @click.argument("docx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["cover", "annual"]), default=None,
-              help="The kind of report.  [default: guessed from the document]")
+@click.option("--kind", default=None, metavar="KIND",
+              help="The kind of report (one the importer reads: cover or annual).  [default: guessed from the document]")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The content file to write.  [default: content/NAME.yaml]")
 @click.option("--into", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,

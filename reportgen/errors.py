@@ -87,7 +87,7 @@ class Terminated(KeyboardInterrupt):
 
 # -- raised inside template rendering, and turned there into located TemplateErrors ----------------------------
 class TemplateBoundError(Exception):
-    """A template broke one of the sandbox's bounds (render/sandbox.py), or ran out of time."""
+    """A template broke one of the sandbox's bounds (pipeline/render/sandbox.py), or ran out of time."""
 
 
 class RenderTimeout(BaseException):

@@ -1,8 +1,10 @@
 """The registry of report kinds: for each `kind:` a content file may name, everything that differs by kind.
 
-One table, read wherever the kind matters (validate: the model; render: the renderer and template; build
+One table, read wherever the kind matters (validate: the model; render: the template; build
 and check: the checks, and whether it builds into a pack; actions: its recommendations; new: which kinds a
-person writes). Adding a kind is adding a row here and its renderer module.
+person writes). Its renderer is the module of its name in reportgen/pipeline/render/ (`cover.py`).
+Adding a kind: its model (model/), a row here, its renderer, its factory template (report_templates/,
+made by make_templates.py) and its JSON Schema (`reportgen schema -o schemas`); see README "How it works".
 
 What varies between councils within a kind (header rows, labels, implications, numbering) is not here:
 it lives in the kind's Word templates and their settings files.
@@ -11,9 +13,7 @@ it lives in the kind's Word templates and their settings files.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Callable
 
 from reportgen.checks import content as checks
@@ -33,10 +33,6 @@ class Kind:
     """As content names it: `kind: cover`."""
     model: type
     """The content model its files validate into."""
-    renderer: str
-    """The module under reportgen.pipeline.render that fills its template: `properties(report)`,
-    `context(report, writer)`, optionally `template_problems(report, template)`. Named, not imported,
-    so that the registry can be read before the template engine is loaded."""
     template: str
     """The factory template's file name (and the name a house-format folder's template has)."""
     checks: tuple[Check, ...] = ()
@@ -51,22 +47,19 @@ class Kind:
     """It builds into a pack of other reports and their appendices (reportgen.pipeline.agenda)."""
     summary: str = field(default="", compare=False)
 
-    def render_module(self) -> ModuleType:
-        return importlib.import_module(f"reportgen.pipeline.render.{self.renderer}")
-
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("cover", CoverReport, "cover", "committee-cover.docx",
+    Kind("cover", CoverReport, "committee-cover.docx",
          checks=(checks.cover_dates, checks.recommendation_lead_in, checks.published_figures, checks.pasted_markdown),
          recommendations=cover_actions,
          summary="a committee covering report"),
-    Kind("annual", AnnualReport, "annual", "annual-qa-report.docx",
+    Kind("annual", AnnualReport, "annual-qa-report.docx",
          checks=(checks.published_figures, checks.missing_figure_data, checks.pasted_markdown),
          recommendations=annual_actions, recommendation_warnings=annual_warnings,
          summary="an annual quality assurance report"),
-    Kind("agenda", Agenda, "agenda", "agenda.docx", pack=True,
+    Kind("agenda", Agenda, "agenda.docx", pack=True,
          summary="a meeting's agenda, built into its pack"),
-    Kind("actions", ActionPlan, "actions", "action-plan.docx", written=False,
+    Kind("actions", ActionPlan, "action-plan.docx", written=False,
          summary="an action plan: recommendations across reports"),
 )}
 """Every kind, by name."""

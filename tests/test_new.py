@@ -10,11 +10,11 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import reportgen, snapshot
-from reportgen.kinds import MODELS as KINDS
+from reportgen.kinds import MODELS
 from reportgen.features.authoring.schema import json_schema, resolve
 from reportgen.features.authoring.skeleton import skeleton_text, yaml_writer
 
-NEW_KINDS = [kind for kind in ("cover", "annual", "agenda") if kind in KINDS]
+NEW_KINDS = [kind for kind in ("cover", "annual", "agenda") if kind in MODELS]
 
 
 def fill(schema: dict[str, Any], node: dict[str, Any], value: Any) -> Any:

@@ -21,7 +21,7 @@ from content_strategies import KINDS, any_text, some_text, yaml_text
 from reportgen.pipeline.build import build_one
 from reportgen.errors import ReportgenError
 from reportgen.pipeline.load import parse_text
-from reportgen.kinds import MODELS as MODEL_KINDS
+from reportgen.kinds import MODELS
 from reportgen.oxml.text import document_text
 from reportgen.pipeline.render import render, template_path
 from reportgen.pipeline.validate import validate
@@ -80,7 +80,7 @@ PENDING: set[str] = set()
 
 
 def test_every_kind_has_a_generator() -> None:
-    assert set(KINDS) | PENDING == set(MODEL_KINDS), "add the new kind's generator to tests/content_strategies.py"
+    assert set(KINDS) | PENDING == set(MODELS), "add the new kind's generator to tests/content_strategies.py"
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -98,7 +98,7 @@ def test_valid_content_builds_and_shows_every_string(kind: str, data: st.DataObj
 
 # Ways to spoil valid content, each of which the tool must refuse with a located error.
 def _model(report: dict) -> Any:
-    return MODEL_KINDS[report["kind"]]
+    return MODELS[report["kind"]]
 
 
 def _drop(report: dict, draw: Any) -> None:

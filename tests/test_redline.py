@@ -134,7 +134,7 @@ def test_default_date_is_the_new_reports_own_date(sides) -> None:
 
 
 def test_changes_in_users_terms(sides) -> None:
-    from reportgen.model.changes import describe_changes
+    from reportgen.features.redline.changes import describe_changes
 
     changes = describe_changes(sides[0].report, sides[1].report)
     assert "Committee changed from 'Safeguarding Sub Committee' to 'Safeguarding Committee'" in changes
@@ -293,7 +293,7 @@ def test_annual_accept_and_reject_give_the_two_texts(annual) -> None:
 
 
 def test_annual_changes_in_users_terms(annual) -> None:
-    from reportgen.model.changes import describe_changes
+    from reportgen.features.redline.changes import describe_changes
 
     assert describe_changes(annual[0].report, annual[1].report) == [
         f"Paragraph 3 of introduction added: '{NEW_PARAGRAPH[:57]}...'",
@@ -304,7 +304,7 @@ def test_annual_changes_in_users_terms(annual) -> None:
 
 
 def test_annual_moves_and_sections_in_users_terms() -> None:
-    from reportgen.model.changes import describe_changes
+    from reportgen.features.redline.changes import describe_changes
 
     text = ANNUAL.read_text(encoding="utf-8")
     start = text.index("  - title: Multi-Agency Audits June 2019")

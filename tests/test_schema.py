@@ -10,13 +10,13 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import CASES, ROOT, reportgen
-from reportgen.kinds import MODELS as KINDS
+from reportgen.kinds import MODELS
 from reportgen.features.authoring.schema import json_schema, schema_text
 
 SEED = CASES / "committee-cover-2020-02-qa-audits.yaml"
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(MODELS))
 def test_committed_schema_is_up_to_date(kind: str) -> None:
     committed = ROOT / "schemas" / f"{kind}.schema.json"
     assert committed.exists(), f"run `reportgen schema -o schemas` and commit {committed.name}"
@@ -24,7 +24,7 @@ def test_committed_schema_is_up_to_date(kind: str) -> None:
         f"schemas/{kind}.schema.json is out of date: run `reportgen schema -o schemas`"
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(MODELS))
 def test_every_field_has_a_description(kind: str) -> None:
     schema = json_schema(kind)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -45,7 +45,7 @@ def test_cli_prints_the_schema(tmp_path: Path) -> None:
 def test_cli_writes_every_schema(tmp_path: Path) -> None:
     run = reportgen("schema", "-o", "schemas", cwd=tmp_path)
     assert run.status == 0, run.err
-    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{k}.schema.json" for k in KINDS)
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == sorted(f"{k}.schema.json" for k in MODELS)
 
 
 def _yaml(text: str):

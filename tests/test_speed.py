@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from reportgen.pipeline import cache
 from reportgen.pipeline.build import build_one
-from reportgen.kinds import MODELS as KINDS
+from reportgen.kinds import MODELS
 from reportgen.model.common import Node, field_docstrings
 from reportgen.pipeline.render import charts, template
 
@@ -121,20 +121,20 @@ def test_a_rebuild_imports_neither_lxml_nor_matplotlib(tmp_path: Path) -> None:
     assert again == "[]"
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(MODELS))
 def test_field_docstrings_are_the_json_schema_descriptions(kind: str) -> None:
-    schema = KINDS[kind].model_json_schema()
-    models = {name: model for name, model in _models(KINDS[kind]).items()}
+    schema = MODELS[kind].model_json_schema()
+    models = {name: model for name, model in _models(MODELS[kind]).items()}
     assert len(models) >= 2  # the kind and the models its fields hold
     for name, model in models.items():
-        shown = schema if model is KINDS[kind] else schema["$defs"][name]
+        shown = schema if model is MODELS[kind] else schema["$defs"][name]
         # a node that may be written as a bare string is `anyOf: [string, {the object}]`
         shown = next((s for s in shown.get("anyOf", []) if "properties" in s), shown)
         docs = field_docstrings(model)
         assert docs, name
         for field, info in model.model_fields.items():
             assert shown["properties"][info.alias or field].get("description") == docs.get(field), (name, field)
-    cover = KINDS["cover"].model_json_schema()
+    cover = MODELS["cover"].model_json_schema()
     assert cover["properties"]["dated"]["description"] == "The meeting date, dd/mm/yyyy: 10/02/2020."
 
 

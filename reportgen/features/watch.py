@@ -1,7 +1,7 @@
 """Watch mode: rebuild a report each time its content file or its Word template is saved.
 
 Templates stay compiled between rebuilds (render.template caches them until the file changes) and
-only the changed pieces of the content are parsed again (reload.py), so a rebuild costs little
+only the changed pieces of the content are parsed again (pipeline/reload.py), so a rebuild costs little
 more than validate, render and write. An error is printed in the usual
 file:line:col form and watching goes on; the next save tries again.
 
@@ -17,11 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reportgen.pipeline import Outcome
-from reportgen.pipeline import build_one, content_files, output_clashes
 from reportgen.errors import Problem, ReportgenError
-from reportgen.pipeline import Reloader
-from reportgen.pipeline import template_folders
+from reportgen.pipeline import Outcome, Reloader, build_one, content_files, output_clashes, template_folders
 
 STEP_MS = 10
 """How long to wait for more changes after one is seen: editors write a file in one go."""
@@ -98,7 +95,7 @@ class Watcher:
 
         started = time.perf_counter()
         try:
-            if done.result.template is None:  # an agenda: its pack, with its PDF appendices drawn in
+            if done.result.pack:  # an agenda: its pack, with its PDF appendices drawn in
                 from reportgen.features.pack import write_pack_pdf
 
                 done.pdf, warnings = write_pack_pdf(done.result.output, source=done.source), []

@@ -37,8 +37,16 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from reportgen.pipeline.agenda import PackItem, PackResult, Paper, build_agenda, pack_parts, read_agenda
     from reportgen.pipeline.batch import BuildOptions, Outcome, build_many, summary
-    from reportgen.pipeline.build import (CONTENT_SUFFIXES, BuildResult, build_one, check_one, content_files,
-                                          output_clashes, read_report, report_from_text)
+    from reportgen.pipeline.build import (
+        CONTENT_SUFFIXES,
+        BuildResult,
+        build_one,
+        check_one,
+        content_files,
+        output_clashes,
+        read_report,
+        report_from_text,
+    )
     from reportgen.pipeline.history import old_version
     from reportgen.pipeline.load import LoadedContent
     from reportgen.pipeline.load import load as load_content
@@ -47,5 +55,10 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from reportgen.pipeline.render import render as render_report
     from reportgen.pipeline.render.house_format import house_format
     from reportgen.pipeline.render.template import load_template
-    from reportgen.pipeline.write import (LAID_OUT_FROM, edited_since_written, recorded_fingerprint, write_bytes,
-                                          write_docx)
+    from reportgen.pipeline.write import (
+        LAID_OUT_FROM,
+        edited_since_written,
+        recorded_fingerprint,
+        write_bytes,
+        write_docx,
+    )

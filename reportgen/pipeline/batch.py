@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from reportgen.errors import Position, Problem, ReportgenError, display_path
 from reportgen.pipeline.build import BuildResult, build_one
-from reportgen.errors import Position, Problem, ReportgenError
-from reportgen.errors import display_path
 
 CHUNKS_PER_JOB = 4
 """Chunks per worker: enough for the progress bar to move and the load to even out, few enough to stay cheap."""
@@ -63,8 +62,8 @@ def build_many(files: list[Path], options: BuildOptions, *, jobs: int | None = N
 
     Raises ContentError, having built nothing, when two files would be built to one output.
     """
-    from reportgen.pipeline.build import output_clashes
     from reportgen.errors import ContentError
+    from reportgen.pipeline.build import output_clashes
 
     clashes = output_clashes(files, options.out_dir)
     if clashes:
@@ -131,6 +130,7 @@ def chunks(files: list[Path], jobs: int) -> list[list[Path]]:
 def _in_pool(files: list[Path], options: BuildOptions, jobs: int) -> Iterator[Outcome]:
     """Start the workers and hand them every chunk now; the outcomes, in order, as they are collected."""
     import multiprocessing
+
     # imported here, not at the top: a one-file build never starts a pool (about 30 ms of each build)
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -159,11 +159,12 @@ def _in_pool(files: list[Path], options: BuildOptions, jobs: int) -> Iterator[Ou
 def _warm_imports() -> None:
     """Import the whole pipeline once in the parent, so forked workers do not each import it again."""
     import jinja2.sandbox  # noqa: F401
+
     import reportgen.checks.content  # noqa: F401
-    import reportgen.pipeline.render  # noqa: F401
-    import reportgen.pipeline.render.cover  # noqa: F401
     import reportgen.checks.safety  # noqa: F401
     import reportgen.checks.scan  # noqa: F401
+    import reportgen.pipeline.render  # noqa: F401
+    import reportgen.pipeline.render.cover  # noqa: F401
     import reportgen.pipeline.write  # noqa: F401
     from reportgen.pipeline.fastload import _yaml
 

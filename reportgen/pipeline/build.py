@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reportgen.pipeline.draft import DraftMark
 from reportgen.errors import ContentError, Position, Problem
 from reportgen.kinds import kind_of
+from reportgen.model import Node
+from reportgen.pipeline.draft import DraftMark
 from reportgen.pipeline.load import LoadedContent, load
 from reportgen.pipeline.validate import validate
 
@@ -29,6 +30,9 @@ class BuildResult:
     kept_edited_copy: Path | None = None
     unchanged: bool = False
     template: Path | None = None
+    """The template it was filled from (None for a pack, which is assembled from other documents)."""
+    pack: bool = False
+    """It is an agenda's pack (kinds: `pack`): its PDF is drawn with the pack's PDF appendices."""
 
 
 def content_files(arguments: list[str] | tuple[str, ...], default: Path = Path("content")) -> list[Path]:
@@ -62,8 +66,7 @@ def output_path(source: Path, out_dir: Path, suffix: str = ".docx") -> Path:
 def output_clashes(files: list[Path], out_dir: Path) -> list[Problem]:
     """An error for each output two content files would both be built to (`a/x.yaml`, `b/x.yaml`): one
     would be lost. Names that differ only in case clash too: Windows, macOS and SharePoint fold case."""
-    from reportgen.errors import Position
-    from reportgen.errors import display_path
+    from reportgen.errors import Position, display_path
 
     first: dict[str, Path] = {}
     problems = []
@@ -79,7 +82,7 @@ def output_clashes(files: list[Path], out_dir: Path) -> list[Problem]:
 
 
 def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None, *, publication: bool = False,
-                strict: bool | None = None):
+                strict: bool | None = None) -> tuple[Node, list[Problem]]:
     """Load and validate one content file: the model and the warnings met on the way.
 
     Confidential content in a Public report is an error; with `publication` (every build), a
@@ -90,7 +93,7 @@ def read_report(source: Path, parse: Callable[..., LoadedContent] | None = None,
 
 
 def report_from_text(text: str, name: str, path: Path | None = None, *, publication: bool = False,
-                     strict: bool | None = None, exempt_allowed: bool = False):
+                     strict: bool | None = None, exempt_allowed: bool = False) -> tuple[Node, list[Problem]]:
     """read_report for content already in memory (an old version from git, a file about to be written):
     `name` is how messages call it ('content/x.yaml@HEAD~1'), `path` where it is or will be.
 
@@ -103,7 +106,7 @@ def report_from_text(text: str, name: str, path: Path | None = None, *, publicat
 
 
 def checked(loaded: LoadedContent, *, publication: bool = False, strict: bool | None = None,
-            exempt_allowed: bool = False):
+            exempt_allowed: bool = False) -> tuple[Node, list[Problem]]:
     """Loaded values validated into the model, then checked (see read_report and report_from_text)."""
     from reportgen.checks.content import check
     from reportgen.checks.safety import is_public, publication_problems
@@ -143,7 +146,7 @@ def build_one(source: Path, out_dir: Path, *, templates: Path | None = None, for
 
         packed = build_agenda(source, out_dir, templates=templates, force=force)
         return BuildResult(source, packed.docx, time.perf_counter() - started, packed.warnings,
-                           unchanged=packed.unchanged)
+                           unchanged=packed.unchanged, pack=True)
     template = template_path(report, templates)
     warnings += template_warnings(report, template)
     if draft is not None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportgen.pipeline.load import MAX_DEPTH, MAX_TEXT, MAX_VALUES, _CONTROL, _CORE_TAGS, _LINE_BREAK_MARK
 from reportgen.model.common import PathKey
+from reportgen.pipeline.yaml_rules import CONTROL, CORE_TAGS, LINE_BREAK_MARK, MAX_DEPTH, MAX_TEXT, MAX_VALUES
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -72,7 +72,7 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     counter[0] += 1
-    if counter[0] > MAX_VALUES or len(path) > MAX_DEPTH or node.tag not in _CORE_TAGS and node.tag != _TIMESTAMP:
+    if counter[0] > MAX_VALUES or len(path) > MAX_DEPTH or node.tag not in CORE_TAGS and node.tag != _TIMESTAMP:
         raise _Unusual
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
@@ -94,7 +94,7 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
         raise _Unusual  # `key:` with nothing: libyaml and the round-trip parser place it differently
     if node.tag in (_STR, _TIMESTAMP):  # dates stay text for the model to check, as in load.py
         counter[1] += len(node.value)
-        if counter[1] > MAX_TEXT or "\r" in node.value or _CONTROL.search(node.value):
+        if counter[1] > MAX_TEXT or "\r" in node.value or CONTROL.search(node.value):
             raise _Unusual  # an alias bomb, or escapes the round-trip path cleans with a warning
-        return node.value.replace(_LINE_BREAK_MARK, "\n")
+        return node.value.replace(LINE_BREAK_MARK, "\n")
     return constructor.yaml_constructors[node.tag](constructor, node)

@@ -10,26 +10,15 @@ from typing import Any, Callable
 
 from reportgen.errors import ContentError, Position, Problem, display_path
 from reportgen.model.common import PathKey, SourceMap
-
-MAX_FILE_BYTES = 4 * 1024 * 1024
-"""A content file larger than this is refused: an annual report is about 100 kB."""
-MAX_VALUES = 200_000
-"""Values after aliases are expanded; stops a 'billion laughs' file before it eats the memory."""
-MAX_TEXT = 4 * MAX_FILE_BYTES
-"""Characters of text after aliases are expanded: a short file repeating one long anchor is refused too."""
-MAX_DEPTH = 40
-"""Lists and mappings nested deeper than this are refused: a report nests a handful of levels."""
-
-# Characters XML cannot hold, as pasted from Word or email. A vertical tab is Word's manual
-# line break and a form feed its page break: both become line breaks, the rest are dropped.
-# C1 controls (U+0080-U+009F, bar NEL) are what Windows "smart quotes" become when mis-decoded, and the
-# YAML reader refuses them; lone surrogates (from a "\\ud800" escape) cannot be stored as UTF-8 at all.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-# Stands for a pasted line break while the YAML parser reads the text: a Unicode noncharacter, which
-# Unicode keeps for a program's internal use, so no real text holds one (one that did would become a break).
-_LINE_BREAK_MARK = "\ufdd0"
-# Explicit tags that only say what YAML would infer anyway; any other tag (!!python/...) is refused.
-_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+from reportgen.pipeline.yaml_rules import (
+    CONTROL,
+    CORE_TAGS,
+    LINE_BREAK_MARK,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_TEXT,
+    MAX_VALUES,
+)
 
 
 @dataclass
@@ -234,13 +223,13 @@ def _decode(raw: bytes, name: str) -> str:
 
 def _clean_controls(text: str, name: str) -> tuple[str, list[Problem]]:
     warnings: list[Problem] = []
-    if not _CONTROL.search(text):
+    if not CONTROL.search(text):
         return text, warnings
-    for m in _CONTROL.finditer(text):
+    for m in CONTROL.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         warnings.append(_control_warning(m.group(), Position(name, line, col)))
-    return _without_controls(text, _LINE_BREAK_MARK), warnings
+    return _without_controls(text, LINE_BREAK_MARK), warnings
 
 
 def _control_warning(char: str, where: Position) -> Problem:
@@ -250,7 +239,7 @@ def _control_warning(char: str, where: Position) -> Problem:
 
 
 def _without_controls(text: str, line_break: str) -> str:
-    return _CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
+    return CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
 
 
 def _yaml_problem(exc: Any, name: str, text: str = "") -> Problem:
@@ -369,7 +358,7 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, problems: list[Pr
                                     "a report needs only a few levels", here, rule="too-deep"))
         return None
     tag = getattr(getattr(node, "tag", None), "value", None) if not isinstance(node, str) else None
-    if tag and tag not in _CORE_TAGS:
+    if tag and tag not in CORE_TAGS:
         problems.append(Problem(f"YAML tags such as {tag or '!tag'} are not allowed: write plain values", here))
         return None
     if isinstance(node, TaggedScalar):  # an explicit core tag such as !!str on a scalar
@@ -395,9 +384,9 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, problems: list[Pr
         # Control characters and line ends written as escapes ("\\v", "\\x00", "\\ud800", "\\r") get
         # past the raw-text cleaning: treat them the same way, warning at the value that holds them.
         text = str(node).replace("\r\n", "\n").replace("\r", "\n")  # XML would read a lone CR as a break too
-        for char in sorted(set(_CONTROL.findall(text))):
+        for char in sorted(set(CONTROL.findall(text))):
             warnings.append(_control_warning(char, here))
-        return _without_controls(text, "\n").replace(_LINE_BREAK_MARK, "\n")
+        return _without_controls(text, "\n").replace(LINE_BREAK_MARK, "\n")
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import ContentError, Problem
-from reportgen.pipeline.load import LoadedContent, parse_text
 from reportgen.model.common import PathKey, SourceMap
+from reportgen.pipeline.load import LoadedContent, parse_text
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?:[ \t]|$)")
 _ITEM = re.compile(r"^( *)- ")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportgen.errors import ContentError, Problem
 from reportgen.checks.linked_files import resolve_paths
-from reportgen.pipeline.load import LoadedContent
+from reportgen.errors import ContentError, Problem
 from reportgen.kinds import KINDS, WRITTEN
 from reportgen.model import Node, attach_source
 from reportgen.model.common import PathKey, describe, did_you_mean, format_path
+from reportgen.pipeline.load import LoadedContent
 
 # How pydantic's error types read for someone editing YAML: "expected X".
 _EXPECTED = {
@@ -138,8 +138,9 @@ def _fields_at(model: type[Node], values: Any, loc: PathKey) -> list[str]:
 
 def _models_in(annotation: Any) -> list[Any]:
     """Every content model an annotation may hold (a list's items, each member of a union)."""
-    from pydantic import BaseModel
     from typing import get_args
+
+    from pydantic import BaseModel
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]

@@ -108,7 +108,7 @@ def write_docx(parts: dict[str, bytes], path: Path, *, force: bool = False) -> W
 
 
 def _laid_out_from(path: Path) -> str | None:
-    """The fingerprint of the build an existing .docx was given its contents page numbers from (layout.py)."""
+    """The fingerprint of the build an existing .docx was given its contents page numbers from (features/publish/layout.py)."""
     import zipfile
 
     from reportgen.oxml.properties import custom_properties

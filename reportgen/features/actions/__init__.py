@@ -70,7 +70,8 @@ def csv_text(actions: list[Action]) -> str:
 
 
 def docx_parts(actions: list[Action], templates: Path | None = None) -> dict[str, bytes]:
-    from reportgen.pipeline import render_report as render, template_path
+    from reportgen.pipeline import render_report as render
+    from reportgen.pipeline import template_path
 
     plan = ActionPlan(actions)
     return render(plan, template_path(plan, templates))  # type: ignore[arg-type]

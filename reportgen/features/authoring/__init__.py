@@ -17,6 +17,13 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
     from reportgen.features.authoring.roundtrip import digest, load_document, to_plain, updated_text
-    from reportgen.features.authoring.schema import (SCHEMA_FOLDER, json_schema, kind_names, resolve,
-                                                     schema_file_name, schema_text, write_schemas)
+    from reportgen.features.authoring.schema import (
+        SCHEMA_FOLDER,
+        json_schema,
+        kind_names,
+        resolve,
+        schema_file_name,
+        schema_text,
+        write_schemas,
+    )
     from reportgen.features.authoring.skeleton import new_content, skeleton_text, yaml_writer

@@ -22,8 +22,8 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from reportgen.features.editor.service import Conflict, Workspace
 from reportgen.errors import ReportgenError
+from reportgen.features.editor.service import Conflict, Workspace
 
 STATIC = Path(__file__).parent / "static"
 COOKIE = "reportgen_token"

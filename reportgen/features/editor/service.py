@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.features.authoring import digest, load_document, to_plain, updated_text
 from reportgen.errors import ContentError, OutputError, Problem, ReportgenError
+from reportgen.features.authoring import digest, load_document, to_plain, updated_text
 from reportgen.kinds import kind_of
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
@@ -145,8 +145,8 @@ class Workspace:
 
         Positions come from the file as saved (read once per version of it): a finding names the
         line of the value it concerns, or of the nearest enclosing one for a value not saved yet."""
-        from reportgen.pipeline import read_report
-        from reportgen.pipeline import LoadedContent, load_content as load
+        from reportgen.pipeline import LoadedContent, read_report
+        from reportgen.pipeline import load_content as load
 
         path = self.content_path(name)
         stat = path.stat()
@@ -169,7 +169,8 @@ class Workspace:
     def check(self, name: str, data: Any) -> list[Finding]:
         """Everything `reportgen check` says about the form's values (nothing written)."""
         from reportgen.checks import accessibility
-        from reportgen.pipeline import render_report as render, template_path
+        from reportgen.pipeline import render_report as render
+        from reportgen.pipeline import template_path
 
         try:
             report, warnings = self._report(name, data)
@@ -185,7 +186,8 @@ class Workspace:
 
         from reportgen.oxml.package import pack
         from reportgen.oxml.slim import slim_parts
-        from reportgen.pipeline import render_report as render, template_path
+        from reportgen.pipeline import render_report as render
+        from reportgen.pipeline import template_path
 
         try:
             report, warnings = self._report(name, data)
@@ -229,8 +231,7 @@ class Workspace:
         raise OutputError.at("too many saved copies beside the file", name)
 
     def new(self, kind: str, name: str) -> dict[str, Any]:
-        from reportgen.features.authoring import kind_names
-        from reportgen.features.authoring import new_content
+        from reportgen.features.authoring import kind_names, new_content
 
         if kind not in kind_names():
             raise ContentError.at(f"expected a kind ({', '.join(kind_names())}), got {kind!r}")
@@ -265,7 +266,8 @@ class Workspace:
         if against == "committed":
             result = redline_files([path], out, since="HEAD", templates=self.templates, force=True)
         elif against == "saved":
-            from reportgen.pipeline import render_report as render, template_path
+            from reportgen.pipeline import render_report as render
+            from reportgen.pipeline import template_path
 
             report, _ = self._report(name, data)
             template = template_path(report, self.templates)

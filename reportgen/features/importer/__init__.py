@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Callable
 
 from reportgen.errors import ContentError
+from reportgen.features.importer.annual import read_annual
 from reportgen.features.importer.common import Import
+from reportgen.features.importer.cover import read_cover
 from reportgen.oxml.blocks import Block, Paragraph, Table, read_blocks
 
-READERS = {"cover": "reportgen.features.importer.cover:read_cover", "annual": "reportgen.features.importer.annual:read_annual"}
+READERS: dict[str, Callable[[list[Block], Import], dict]] = {"cover": read_cover, "annual": read_annual}
 """Each importable kind and its reader."""
 
 
@@ -33,17 +35,14 @@ def guess_kind(blocks: list[Block]) -> str | None:
 
 
 def import_blocks(blocks: list[Block], kind: str | None, name: str) -> Import:
-    import importlib
-
     kind = kind or guess_kind(blocks)
     if kind is None:
         raise ContentError.at("cannot tell what kind of report this is (no header grid, no title page): "
-                              "give --kind cover or --kind annual", name)
+                              f"give --kind ({' or '.join(READERS)})", name)
     if kind not in READERS:
         raise ContentError.at(f"expected --kind to be one of {', '.join(READERS)}, got {kind!r}", name)
-    module, _, function = READERS[kind].partition(":")
     found = Import()
-    found.data = getattr(importlib.import_module(module), function)(blocks, found)
+    found.data = READERS[kind](blocks, found)
     return found
 
 

@@ -39,10 +39,9 @@ def house_format_of(grid: Table) -> tuple[Path, str] | None:
     """The template whose header grid this is: of the covering-report templates in the template folders
     (and their house-format subfolders), the one most of whose labels the grid has, the most labels first;
     with the house format's name ('' for a folder's own template, else its subfolder's name)."""
-    from reportgen.oxml.blocks import read_blocks
-    from reportgen.pipeline import template_folders
     from reportgen.kinds import KINDS
-    from reportgen.pipeline import load_template
+    from reportgen.oxml.blocks import read_blocks
+    from reportgen.pipeline import load_template, template_folders
 
     TEMPLATE = KINDS["cover"].template
     labels = {_label(c) for row in grid.plain_rows() for c in row if c.strip()}

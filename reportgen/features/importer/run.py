@@ -23,9 +23,9 @@ class Written:
 
 def import_new(docx: Path, kind: str | None, out: Path | None, *, accept: bool = True) -> Written:
     """Write DOCX as a new content file (never over an existing one); it must validate first."""
-    from reportgen.features.importer.write import content_text
     from reportgen.errors import display_path
     from reportgen.features.authoring import schema_file_name
+    from reportgen.features.importer.write import content_text
     from reportgen.pipeline import report_from_text, write_bytes
 
     found = import_docx(docx, kind, accept=accept)
@@ -82,7 +82,7 @@ def fold_into(docx: Path, content: Path, *, accept: bool = True) -> Folded:
         raise ContentError(problems)
     new_text = updated_text(text, new_plain, name)
     new_report, _ = report_from_text(new_text, name, content)
-    from reportgen.model.changes import describe_changes
+    from reportgen.features.redline import describe_changes
 
     return Folded(content, new_text, new_text != text, describe_changes(report, new_report),
                   _comments(edited_parts))

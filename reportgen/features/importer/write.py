@@ -8,14 +8,6 @@ from typing import Any
 
 from reportgen.features.importer.common import Import
 
-ORDER = {"cover": ["kind", "committee", "dated", "subject", "access", "exempt_paragraphs", "report_of",
-                   "purpose", "report_author", "corporate_plan_outcomes", "extra_spending", "spending_amount",
-                   "funding_source", "funding_agreed", "summary", "recommendations_lead_in",
-                   "recommendation_numbering", "recommendations", "main_report", "implications", "appendices",
-                   "background_papers", "author", "template"],
-         "annual": ["kind", "title", "service", "period", "author", "date", "statistics", "introduction",
-                    "sections", "action_plan"]}
-
 
 def content_text(found: Import, source_name: str, schema_line: str | None = None) -> str:
     """The content file's text for `found`, read from `source_name`."""
@@ -46,6 +38,9 @@ def content_text(found: Import, source_name: str, schema_line: str | None = None
 def _ordered(data: dict[str, Any]) -> Any:
     from ruamel.yaml.comments import CommentedMap
 
-    order = ORDER.get(data.get("kind", ""), [])
+    from reportgen.features.authoring import json_schema, kind_names
+
+    kind = data.get("kind", "")  # fields in the order the model declares them, as `reportgen new` writes them
+    order = list(json_schema(kind).get("properties", {})) if kind in kind_names() else []
     keys = [k for k in order if k in data] + [k for k in data if k not in order]
     return CommentedMap((k, data[k]) for k in keys)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Iterator
 
 from reportgen.pipeline import Outcome, PackItem, PackResult, Paper, build_agenda, pack_parts, read_agenda
@@ -31,14 +30,14 @@ def build_pack(source: Path, out_dir: Path, *, templates: Path | None = None, fo
 
 def publish_built(outcomes: list[Outcome], timeout: float | None = None) -> Iterator[Converted]:
     """PDFs of what a batch built, each as it is written: the reports in one LibreOffice conversion,
-    then each agenda's pack (it has no template of its own) with its PDF appendices drawn in."""
+    then each agenda's pack with its PDF appendices drawn in."""
     from reportgen.features.publish import Converted, convert_outdated
 
     built = [o.result for o in outcomes if o.result is not None]
     if not built:
         return
-    yield from convert_outdated([r.output for r in built if r.template is not None], timeout=timeout)
-    for packed in (r for r in built if r.template is None):
+    yield from convert_outdated([r.output for r in built if not r.pack], timeout=timeout)
+    for packed in (r for r in built if r.pack):
         yield Converted(packed.output, write_pack_pdf(packed.output, source=packed.source))
 
 

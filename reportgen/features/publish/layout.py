@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from reportgen.errors import Position, Problem, ToolMissing
@@ -27,8 +26,7 @@ def convert_warm(soffice: str, docx_files: list[Path], options: dict[str, object
 
     Raises office.Unavailable when the warm converter cannot be used (the caller falls back), and
     ToolMissing naming each document that timed out or could not be converted (nothing written)."""
-    from reportgen.features.publish import office
-    from reportgen.features.publish import Converted, _stage, finish
+    from reportgen.features.publish import Converted, _stage, finish, office
     from reportgen.pipeline import write_bytes
 
     per_document = timeout or office.DOCUMENT_TIMEOUT
@@ -98,9 +96,9 @@ def write_page_numbers(docx: Path, contents: list[tuple[str, int]]) -> list[Prob
 def missing_page_numbers(outputs: list[Path]) -> list[Problem]:
     """For a build without a PDF: on a machine without LibreOffice, each built .docx with a contents page,
     and why its page numbers are missing ([] where LibreOffice is installed)."""
+    from reportgen.features.publish import soffice_installed
     from reportgen.oxml.contents import has_contents
     from reportgen.oxml.package import NotADocx, read_parts
-    from reportgen.features.publish import soffice_installed
 
     if soffice_installed():
         return []

@@ -3,6 +3,12 @@
 Either side may be a content file (rendered in memory), a built .docx, or, with `since`, the content
 file as it was at a git revision. The comparison works on the two rendered documents, so it serves
 every template and report kind; the summary of changes comes from the two content models.
+
+Where its parts are: this module (the command: read both sides, refuse exempt text, write), changes.py
+(the summary in the report's words); the tracked-change markup itself is WordprocessingML, so the
+comparison and the placing of revisions are in reportgen/oxml/ (compare.py, revisions.py), on the
+word alignment in reportgen/lib/alignment.py; git's earlier versions come through the pipeline
+(old_version), which drafts use too.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.pipeline import CONTENT_SUFFIXES
-from reportgen.errors import ContentError, Problem
-from reportgen.errors import display_path
+from reportgen.errors import ContentError, Problem, display_path
+from reportgen.features.redline.changes import describe_changes
 from reportgen.model import Node
 from reportgen.oxml.package import read_parts
+from reportgen.pipeline import CONTENT_SUFFIXES
 
 DEFAULT_AUTHOR = "reportgen"
 FALLBACK_DATE = "2000-01-01T00:00:00Z"
@@ -100,7 +106,6 @@ def describe(old: Side, new: Side) -> list[str] | None:
     """The changes from OLD to NEW in the report's own words; None unless both came from content."""
     if old.report is None or new.report is None:
         return None
-    from reportgen.model.changes import describe_changes
     from reportgen.oxml.text import field_labels
     from reportgen.pipeline import load_template, printed_fields
 
@@ -147,8 +152,8 @@ def redline(old: Side, new: Side, out: Path, *, author: str | None = None, date:
     A public NEW against an OLD holding non-public text would publish that text as tracked deletions:
     refused, unless `include_exempt`, and then the redline is marked as not for publication.
     """
-    from reportgen.oxml.revisions import count_revisions
     from reportgen.checks.safety import mark_non_public
+    from reportgen.oxml.revisions import count_revisions
     from reportgen.pipeline import write_docx
 
     started = time.perf_counter()

@@ -1,8 +1,8 @@
 """Stage 3, render: fill a report kind's Word template from the content model, giving the document's parts.
 
-Each kind has a module here (named in the registry, reportgen.kinds) with the same shape:
-`properties(report)` (title, author, date for the file's properties) and `context(report, writer)`
-(the values and blocks its template's tags use).
+Each kind in the registry (reportgen.kinds) has a module here of its name with the same shape:
+`properties(report)` (title, author, date for the file's properties), `context(report, writer)`
+(the values and blocks its template's tags use), optionally `template_problems(report, template)`.
 """
 
 from __future__ import annotations
@@ -12,32 +12,34 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from reportgen.errors import ContentError, Problem
+from reportgen.checks.safety import ACCESS_PROPERTY, is_public
+from reportgen.errors import ContentError, Problem, display_path
 from reportgen.kinds import kind_of
-from reportgen.errors import display_path
 from reportgen.model import Node
 from reportgen.oxml.properties import DocumentProperties, set_properties
 from reportgen.pipeline.render.ooxml import OoxmlWriter
 from reportgen.pipeline.render.template import WordTemplate, load_template
-from reportgen.checks.safety import ACCESS_PROPERTY, is_public
-
-
 
 
 def _factory_templates() -> Path:
-    """The factory templates: the package `reportgen.factory` when installed (setup.py maps
-    report_templates/ to it), else report_templates/ beside the package in a checkout."""
+    """The factory templates: report_templates/ beside the package in a checkout (the ones this code
+    goes with, also in a second worktree), else the package `reportgen.factory` when installed
+    (setup.py ships report_templates/ as it)."""
+    beside = Path(__file__).resolve().parents[3] / "report_templates"
+    if (beside / "__init__.py").is_file():  # the folder setup.py ships as reportgen.factory
+        return beside
     spec = importlib.util.find_spec("reportgen.factory")
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parents[3] / "report_templates"
+    return beside
 
 
 FACTORY_TEMPLATES = _factory_templates()
 
 
 def renderer_for(report: Node) -> ModuleType:
-    return kind_of(report).render_module()
+    """The kind's renderer: the module of its name here (`cover.py` renders `kind: cover`)."""
+    return importlib.import_module(f"{__name__}.{kind_of(report).name}")
 
 
 def template_path(report: Node, templates: Path | None = None) -> Path:

@@ -9,7 +9,6 @@ from reportgen.oxml.properties import DocumentProperties
 from reportgen.pipeline.render.ooxml import OoxmlWriter
 
 
-
 def properties(plan: ActionPlan) -> DocumentProperties:
     return DocumentProperties(title=plan.title, author="", date=plan.date)
 

@@ -10,7 +10,6 @@ from reportgen.oxml.properties import DocumentProperties
 from reportgen.pipeline.render.ooxml import OoxmlWriter
 
 
-
 def title(agenda: Agenda) -> str:
     """The pack's title, in its properties and its front sheet's header."""
     return f"{agenda.committee}: agenda, {long_date(agenda.date)}"

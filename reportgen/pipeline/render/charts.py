@@ -7,7 +7,7 @@ chart reads like the report around it.
 
 matplotlib is imported only here, and only when a chart has to be drawn: it takes about half a second
 to import (more on a busy machine). A drawn chart is kept in the content-addressed cache
-(reportgen/cache.py), so a rebuild whose figures have not changed draws nothing and never imports
+(reportgen/pipeline/cache.py), so a rebuild whose figures have not changed draws nothing and never imports
 matplotlib.
 """
 
