@@ -231,9 +231,9 @@ class Pdf:
                 for node, depth in elements(self.catalog["/StructTreeRoot"])]
 
     def strings(self) -> Iterator[str]:
-        """Every string, name and dictionary key in the file's objects, stream contents left out (pages, fonts,
-        pictures): what the catalogue, /Info, annotations, links and the structure tree record, wherever
-        they are stored, object streams included."""
+        """Every string, name and dictionary key in the objects of a PDF read from a file, stream contents left
+        out (pages, fonts, pictures): what the catalogue, /Info, annotations, links and the structure tree
+        record, wherever they are stored, object streams included."""
         from pypdf.generic import IndirectObject
 
         document = self.document
