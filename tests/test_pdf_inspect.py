@@ -98,14 +98,21 @@ def test_properties_inside_compressed_object_streams_are_found(tmp_path: Path) -
     assert pdf.page_count == 1 and pdf.page_sizes() == [(200.0, 200.0)]
 
 
-def test_marked_false_is_not_tagged(tmp_path: Path) -> None:
-    path = tagged_pdf(tmp_path / "unmarked.pdf")
+def _edited(path: Path, change) -> Path:
+    """The PDF at `path` saved again after `change(catalogue)`."""
     writer = PdfWriter(clone_from=str(path))
-    writer._root_object["/MarkInfo"][_name("/Marked")] = BooleanObject(False)
-    writer._root_object["/ViewerPreferences"][_name("/DisplayDocTitle")] = BooleanObject(False)
+    change(writer._root_object)
     with path.open("wb") as out:
         writer.write(out)
-    messages = _check(path)
+    return path
+
+
+def test_marked_false_is_not_tagged(tmp_path: Path) -> None:
+    def unmark(catalogue) -> None:
+        catalogue["/MarkInfo"][_name("/Marked")] = BooleanObject(False)
+        catalogue["/ViewerPreferences"][_name("/DisplayDocTitle")] = BooleanObject(False)
+
+    messages = _check(_edited(tagged_pdf(tmp_path / "unmarked.pdf"), unmark))
     assert any("the PDF is not tagged" in m for m in messages), messages
     assert any("/DisplayDocTitle" in m for m in messages), messages
 
@@ -134,56 +141,35 @@ def test_make_pdf_check_asks_pypdf_whether_a_pdf_claims_pdf_ua(tmp_path: Path) -
 
 
 def test_an_entity_in_the_xmp_claims_nothing(tmp_path: Path) -> None:
-    path = tagged_pdf(tmp_path / "entity.pdf", claim=False)
-    writer = PdfWriter(clone_from=str(path))
-    hostname = Path("/etc/hostname")
-    packet = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "' + hostname.as_uri() + '">]>'
+    one = tmp_path / "one.txt"
+    one.write_text("1")  # were the entity read, the packet would say <pdfuaid:part>1</pdfuaid:part>
+    packet = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "' + one.as_uri() + '">]>'
               + UA.format(description=CLAIM.replace(">1<", ">&e;<")).split("?>", 1)[1])
-    writer._root_object["/Metadata"].get_object().set_data(packet.encode())
-    with path.open("wb") as out:
-        writer.write(out)
-    assert not Pdf.open(path).claims_pdf_ua  # the entity is never resolved: no file is read for it
+    path = _edited(tagged_pdf(tmp_path / "entity.pdf", claim=False),
+                   lambda catalogue: catalogue["/Metadata"].get_object().set_data(packet.encode()))
+    assert not Pdf.open(path).claims_pdf_ua
 
 
-def _nested_structure(path: Path, levels: int) -> Path:
-    return tagged_pdf(path, depth=levels)
-
-
-def _looped_structure(path: Path) -> Path:
-    tagged_pdf(path)
-    writer = PdfWriter(clone_from=str(path))
-    root = writer._root_object["/StructTreeRoot"].get_object()
+def _looped_structure(catalogue) -> None:
+    root = catalogue["/StructTreeRoot"].get_object()
     div = root["/K"][0].get_object()
     div[_name("/K")] = ArrayObject([root["/K"][0], *div["/K"]])  # the Div holds itself
-    with path.open("wb") as out:
-        writer.write(out)
-    return path
 
 
-def _looped_pages(path: Path) -> Path:
-    tagged_pdf(path)
-    writer = PdfWriter(clone_from=str(path))
-    pages = writer._root_object.raw_get("/Pages")  # the reference, so the tree holds itself
+def _looped_pages(catalogue) -> None:
+    pages = catalogue.raw_get("/Pages")  # the reference, so the tree holds itself
     pages.get_object()[_name("/Kids")] = ArrayObject([pages, *pages.get_object()["/Kids"]])
-    with path.open("wb") as out:
-        writer.write(out)
-    return path
 
 
-def _damaged_catalogue(path: Path) -> Path:
-    tagged_pdf(path)
-    writer = PdfWriter(clone_from=str(path))
-    writer._root_object[_name("/MarkInfo")] = NumberObject(5)  # a number where a dictionary belongs
-    with path.open("wb") as out:
-        writer.write(out)
-    return path
+def _damaged_catalogue(catalogue) -> None:
+    catalogue[_name("/MarkInfo")] = NumberObject(5)  # a number where a dictionary belongs
 
 
 @pytest.mark.parametrize("make, message", [
-    (_damaged_catalogue, "not a readable PDF"),
-    (lambda p: _nested_structure(p, 200), "its structure tree is nested more than 64 levels deep"),
-    (_looped_structure, "its structure tree holds the same element twice"),
-    (_looped_pages, "refers to the same node twice"),
+    (lambda p: _edited(tagged_pdf(p), _damaged_catalogue), "not a readable PDF"),
+    (lambda p: tagged_pdf(p, depth=200), "its structure tree is nested more than 64 levels deep"),
+    (lambda p: _edited(tagged_pdf(p), _looped_structure), "its structure tree holds the same element twice"),
+    (lambda p: _edited(tagged_pdf(p), _looped_pages), "refers to the same node twice"),
 ])
 def test_a_hostile_pdf_is_a_located_error_not_a_hang(tmp_path: Path, make, message: str) -> None:
     path = make(tmp_path / "hostile.pdf")
