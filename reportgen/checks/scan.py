@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import getpass
 import re
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.errors import ContentError, Position, Problem
