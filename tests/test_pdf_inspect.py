@@ -124,6 +124,21 @@ def test_what_is_missing_from_a_compressed_pdf_is_still_reported(tmp_path: Path)
     assert any("a Figure has no alternative text" in m for m in messages), messages
 
 
+def test_a_font_not_embedded_is_found(tmp_path: Path) -> None:
+    def helvetica(catalogue) -> None:
+        page = catalogue["/Pages"]["/Kids"][0].get_object()
+        font = DictionaryObject({_name("/Type"): _name("/Font"), _name("/Subtype"): _name("/Type1"),
+                                 _name("/BaseFont"): _name("/Helvetica")})
+        page[_name("/Resources")] = DictionaryObject({_name("/Font"): DictionaryObject({_name("/F1"): font})})
+        stream = page["/Contents"].get_object()
+        stream.set_data(stream.get_data() + b" /P <</MCID 2>> BDC BT /F1 12 Tf 10 10 Td (Hello) Tj ET EMC")
+
+    path = tagged_pdf(tmp_path / "plain.pdf")
+    assert Pdf.open(path).fonts() == {}
+    assert Pdf.open(_edited(path, helvetica)).fonts() == {"Helvetica": False}
+    assert any("font(s) not embedded: Helvetica" in m for m in _check(path)), _check(path)
+
+
 def _claims(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / ".ci" / "claims_pdfua.py"), str(path)], capture_output=True,
                           text=True, timeout=60)

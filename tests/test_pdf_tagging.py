@@ -92,6 +92,16 @@ def test_xmp_metadata_and_the_pdf_ua_identifier(built: Path, name: str) -> None:
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp  # claimed only because the checks above pass
 
 
+def test_every_font_is_embedded(built: Path) -> None:
+    for pdf in sorted(built.glob("*.pdf")):
+        for page in PdfReader(pdf).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                described = [font] + [d.get_object() for d in font.get("/DescendantFonts", [])]
+                descriptor = next(d["/FontDescriptor"] for d in described if "/FontDescriptor" in d)
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), (pdf.name, font["/BaseFont"])
+
+
 def test_an_independent_checker_passes_them(built: Path, tmp_path: Path) -> None:
     """outloud (PyPI; not written on this project) checks PDF/UA-1's machine-checkable conditions."""
     outloud = Path(sys.executable).parent / "outloud"  # installed with the test extras (pyproject.toml)
