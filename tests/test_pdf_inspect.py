@@ -195,6 +195,19 @@ def test_a_hostile_pdf_is_a_located_error_not_a_hang(tmp_path: Path, make, messa
     assert "hostile.pdf: error: " in run.err and message in run.err, run.err
 
 
+def test_drawing_instructions_beyond_the_bound_are_a_located_error(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.errors import ContentError
+    from reportgen.pdf import inspect
+
+    path = tagged_pdf(tmp_path / "busy.pdf")
+    assert _check(path) == []
+    monkeypatch.setattr(inspect, "MAX_CONTENT_BYTES", 40)  # the page draws 80 bytes of instructions
+    with pytest.raises(ContentError) as raised:
+        _check(path)
+    assert "busy.pdf: error: cannot read the PDF: its pages hold more than" in str(raised.value)
+
+
 def test_a_pdf_over_the_size_bound_is_refused_before_it_is_read(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from reportgen.errors import ContentError

@@ -479,7 +479,7 @@ def check_pdf(path: Path) -> list[Problem]:
             found.append(Finding("title", "the PDF has no title in its properties", "PDF properties"))
         if not re.match(r"[A-Za-z]", pdf.language):
             found.append(Finding("language", "the PDF does not say its language (/Lang in the catalogue)", "PDF"))
-        ua = pdf_ua_findings(pdf, untagged_content_pages(pdf.pages()), basics=False)
+        ua = pdf_ua_findings(pdf, untagged_content_pages(pdf), basics=False)
     found += [Finding("pdf-ua", finding, "PDF structure") for finding in ua]
     return [f.problem(Position(str(path))) for f in found]
 

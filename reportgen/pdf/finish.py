@@ -47,9 +47,10 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
     for index, page in enumerate(writer.pages):
         if index not in drawn_in:
             mark_loose_lines_as_artifacts(writer, page)
-    untagged = sorted(drawn_in | set(untagged_content_pages(writer.pages)))
+    pdf = Pdf(writer)
     try:
-        findings = pdf_ua_findings(Pdf(writer), untagged)
+        untagged = sorted(drawn_in | set(untagged_content_pages(pdf)))
+        findings = pdf_ua_findings(pdf, untagged)
     except PdfProblem as exc:  # a drawn-in appendix beyond the bounds: nothing is claimed for it
         findings = [str(exc)]
     _write_xmp(writer, pdf_ua=not findings)
@@ -257,14 +258,9 @@ def mark_loose_lines_as_artifacts(writer, page) -> None:
     page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
 
 
-def untagged_content_pages(pages) -> list[int]:
+def untagged_content_pages(pdf: Pdf) -> list[int]:
     """Indices of pages that paint something outside any marked content (neither tagged nor an artifact)."""
-    found = []
-    for index, page in enumerate(pages):
-        contents = page.get_contents()
-        if contents is not None and _loose_runs(contents.get_data()):
-            found.append(index)
-    return found
+    return [index for index, page in enumerate(pdf.pages()) if _loose_runs(pdf.content(page))]
 
 
 def _write_xmp(writer, *, pdf_ua: bool) -> None:

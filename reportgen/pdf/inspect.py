@@ -26,6 +26,9 @@ MAX_DEPTH = 64
 """Deepest page tree or structure tree walked (a real one is a handful of levels; nested lists a few more)."""
 MAX_OBJECTS = 1_000_000
 """Most objects (structure elements, strings, resources) one walk visits."""
+MAX_CONTENT_BYTES = 128 * 1024 * 1024
+"""Most page content (drawing instructions, decompressed) read from one PDF: a few KB of compressed stream
+can decompress to far more, and reading the text of it takes time in proportion."""
 MAX_XMP_BYTES = 4 * 1024 * 1024
 """Largest XMP metadata packet read."""
 PDFUA_NAMESPACE = "http://www.aiim.org/pdfua/ns/id/"
@@ -77,6 +80,7 @@ class Pdf:
     def __init__(self, document: Any) -> None:
         self.document = document
         self._pages: list[Any] | None = None
+        self._content_read: dict[int, int] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> Pdf:
@@ -196,13 +200,25 @@ class Pdf:
         """Each page's width and height in points (its media box, inherited when the page has none)."""
         return [page_size(page) for page in self.pages()]
 
+    def content(self, page: Any) -> bytes:
+        """A page's content stream decoded (its drawing instructions); PdfProblem once the pages read hold
+        more than MAX_CONTENT_BYTES between them."""
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        self._content_read[id(page)] = len(data)
+        if sum(self._content_read.values()) > MAX_CONTENT_BYTES:
+            raise PdfProblem(f"its pages hold more than {MAX_CONTENT_BYTES // 1048576} MB of drawing instructions")
+        return data
+
     def page_text(self, index: int) -> str:
         """The text of page `index` (from 0) as pypdf extracts it."""
-        return self.pages()[index].extract_text() or ""
+        page = self.pages()[index]
+        self.content(page)  # within the bound before pypdf reads it
+        return page.extract_text() or ""
 
     def text(self) -> str:
         """Every page's text, pages separated by a form feed."""
-        return "\f".join(page.extract_text() or "" for page in self.pages())
+        return "\f".join(self.page_text(index) for index in range(len(self.pages())))
 
     def fonts(self) -> dict[str, bool]:
         """Every font the pages draw with (by /BaseFont), and whether its program is embedded in the file."""
