@@ -107,6 +107,26 @@ def _edited(path: Path, change) -> Path:
     return path
 
 
+def test_a_machine_path_or_login_name_inside_an_object_stream_is_found(tmp_path: Path) -> None:
+    from reportgen.checks.scan import personal_names, scan_file
+
+    def leak(catalogue) -> None:  # a link to a file on the author's machine, the author's login name
+        link = DictionaryObject({_name("/Type"): _name("/Annot"), _name("/Subtype"): _name("/Link"),
+                                 _name("/Rect"): ArrayObject([NumberObject(0)] * 4),
+                                 _name("/A"): DictionaryObject({_name("/S"): _name("/URI"), _name("/URI"):
+                                                                TextStringObject("file:///C:/Users/someone/x.docx")})})
+        catalogue["/Pages"]["/Kids"][0].get_object()[_name("/Annots")] = ArrayObject([link])
+
+    path = _edited(tagged_pdf(tmp_path / "leaky.pdf"), leak)
+    writer = PdfWriter(clone_from=str(path))
+    writer.add_metadata({"/Author": personal_names()[-1]})
+    with path.open("wb") as out:
+        writer.write(out)
+    packed = with_object_streams(path, tmp_path / "packed.pdf")
+    assert not raw_finds(packed, rb"Users") and not raw_finds(packed, personal_names()[-1].encode())
+    assert {p.rule for p in scan_file(packed)} == {"machine-path", "personal-metadata"}
+
+
 def test_marked_false_is_not_tagged(tmp_path: Path) -> None:
     def unmark(catalogue) -> None:
         catalogue["/MarkInfo"][_name("/Marked")] = BooleanObject(False)
