@@ -200,7 +200,22 @@ def _damaged_catalogue(catalogue) -> None:
     catalogue[_name("/MarkInfo")] = NumberObject(5)  # a number where a dictionary belongs
 
 
+def _encrypted(path: Path) -> Path:
+    writer = PdfWriter(clone_from=str(tagged_pdf(path)))
+    writer.encrypt("secret", algorithm="RC4-128")
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+def _truncated(path: Path) -> Path:
+    path.write_bytes(tagged_pdf(path).read_bytes()[:300])
+    return path
+
+
 @pytest.mark.parametrize("make, message", [
+    (_encrypted, "the PDF is encrypted"),
+    (_truncated, "not a readable PDF"),
     (lambda p: _edited(tagged_pdf(p), _damaged_catalogue), "not a readable PDF"),
     (lambda p: tagged_pdf(p, depth=200), "its structure tree is nested more than 64 levels deep"),
     (lambda p: _edited(tagged_pdf(p), _looped_structure), "its structure tree holds the same element twice"),
@@ -213,6 +228,7 @@ def test_a_hostile_pdf_is_a_located_error_not_a_hang(tmp_path: Path, make, messa
     assert time.monotonic() - started < 30
     assert run.status == 2 and "Traceback" not in run.err and "internal error" not in run.err, run.err
     assert "hostile.pdf: error: " in run.err and message in run.err, run.err
+    assert len(run.err.strip().splitlines()) == 2, run.err  # the error and the count: no library's log lines
 
 
 def test_drawing_instructions_beyond_the_bound_are_a_located_error(tmp_path: Path,

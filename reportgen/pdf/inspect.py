@@ -12,6 +12,7 @@ entities or network.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,10 +98,9 @@ class Pdf:
 
         with reading():
             reader = PdfReader(io.BytesIO(data))
-            encrypted = reader.is_encrypted
+            if reader.is_encrypted:
+                raise Encrypted("the PDF is encrypted: what it records cannot be read without its password")
             reader.trailer["/Root"].get_object()
-        if encrypted:
-            raise Encrypted("the PDF is encrypted: what it records cannot be read without its password")
         return cls(reader)
 
     # -- the catalogue and metadata --------------------------------------------------------------------
@@ -274,12 +274,18 @@ def reading() -> Iterator[None]:
     as a dictionary where a number belongs, becomes a PdfProblem saying so."""
     from pypdf.errors import PyPdfError
 
+    # pypdf logs what it repairs in a damaged file ("EOF marker not found"): noise beside the one error
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         yield
     except PdfProblem:
         raise
     except (PyPdfError, KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise PdfProblem(f"not a readable PDF ({exc or type(exc).__name__})") from None
+    finally:
+        log.setLevel(level)
 
 
 def _true(value: Any) -> bool:
