@@ -128,8 +128,7 @@ class Pdf:
     @property
     def marked(self) -> bool:
         """The PDF says it is tagged (/MarkInfo /Marked true)."""
-        mark_info = self.catalog.get("/MarkInfo")
-        return mark_info is not None and _true(mark_info.get_object().get("/Marked"))
+        return _flag(self.catalog, "/MarkInfo", "/Marked")
 
     @property
     def has_structure_tree(self) -> bool:
@@ -138,8 +137,7 @@ class Pdf:
     @property
     def displays_title(self) -> bool:
         """The viewer is asked to show the title, not the file name (/ViewerPreferences /DisplayDocTitle)."""
-        preferences = self.catalog.get("/ViewerPreferences")
-        return preferences is not None and _true(preferences.get_object().get("/DisplayDocTitle"))
+        return _flag(self.catalog, "/ViewerPreferences", "/DisplayDocTitle")
 
     @property
     def xmp(self) -> str:
@@ -285,8 +283,11 @@ def reading() -> Iterator[None]:
         log.setLevel(level)
 
 
-def _true(value: Any) -> bool:
-    """A PDF boolean that is true (pypdf's BooleanObject(False) is truthy as a Python object)."""
+def _flag(catalog: Any, holder: str, key: str) -> bool:
+    """Whether the catalogue's dictionary `holder` sets `key` to true (pypdf's BooleanObject(False) is truthy
+    as a Python object: its value is what counts)."""
+    found = catalog.get(holder)
+    value = found.get_object().get(key) if found is not None else None
     return value is not None and getattr(value.get_object(), "value", None) is True
 
 
