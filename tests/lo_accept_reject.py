@@ -15,6 +15,7 @@ how many tracked changes are left.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ import tempfile
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from typing import Iterator
 
 import uno  # noqa: F401  (Debian's python3-uno: only the system Python has it)
 from com.sun.star.beans import PropertyValue
@@ -168,17 +170,18 @@ def _url(path: str) -> str:
     return uno.systemPathToFileUrl(os.path.abspath(path))
 
 
-def _labels(doc: object) -> list[str]:
-    """The list labels LibreOffice shows ("1.", "2."), in order: numbering restored or not."""
-    labels = []
+def body_paragraphs(doc: object) -> Iterator[object]:
+    """The paragraphs of the document's body text, in order (tables passed over)."""
     elements = doc.getText().createEnumeration()
     while elements.hasMoreElements():
         el = elements.nextElement()
         if el.supportsService("com.sun.star.text.Paragraph"):
-            label = el.getPropertyValue("ListLabelString")
-            if label:
-                labels.append(label)
-    return labels
+            yield el
+
+
+def _labels(doc: object) -> list[str]:
+    """The list labels LibreOffice shows ("1.", "2."), in order: numbering restored or not."""
+    return [label for el in body_paragraphs(doc) if (label := el.getPropertyValue("ListLabelString"))]
 
 
 def _read(doc: object, scratch: str) -> dict:
@@ -188,15 +191,41 @@ def _read(doc: object, scratch: str) -> dict:
     return {"left": doc.getRedlines().getCount(), "labels": _labels(doc), "blocks": _Reader(root).blocks(body)}
 
 
+@contextlib.contextmanager
+def office() -> Iterator[tuple[object, object, str]]:
+    """A private LibreOffice (its own profile, a pipe): its component context, its desktop and a scratch
+    folder; stopped, and its profile removed, afterwards."""
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    process, ctx = _connect(profile)
+    desktop = None
+    try:
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        yield ctx, desktop, profile
+    finally:
+        try:
+            if desktop is not None:
+                desktop.terminate()
+        except Exception:  # the bridge goes down with the office
+            pass
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def answer(out_path: str, results: object) -> int:
+    """Write what was read for the test to take, as JSON; 0, the script's exit status."""
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump(results, out, ensure_ascii=False)
+    return 0
+
+
 def main(jobs_path: str, out_path: str) -> int:
     jobs = json.loads(open(jobs_path, encoding="utf-8").read())
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    office, ctx = _connect(profile)
     results = []
-    try:
-        smgr = ctx.ServiceManager
-        desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    with office() as (ctx, desktop, profile):
+        dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
         scratch = os.path.join(profile, "read.fodt")
         for job in jobs:
             # one load serves a document's actions, Undo between them; if Undo does not bring back
@@ -216,19 +245,7 @@ def main(jobs_path: str, out_path: str) -> int:
                     results.append(dict(_read(doc, scratch), path=job["path"], action=action))
             finally:
                 doc.close(True)
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:  # the bridge goes down with the office
-            pass
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-    with open(out_path, "w", encoding="utf-8") as out:
-        json.dump(results, out, ensure_ascii=False)
-    return 0
+    return answer(out_path, results)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import independent
 from conftest import GOLDEN, ROOT, reportgen, seed_text, word_ratio
 from pdfread import reader
 from reportgen.pipeline.build import BuildResult, build_one
@@ -38,6 +39,12 @@ def lines(built: BuildResult) -> list[Line]:
 
 
 @pytest.fixture(scope="module")
+def independent_lines(built: BuildResult) -> list[independent.Line]:
+    """The built report as python-docx reads it, list labels as LibreOffice shows them."""
+    return independent.read_lines(built.output)
+
+
+@pytest.fixture(scope="module")
 def parts(built: BuildResult) -> dict[str, bytes]:
     return read_parts(built.output)
 
@@ -59,12 +66,19 @@ def test_text_matches_the_published_report(built: BuildResult) -> None:
     assert ratio >= 0.995, ratio
 
 
-def test_golden(built: BuildResult, update_golden: bool) -> None:
+def test_golden(built: BuildResult, independent_lines: list[independent.Line], update_golden: bool) -> None:
+    """Read back by python-docx and LibreOffice, not by reportgen's own reader."""
     golden = GOLDEN / f"{NAME}.txt"
-    actual = golden_text(built.output)
+    actual = independent.golden_text(independent_lines)
     if update_golden:
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_our_reader_reads_what_python_docx_and_libreoffice_read(built: BuildResult,
+                                                                 independent_lines: list[independent.Line]) -> None:
+    """reportgen's own reader (the fidelity measure, the checks, redlining use it) agrees with real clients."""
+    assert golden_text(built.output) == independent.golden_text(independent_lines)
 
 
 def test_heading_hierarchy_never_skips_a_level(lines: list[Line]) -> None:
@@ -119,9 +133,9 @@ def test_strengths_and_areas_grouped_under_themes(lines: list[Line]) -> None:
     assert len(untitled) == 11 and {line.style for line in untitled} == {"List Bullet"}
 
 
-def test_recommendations_and_outcomes_restart_at_1_in_each_section(lines: list[Line]) -> None:
-    def numbers(heading: str, occurrence: int) -> list[str]:
-        return [line.label for line in under(lines, heading, occurrence) if line.style == "List Number"]
+def test_recommendations_and_outcomes_restart_at_1_in_each_section(independent_lines: list[independent.Line]) -> None:
+    def numbers(heading: str, occurrence: int) -> list[str]:  # as LibreOffice numbers them
+        return [line.label for line in under(independent_lines, heading, occurrence) if line.style == "List Number"]
 
     assert numbers("Recommendations", 0) == ["1.", "2.", "3.", "4."]
     assert numbers("Recommendations", 1) == [f"{n}." for n in range(1, 13)]

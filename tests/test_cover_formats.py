@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+import independent
 from conftest import GOLDEN, ROOT, reportgen, refused, snapshot
 from reportgen.pipeline.build import build_one, check_one
 from reportgen.oxml.package import read_parts
-from reportgen.oxml.text import document_text, golden_text, read_lines
+from reportgen.oxml.text import document_text, read_lines
 
 EXAMPLE = "example-cover-2020-03-funding-decision"
 AGENDA = "example-agenda-2020-03-09"
@@ -148,7 +149,7 @@ def test_pack_leaves_a_non_public_report_out_and_says_so(example: Path) -> None:
 # 3. recommendations with a lead-in ---------------------------------------------------------------------
 
 def test_lead_in_then_lettered_items_and_no_stray_number(example: Path) -> None:
-    lines = read_lines(_build(example).output)
+    lines = independent.read_lines(_build(example).output)  # lettered as LibreOffice letters them
     at = next(i for i, line in enumerate(lines) if line.style == "Heading 1" and line.text.startswith("Recommendation"))
     assert lines[at].text == "Recommendations"
     assert (lines[at + 1].text, lines[at + 1].label) == ("Members are asked to:", "")
@@ -161,7 +162,7 @@ def test_one_recommendation_after_a_lead_in_is_singular(example: Path) -> None:
     start, end = text.index("  - note the example costings"), text.index("recommendation_numbering:")
     source.write_text(text[:start] + text[end:], encoding="utf-8")
     _edit(source, "recommendation_numbering: lettered", "recommendation_numbering: numbered")
-    lines = read_lines(_build(example).output)
+    lines = independent.read_lines(_build(example).output)  # numbered as LibreOffice numbers them
     at = next(i for i, line in enumerate(lines) if line.style == "Heading 1" and line.text.startswith("Recommendation"))
     assert lines[at].text == "Recommendation"
     assert [(line.label, line.text[:5]) for line in lines[at + 1:at + 3]] == [("", "Membe"), ("1.", "agree")]
@@ -184,7 +185,7 @@ def test_implications_continue_the_numbering_with_bold_labels_in_the_templates_o
     _edit(source, "  Security: None\n",
           "  Security: None\n  Strategic: The example proposal supports the two example outcomes named above.\n")
     built = _build(example).output
-    lines = read_lines(built)
+    lines = independent.read_lines(built)  # numbered as LibreOffice numbers them
     at = next(i for i, line in enumerate(lines) if line.text == "Corporate & Strategic Implications")
     assert lines[at].style == "Heading 2"
     items = lines[at + 1:at + 9]
@@ -238,7 +239,7 @@ def test_same_content_builds_in_the_second_councils_format(example: Path) -> Non
     assert all(len(row) == 2 for row in rows)  # another shape: one label/value pair a row
     assert rows[0] == ["Report to:", "Safeguarding Sub Committee, Example Finance Committee"]
     assert ["Date of meeting:", "9 March 2020"] in rows and ["Status:", "Public report; Non-Public appendix"] in rows
-    lines = read_lines(built)
+    lines = independent.read_lines(built)  # numbered as LibreOffice numbers them
     headings = [(line.label, line.text) for line in lines if line.style == "Heading 2"]
     assert headings == [("1.", "Background"), ("2.", "Proposals"), ("3.", "Implications")]
     assert [line.label for line in lines if line.style == "Numbered Paragraph"][:4] == ["1.1", "2.1", "2.2", "3.1"]
@@ -265,7 +266,7 @@ def test_unknown_format_is_a_located_error(example: Path, name: str, expect: str
 @pytest.mark.parametrize("house", ["city-current", "example-borough"])
 def test_golden(example: Path, house: str, update_golden: bool) -> None:
     _edit(_source(example), "template: city-current", f"template: {house}")
-    actual = golden_text(_build(example).output)
+    actual = independent.golden_text(_build(example).output)  # read by python-docx and LibreOffice
     golden = GOLDEN / f"{EXAMPLE}.{house}.txt"
     if update_golden:
         golden.write_text(actual, encoding="utf-8")

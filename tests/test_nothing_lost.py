@@ -78,13 +78,14 @@ def test_an_edit_to_the_properties_alone_is_an_edit(project: Path, part: str) ->
 
 def test_files_written_before_properties_were_covered_still_rebuild(project: Path) -> None:
     """A fingerprint of the older kind (no version mark) is still recognised: no false 'edited'."""
-    from reportgen.pipeline.write import _CUSTOM, _FINGERPRINT_VALUE, _legacy_fingerprint
+    from reportgen.oxml.properties import with_custom_value
+    from reportgen.pipeline.write import _CUSTOM, FINGERPRINT, _legacy_fingerprint
 
     assert reportgen("build", f"content/{NAME}.yaml", cwd=project).status == 0
     output = project / "build" / f"{NAME}.docx"
     parts = read_parts(output)
     old = _legacy_fingerprint(parts)
-    parts[_CUSTOM] = _FINGERPRINT_VALUE.sub(rb"\g<1>" + old.encode() + rb"\g<2>", parts[_CUSTOM])
+    parts[_CUSTOM] = with_custom_value(parts[_CUSTOM], FINGERPRINT, old)
     output.write_bytes(pack(parts))
     source = project / "content" / f"{NAME}.yaml"
     source.write_text(source.read_text().replace("Members are asked to note the report.",

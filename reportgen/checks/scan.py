@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.errors import ContentError, Position, Problem
-from reportgen.oxml.ns import qn
-from reportgen.oxml.package import per_part, xml_parser
+from reportgen.oxml.package import per_part
+from reportgen.oxml.properties import core_property
+from reportgen.oxml.styles import hidden_styles_of
+from reportgen.oxml.unseen import reviewers, settings_record, unseen
 
 if TYPE_CHECKING:
     from reportgen.pdf.inspect import Pdf
@@ -32,11 +34,8 @@ _PATH_HINTS = ("file:/", ":\\", "\\\\", *(f"/{folder}/" for folder in _PATH_FOLD
 # a drive written with a forward slash (D:/Reports/): ':/' alone is in every namespace ('http://')
 _DRIVE_SLASH = re.compile(r":/[A-Za-z]")
 _TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#|\}\}|%\}")
-# Every build scans its parts. A part is parsed only when its raw XML holds something a finding
-# below needs (a marker may be a false alarm, never a miss: a character reference may spell a brace);
-# a clean build then never imports lxml, which with the parsing was about 20 ms of each build.
-_STORY_MARKERS = (b"commentReference", b"commentRangeStart", b"vanish", b"Vanish", b"del ", b"del>", b"del/",
-                  b"delText", b"moveFrom", b"{", b"}", b"&#")
+# Every build scans its parts: a story is parsed only when its raw XML holds a marker of something a finding
+# needs (oxml.unseen), so a clean build never imports lxml, which with the parsing was about 20 ms of each build.
 
 
 def machine_path(text: str) -> re.Match | None:
@@ -94,40 +93,29 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
                 if _mentions(text, who):
                     found.append(_problem(path, name, f"the operating-system user or home folder ({who}) is "
                                                       "recorded here", "personal-metadata"))
-    core = parts.get("docProps/core.xml")
-    if core is not None and b"lastModifiedBy" in core:
-        from lxml import etree
-
-        modified_by = etree.fromstring(core, xml_parser()).findtext(qn("cp:lastModifiedBy"))
-        if (modified_by or "").strip():
-            found.append(_problem(path, "docProps/core.xml", f"last modified by {modified_by!r} is recorded",
-                                  "personal-metadata"))
+    modified_by = core_property(parts, "cp:lastModifiedBy")
+    if (modified_by or "").strip():
+        found.append(_problem(path, "docProps/core.xml", f"last modified by {modified_by!r} is recorded",
+                              "personal-metadata"))
     if any(n.startswith("word/comments") for n in parts):
         found.append(_problem(path, "word/comments.xml", "the document holds comments", "comments"))
     found.extend(_hidden_data(parts, path))
-    hidden_styles = _hidden_styles(parts.get("word/styles.xml", b""))
+    hidden_styles = hidden_styles_of(parts)
     for name in sorted(n for n in parts if _STORY.match(n)):
-        if not hidden_styles and not any(marker in parts[name] for marker in _STORY_MARKERS):
-            continue
-        from lxml import etree
-
-        root = etree.fromstring(parts[name], xml_parser())
-        checks = (
-            ((qn("w:commentReference"), qn("w:commentRangeStart")), "a comment is anchored here", "comments", "error"),
-            ((qn("w:vanish"), qn("w:specVanish")), "hidden text (Font > Hidden)", "hidden-text", "error"),
-            ((qn("w:del"), qn("w:delText")), "a tracked deletion: accept or reject the changes", "tracked-changes",
-             "error"),
-            ((qn("w:moveFrom"), qn("w:moveFromRangeStart")), "a tracked move (the text's old place is kept): accept "
-             "or reject the changes", "tracked-changes", "error"),
-        )
-        for tags, message, rule, severity in checks:
-            if next(root.iter(*tags), None) is not None:
-                found.append(_problem(path, name, message, rule, severity))
-        if hidden_styles and (style := _uses_hidden_style(root, hidden_styles)):
-            found.append(_problem(path, name, f"hidden text: the style {style!r} is hidden (Font > Hidden in "
-                                              "the style)", "hidden-text"))
-        text = "".join(t.text or "" for t in root.iter(qn("w:t")))
-        if m := _TEMPLATE_TAG.search(text):
+        held = unseen(parts[name], hidden_styles)
+        for there, message, rule in (
+                (held.comments, "a comment is anchored here", "comments"),
+                (held.hidden_text, "hidden text (Font > Hidden)", "hidden-text"),
+                (held.deletions, "a tracked deletion: accept or reject the changes", "tracked-changes"),
+                (held.moves, "a tracked move (the text's old place is kept): accept or reject the changes",
+                 "tracked-changes")):
+            if there:
+                found.append(_problem(path, name, message, rule))
+        if held.hidden_style:
+            found.append(_problem(path, name, f"hidden text: the style {held.hidden_style!r} is hidden (Font > "
+                                              "Hidden in the style)", "hidden-text"))
+        if m := _TEMPLATE_TAG.search(held.text):
+            text = held.text
             found.append(_problem(path, name, f"template tag left in the text: "
                                               f"{text[max(0, m.start() - 20):m.end() + 20]!r}",
                                   "template-leftover", "warning"))
@@ -137,83 +125,19 @@ def scan_parts(parts: dict[str, bytes], path: Path) -> list[Problem]:
 def _hidden_data(parts: dict[str, bytes], path: Path) -> list[Problem]:
     """What a document keeps out of sight: document variables, reviewers' names, the template it came from."""
     found = []
-    settings = parts.get("word/settings.xml", b"")
-    if b"docVar " in settings or b"docVar>" in settings:
+    recorded = settings_record(parts)
+    if recorded.variables:
         found.append(_problem(path, "word/settings.xml", "document variables (w:docVars) are recorded: values a "
                                                          "macro or a program stored in the file, unseen",
                               "hidden-data"))
-    if b"attachedTemplate" in settings:
+    if recorded.template:
         found.append(_problem(path, "word/settings.xml", "the Word template the file was made from is recorded "
                                                          "(w:attachedTemplate)", "machine-path"))
-    people = parts.get("word/people.xml", b"")
-    if b"person" in people:
-        from lxml import etree
-
-        names = sorted({p.get(f"{{{_W15}}}author", "") for p in etree.fromstring(people, xml_parser()).iter(
-            f"{{{_W15}}}person")} - {""})
+    names = reviewers(parts)
+    if names is not None:
         found.append(_problem(path, "word/people.xml", f"the names of people who edited or commented are recorded "
                                                        f"({', '.join(names[:3]) or 'unnamed'})", "personal-metadata"))
     return found
-
-
-_W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-
-
-def _hidden_styles(styles: bytes) -> dict[str, str]:
-    """style id -> name of every style that hides its text (w:vanish, itself or through w:basedOn);
-    '' -> the default paragraph style's name when it hides, '*' when the document defaults hide everything."""
-    if b"vanish" not in styles:
-        return {}
-    from lxml import etree
-
-    root = etree.fromstring(styles, xml_parser())
-    hides: dict[str, bool | None] = {}
-    based: dict[str, str] = {}
-    names: dict[str, str] = {}
-    default = ""
-    for style in root.iter(qn("w:style")):
-        sid = style.get(qn("w:styleId"), "")
-        name = style.find(qn("w:name"))
-        names[sid] = name.get(qn("w:val"), sid) if name is not None else sid
-        vanish = style.find(f"{qn('w:rPr')}/{qn('w:vanish')}")
-        hides[sid] = None if vanish is None else _on(vanish)
-        if (base := style.find(qn("w:basedOn"))) is not None:
-            based[sid] = base.get(qn("w:val"), "")
-        if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
-            default = sid
-    hidden: dict[str, str] = {}
-    for sid in hides:
-        seen, at = set(), sid
-        while at in hides and hides[at] is None and at in based and at not in seen:  # inherit from the base
-            seen.add(at)
-            at = based[at]
-        if hides.get(at):
-            hidden[sid] = names.get(sid) or sid
-    if default in hidden:
-        hidden[""] = hidden[default]
-    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:vanish')}")
-    if defaults is not None and _on(defaults):
-        hidden["*"] = "document defaults"
-    return hidden
-
-
-def _on(element) -> bool:
-    return element.get(qn("w:val"), "true") not in ("0", "false", "off")
-
-
-def _uses_hidden_style(root, hidden: dict[str, str]) -> str | None:
-    """The name of a hidden style that some text of this story is in, if any."""
-    if "*" in hidden and next(root.iter(qn("w:t")), None) is not None:
-        return hidden["*"]
-    for paragraph in root.iter(qn("w:p")):
-        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        sid = style.get(qn("w:val"), "") if style is not None else ""
-        if sid in hidden and next(paragraph.iter(qn("w:t")), None) is not None:
-            return hidden[sid]
-    for run in root.iter(qn("w:rStyle")):
-        if run.get(qn("w:val"), "") in hidden:
-            return hidden[run.get(qn("w:val"), "")]
-    return None
 
 
 def scan_pdf(path: Path) -> list[Problem]:

@@ -15,7 +15,9 @@ from lxml import etree
 from reportgen.oxml.ns import qn
 from reportgen.oxml.contents import ContentsFollower
 from reportgen.oxml.package import read_parts, xml_parser
-from reportgen.oxml.text import Numbering, _Styles, style_and_numbering
+from reportgen.oxml.numbering import ListLabels, numbering_of
+from reportgen.oxml.styles import styles_of
+from reportgen.oxml.text import style_and_numbering
 
 W_VAL = qn("w:val")
 _MARKUP = str.maketrans({c: "\\" + c for c in "\\*^[]"})
@@ -57,9 +59,9 @@ Block = Paragraph | Table
 
 class _Reader:
     def __init__(self, parts: dict[str, bytes], accept: bool) -> None:
-        self.styles = _Styles(parts)
-        self.numbering = Numbering(parts)
-        self.levels = self.styles.levels
+        self.styles = styles_of(parts)
+        self.numbering = ListLabels(numbering_of(parts))
+        self.levels = self.styles.outline_levels
         self.gone = (qn("w:del"), qn("w:moveFrom")) if accept else (qn("w:ins"), qn("w:moveTo"))
         self.kept_text = qn("w:t") if accept else qn("w:delText")
         self.accept = accept

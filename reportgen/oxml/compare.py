@@ -24,6 +24,7 @@ from lxml import etree
 
 from reportgen.lib.alignment import pair, word_similarity
 from reportgen.oxml.ns import qn
+from reportgen.oxml.numbering import ListDefinitions, numbering_of
 from reportgen.oxml.package import xml_parser
 from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_RPR_CHANGE, W_T, W_TBL, W_TR, Reviser, accept_all,
                                       place_paragraph_marks,
@@ -31,7 +32,7 @@ from reportgen.oxml.revisions import (W_P, W_PPR, W_R, W_RPR, W_RPR_CHANGE, W_T,
 from reportgen.oxml.text import paragraph_text
 
 W_TC, W_TCPR, W_NUMID, W_NUM = qn("w:tc"), qn("w:tcPr"), qn("w:numId"), qn("w:num")
-W_ABSTRACT, W_ABSTRACT_ID = qn("w:abstractNum"), qn("w:abstractNumId")
+W_ABSTRACT_ID = qn("w:abstractNumId")
 W_VAL = qn("w:val")
 W_DOCPR, W_DRAWING = qn("wp:docPr"), qn("w:drawing")
 _R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -49,7 +50,7 @@ def compare_parts(old: dict[str, bytes], new: dict[str, bytes], reviser: Reviser
     out = dict(new)
     old_body = accept_all(etree.fromstring(old["word/document.xml"], xml_parser()))
     new_body = accept_all(etree.fromstring(new["word/document.xml"], xml_parser()))
-    numbering = _Numbering(old.get("word/numbering.xml"), new.get("word/numbering.xml"))
+    numbering = _Numbering(old, new.get("word/numbering.xml"))
     numbering.align(list(old_body.iter(W_P)), list(new_body.iter(W_P)))
     comparer = _Comparer(reviser, numbering, _Relations(old, out, "word/document.xml"))
     _compare_root(comparer, old_body.find(qn("w:body")), new_body.find(qn("w:body")))
@@ -79,36 +80,35 @@ def _independent_lists(root: etree._Element) -> bool:
     item, the list would go on counting from the list before it. A list of its own starts at 1
     wherever it starts. True if anything changed.
     """
-    abstracts = {a.get(W_ABSTRACT_ID): a for a in root.iter(W_ABSTRACT)}
-    fresh = max((int(k) for k in abstracts if k and k.isdigit()), default=0)
-    users: dict[str, int] = {}
-    for num in root.iter(W_NUM):
-        ref = num.find(W_ABSTRACT_ID)
-        if ref is not None:
-            users[ref.get(W_VAL)] = users.get(ref.get(W_VAL), 0) + 1
+    numbering = ListDefinitions(root)
+    fresh = numbering.max_definition_id
+    users = numbering.users()
     changed = False
-    for num in list(root.iter(W_NUM)):
-        ref = num.find(W_ABSTRACT_ID)
-        restarts = {o.get(qn("w:ilvl")) for o in num.findall(qn("w:lvlOverride"))
-                    if o.find(qn("w:startOverride")) is not None}
-        source = abstracts.get(ref.get(W_VAL)) if ref is not None else None
-        levels = source.findall(qn("w:lvl")) if source is not None else []
-        if not levels or users[ref.get(W_VAL)] < 2 or len(restarts) < len(levels):
+    for instance in numbering.lists.values():
+        levels = numbering.definitions.get(instance.definition, {})
+        if not levels or users[instance.definition] < 2 or len(instance.restarts) < len(levels):
             continue
         fresh += 1
-        definition = copy.deepcopy(source)
+        definition = copy.deepcopy(numbering.definition_elements[str(instance.definition)])
         definition.set(W_ABSTRACT_ID, str(fresh))
         nsid = definition.find(qn("w:nsid"))
         if nsid is not None:
             nsid.set(W_VAL, f"{0x52450000 + fresh:08X}")  # a list's own identity: 'RE' and its number
         for link in definition.findall(qn("w:numStyleLink")) + definition.findall(qn("w:styleLink")):
             definition.remove(link)  # a style's list definition is the shared one; the copy is plain
-        first_num = root.find(W_NUM)
-        first_num.addprevious(definition)
-        ref.set(W_VAL, str(fresh))
-        users[str(fresh)] = 1
+        _add_definition(root, definition)
+        instance.element.find(W_ABSTRACT_ID).set(W_VAL, str(fresh))
         changed = True
     return changed
+
+
+def _add_definition(root: etree._Element, definition: etree._Element) -> None:
+    """Put a list definition (w:abstractNum) into a numbering part: before the lists, as the schema orders them."""
+    first_num = root.find(W_NUM)
+    if first_num is not None:
+        first_num.addprevious(definition)
+    else:
+        root.append(definition)
 
 
 def _unique_drawing_ids(root: etree._Element, used: set[str]) -> None:
@@ -262,9 +262,9 @@ def _declare_content_type(old: dict[str, bytes], out: dict[str, bytes], source: 
 class _Numbering:
     """Maps OLD's list instances (w:num) to NEW's, adding OLD's where NEW has no counterpart."""
 
-    def __init__(self, old_xml: bytes | None, new_xml: bytes | None) -> None:
-        self.old_root = etree.fromstring(old_xml, xml_parser()) if old_xml else None
-        self.new_root = etree.fromstring(new_xml, xml_parser()) if new_xml else None
+    def __init__(self, old: dict[str, bytes], new_xml: bytes | None) -> None:
+        self.old = numbering_of(old)
+        self.new_root = etree.fromstring(new_xml, xml_parser()) if new_xml else None  # changed here: a copy
         self.map: dict[str, str] = {}
         self.changed = False
 
@@ -296,13 +296,11 @@ class _Numbering:
     def _new_id(self, old_id: str) -> str:
         if old_id in self.map:
             return self.map[old_id]
-        if self.old_root is None or self.new_root is None:
-            return old_id
-        old_num = next((n for n in self.old_root.iter(W_NUM) if n.get(qn("w:numId")) == old_id), None)
-        if old_num is None:
+        old_num = self.old.list_elements.get(old_id)
+        if old_num is None or self.new_root is None:
             return old_id
         num = copy.deepcopy(old_num)
-        fresh = str(max((int(n.get(qn("w:numId"))) for n in self.new_root.iter(W_NUM)), default=0) + 1)
+        fresh = str(ListDefinitions(self.new_root).max_list_id + 1)
         num.set(qn("w:numId"), fresh)
         abstract_ref = num.find(W_ABSTRACT_ID)
         if abstract_ref is not None:
@@ -314,8 +312,9 @@ class _Numbering:
 
     def _abstract(self, old_abstract: str) -> str:
         """NEW's id for OLD's abstract list definition, copying the definition when NEW lacks it."""
-        found = {a.get(W_ABSTRACT_ID): a for a in self.new_root.iter(W_ABSTRACT)}
-        old_def = next((a for a in self.old_root.iter(W_ABSTRACT) if a.get(W_ABSTRACT_ID) == old_abstract), None)
+        new = ListDefinitions(self.new_root)
+        found = new.definition_elements
+        old_def = self.old.definition_elements.get(old_abstract)
         if old_abstract in found and (old_def is None or _canonical(found[old_abstract]) == _canonical(old_def)):
             return old_abstract
         if old_def is None:
@@ -323,11 +322,7 @@ class _Numbering:
         fresh = str(max((int(a) for a in found), default=0) + 1)
         definition = copy.deepcopy(old_def)
         definition.set(W_ABSTRACT_ID, fresh)
-        first_num = self.new_root.find(W_NUM)
-        if first_num is not None:
-            first_num.addprevious(definition)
-        else:
-            self.new_root.append(definition)
+        _add_definition(self.new_root, definition)
         return fresh
 
 
@@ -480,24 +475,24 @@ class _Comparer:
         block = self.adopt(old)
         for marker in [m for m in block.iter(*_MARKERS)]:
             marker.getparent().remove(marker)  # its twin in NEW keeps the name; two would clash
-        if block.tag == W_P:
-            _wrap_runs(block, "del", self.reviser)
-            mark_paragraph(block, "del", self.reviser)
-        elif block.tag == W_TBL:
-            for tr in block.iter(W_TR):
-                self._whole_row(tr, "del")
-        else:
-            return None  # not text (a content control, a section break): nothing to track
-        return block
+        # not text (a content control, a section break): nothing to track
+        return block if self._whole_block(block, "del") else None
 
     def inserted(self, new: etree._Element) -> etree._Element:
-        if new.tag == W_P:
-            _wrap_runs(new, "ins", self.reviser)
-            mark_paragraph(new, "ins", self.reviser)
-        elif new.tag == W_TBL:
-            for tr in new.iter(W_TR):
-                self._whole_row(tr, "ins")
+        self._whole_block(new, "ins")
         return new
+
+    def _whole_block(self, block: etree._Element, tag: str) -> bool:
+        """Mark a paragraph or a table as wholly inserted or deleted (`tag`); False for anything else."""
+        if block.tag == W_P:
+            _wrap_runs(block, tag, self.reviser)
+            mark_paragraph(block, tag, self.reviser)
+        elif block.tag == W_TBL:
+            for tr in block.iter(W_TR):
+                self._whole_row(tr, tag)
+        else:
+            return False
+        return True
 
     def _whole_row(self, tr: etree._Element, tag: str) -> None:
         mark_row(tr, tag, self.reviser)

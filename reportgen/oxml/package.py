@@ -385,3 +385,24 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     """The CRC-32 and raw deflate stream of `data`, as zipfile makes them (level 6)."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
     return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+def with_pictures(parts: dict[str, bytes], pictures: list[tuple[str, str, bytes, str]]) -> dict[str, bytes]:
+    """`parts` with pictures added as parts of the main document: each (part name under word/, relationship
+    id, data, content type), related from document.xml and its file extension's content type declared."""
+    if not pictures:
+        return parts
+    out = dict(parts)
+    rels_name = "word/_rels/document.xml.rels"
+    rels = out[rels_name].decode("utf-8")
+    new = "".join(f'<Relationship Id="{rel_id}" Type="{_R_NS}/image" Target="{name[len("word/"):]}"/>'
+                  for name, rel_id, _, _ in pictures)
+    out[rels_name] = rels.replace("</Relationships>", new + "</Relationships>").encode("utf-8")
+    types = out["[Content_Types].xml"].decode("utf-8")
+    for name, _, data, content_type in pictures:
+        ext = name.rsplit(".", 1)[1]
+        if not re.search(rf'Extension="{ext}"', types, re.IGNORECASE):
+            types = types.replace("</Types>", f'<Default Extension="{ext}" ContentType="{content_type}"/></Types>')
+        out[name] = data
+    out["[Content_Types].xml"] = types.encode("utf-8")
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportgen.oxml.xml import escape
 
@@ -63,6 +64,20 @@ def core_properties(parts: dict[str, bytes]) -> dict[str, str]:
         if element is not None and element.text:
             found[name] = element.text
     return found
+
+
+def core_property(parts: dict[str, bytes], tag: str) -> str | None:
+    """The text of one core property ('dc:title', 'cp:lastModifiedBy'); None when the document has no such
+    property (or no core properties)."""
+    xml = parts.get(_CORE)
+    if xml is None or tag.partition(":")[2].encode() not in xml:
+        return None  # (most properties are not there: found so, without parsing)
+    from lxml import etree
+
+    from reportgen.oxml.ns import qn
+    from reportgen.oxml.package import xml_parser
+
+    return etree.fromstring(xml, xml_parser()).findtext(qn(tag))
 
 
 def set_properties(parts: dict[str, bytes], props: DocumentProperties) -> dict[str, bytes]:
@@ -140,6 +155,17 @@ def set_custom(parts: dict[str, bytes], custom: dict[str, str]) -> dict[str, byt
         parts.pop(_CUSTOM, None)
     _register(parts, [p for p in (_CORE, _APP, _CUSTOM) if p in parts], _CUSTOM if _CUSTOM not in parts else None)
     return parts
+
+
+def with_custom_value(custom: bytes, name: str, value: str) -> bytes:
+    """A custom properties part with the text of (text) property `name` made `value`, all else as it was
+    ('' leaves a value out of a hash of the part, when the value kept there is that hash)."""
+    return _custom_value(name).sub(lambda m: m.group(1) + escape(value).encode() + m.group(2), custom)
+
+
+@lru_cache(maxsize=8)
+def _custom_value(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb'(name="' + re.escape(escape(name).encode()) + rb'"><vt:lpwstr>)[^<]*(</vt:lpwstr>)')
 
 
 def custom_properties(parts: dict[str, bytes]) -> dict[str, str]:

@@ -11,9 +11,9 @@ import hashlib
 import re
 from functools import lru_cache
 
-from lxml import etree
-
 from reportgen.oxml.ns import qn
+from reportgen.oxml.package import xml_parser
+from reportgen.oxml.styles import styles_of
 
 KEPT = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
         "word/styles.xml", "word/numbering.xml")
@@ -34,21 +34,10 @@ def slim_parts(parts: dict[str, bytes]) -> dict[str, bytes]:
 
 @lru_cache(maxsize=32)
 def _styles_used(_digest: bytes, styles: bytes, used: frozenset[bytes]) -> bytes:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(styles, parser)
-    by_id = {s.get(qn("w:styleId")): s for s in root.iter(qn("w:style"))}
-    wanted = {u.decode() for u in used}
-    wanted |= {s.get(qn("w:styleId")) for s in by_id.values() if s.get(qn("w:default")) == "1"}
-    queue = list(wanted)
-    while queue:  # follow basedOn and linked styles, so inherited formatting is still found
-        style = by_id.get(queue.pop())
-        if style is None:
-            continue
-        for tag in ("w:basedOn", "w:link"):
-            ref = style.find(qn(tag))
-            if ref is not None and ref.get(qn("w:val")) not in wanted:
-                wanted.add(ref.get(qn("w:val")))
-                queue.append(ref.get(qn("w:val")))
+    from lxml import etree
+
+    wanted = styles_of({"word/styles.xml": styles}).closure(u.decode() for u in used)  # inherited formatting kept
+    root = etree.fromstring(styles, xml_parser())
     for child in list(root):
         if child.tag == qn("w:latentStyles") or (child.tag == qn("w:style")
                                                  and child.get(qn("w:styleId")) not in wanted):

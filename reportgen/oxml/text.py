@@ -1,7 +1,8 @@
 """Reads a .docx back as text: paragraphs with their list numbers, tables as rows, optionally with style names.
 
-Used by the golden tests, the fidelity measure, redlining and the checks; it reads what Word would show,
-computing list numbers the way Word does (a w:num continues its abstract list unless it restarts it).
+Used by the fidelity measure, redlining, the importer and the checks; it reads what Word would show,
+with list numbers as Word computes them (oxml.numbering). The golden tests read documents with
+python-docx and LibreOffice instead, and hold this reader to agree with them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportgen.lib.numbers import format_number
 from reportgen.oxml.ns import qn
 from reportgen.oxml.contents import ContentsFollower
+from reportgen.oxml.numbering import ListLabels, numbering_of
 from reportgen.oxml.package import read_parts, xml_parser
+from reportgen.oxml.styles import Styles, numbering_reference, styles_of
 
 W_VAL = qn("w:val")
 
@@ -34,144 +36,14 @@ class Line:
         return f"{self.label} {self.text}" if self.label else self.text
 
 
-class Numbering:
-    """List numbers as Word computes them."""
-
-    def __init__(self, parts: dict[str, bytes]) -> None:
-        self.levels: dict[int, dict[int, tuple[str, str, int]]] = {}
-        self.nums: dict[int, tuple[int, dict[int, int]]] = {}
-        self.counters: dict[int, dict[int, int]] = {}
-        self.started: set[int] = set()
-        xml = parts.get("word/numbering.xml")
-        if xml is None:
-            return
-        root = etree.fromstring(xml, xml_parser())
-        for abstract in root.iter(qn("w:abstractNum")):
-            aid = int(abstract.get(qn("w:abstractNumId")))
-            levels = {}
-            for lvl in abstract.iter(qn("w:lvl")):
-                fmt = lvl.find(qn("w:numFmt"))
-                text = lvl.find(qn("w:lvlText"))
-                start = lvl.find(qn("w:start"))
-                levels[int(lvl.get(qn("w:ilvl")))] = (
-                    fmt.get(W_VAL) if fmt is not None else "decimal",
-                    text.get(W_VAL) if text is not None else "",
-                    int(start.get(W_VAL)) if start is not None else 1)
-            self.levels[aid] = levels
-        for num in root.iter(qn("w:num")):
-            overrides = {}
-            for override in num.iter(qn("w:lvlOverride")):
-                start = override.find(qn("w:startOverride"))
-                if start is not None:
-                    overrides[int(override.get(qn("w:ilvl")))] = int(start.get(W_VAL))
-            abstract = num.find(qn("w:abstractNumId"))
-            if abstract is not None:
-                self.nums[int(num.get(qn("w:numId")))] = (int(abstract.get(W_VAL)), overrides)
-
-    def label(self, num_id: int, level: int) -> str:
-        if num_id not in self.nums:
-            return ""
-        aid, overrides = self.nums[num_id]
-        levels = self.levels.get(aid, {})
-        counters = self.counters.setdefault(aid, {})
-        if num_id not in self.started:
-            self.started.add(num_id)
-            for lvl, start in overrides.items():
-                counters[lvl] = start - 1
-        fmt, text, start = levels.get(level, ("decimal", f"%{level + 1}.", 1))
-        counters[level] = counters.get(level, start - 1) + 1
-        for deeper in [lvl for lvl in counters if lvl > level]:
-            del counters[deeper]
-        if fmt == "bullet":
-            return "-"
-        shown = text
-        for lvl in range(level + 1):
-            lfmt, _, lstart = levels.get(lvl, ("decimal", "", 1))
-            shown = shown.replace(f"%{lvl + 1}", format_number(counters.get(lvl, lstart), lfmt))
-        return shown
-
-
-class _Styles:
-    """styles.xml, parsed once: each style's name, and what it inherits through basedOn (its list,
-    its outline level)."""
-
-    def __init__(self, parts: dict[str, bytes]) -> None:
-        self.names: dict[str, str] = {}
-        self._raw: dict[str, etree._Element] = {}
-        xml = parts.get("word/styles.xml")
-        if xml is not None:
-            for style in etree.fromstring(xml, xml_parser()).iter(qn("w:style")):
-                sid = style.get(qn("w:styleId"))
-                name = style.find(qn("w:name"))
-                self.names[sid] = name.get(W_VAL) if name is not None else sid
-                self._raw[sid] = style
-        self.num: dict[str, tuple[int, int]] = self._inherited(_list_of)
-        self._levels: dict[str, int] | None = None
-
-    @property
-    def levels(self) -> dict[str, int]:
-        """Each paragraph style's outline level (Heading 1 is 0); worked out when first asked for."""
-        if self._levels is None:
-            self._levels = self._inherited(_outline_of)
-        return self._levels
-
-    def _inherited(self, pick) -> dict:
-        """For each style, the first value `pick` finds on it or up its basedOn chain (None: look further)."""
-        found = {}
-        for sid, style in self._raw.items():
-            current, seen = style, set()
-            while current is not None:
-                value = pick(current)
-                if value is not None:
-                    found[sid] = value
-                    break
-                based = current.find(qn("w:basedOn"))
-                parent = based.get(W_VAL) if based is not None else None
-                if parent is None or parent in seen:
-                    break
-                seen.add(parent)
-                current = self._raw.get(parent)
-        return found
-
-    def name(self, sid: str) -> str:
-        # Word stores built-in names in lower case ("heading 1") but shows them capitalised
-        name = self.names.get(sid, sid)
-        return name[:1].upper() + name[1:]
-
-
-def _list_of(style) -> tuple[int, int] | None:
-    num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-    if num_pr is None or num_pr.find(qn("w:numId")) is None:
-        return None
-    ilvl = num_pr.find(qn("w:ilvl"))
-    return int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0
-
-
-def _outline_of(style) -> int | None:
-    outline = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-    if outline is not None:
-        return int(outline.get(W_VAL))
-    name = style.find(qn("w:name"))
-    words = (name.get(W_VAL, "") if name is not None else "").lower().split()
-    if len(words) == 2 and words[0] == "heading" and words[1].isdigit():
-        return int(words[1]) - 1
-    return None
-
-
-def style_and_numbering(p, styles: _Styles) -> tuple[str, tuple[int, int] | None]:
+def style_and_numbering(p, styles: Styles) -> tuple[str, tuple[int, int] | None]:
     """A paragraph's style id, and its list (numId, level): its own numPr, else its style's."""
     ppr = p.find(qn("w:pPr"))
-    sid = ""
-    num: tuple[int, int] | None = None
-    if ppr is not None:
-        ps = ppr.find(qn("w:pStyle"))
-        sid = ps.get(W_VAL) if ps is not None else ""
-        num_pr = ppr.find(qn("w:numPr"))
-        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-            ilvl = num_pr.find(qn("w:ilvl"))
-            num = (int(num_pr.find(qn("w:numId")).get(W_VAL)), int(ilvl.get(W_VAL)) if ilvl is not None else 0)
-    if num is None and sid in styles.num:
-        num = styles.num[sid]
+    ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    sid = ps.get(W_VAL) if ps is not None else ""
+    num = numbering_reference(ppr)
+    if num is None and sid in styles.lists:
+        num = styles.lists[sid]
     return sid, num
 
 
@@ -205,8 +77,8 @@ def paragraph_text(p) -> str:
 def read_lines(source: str | Path | bytes | dict[str, bytes]) -> list[Line]:
     """The body of a document as lines: each paragraph, and each table row with its cells."""
     parts = source if isinstance(source, dict) else read_parts(source)
-    styles = _Styles(parts)
-    numbering = Numbering(parts)
+    styles = styles_of(parts)
+    numbering = ListLabels(numbering_of(parts))
     body = etree.fromstring(parts["word/document.xml"], xml_parser()).find(qn("w:body"))
     lines: list[Line] = []
     contents = ContentsFollower()
@@ -288,3 +160,14 @@ def field_labels(parts: dict[str, bytes]) -> dict[str, str]:
         if found:
             labels.setdefault(found.group(2), found.group(1).strip())
     return labels
+
+
+def comments(parts: dict[str, bytes]) -> list[tuple[str, str]]:
+    """The document's review comments, each as (author, what it says); '' for an author not named."""
+    xml = parts.get("word/comments.xml")
+    if not xml:
+        return []
+    root = etree.fromstring(xml, xml_parser())
+    return [(comment.get(qn("w:author")) or "",
+             " ".join(paragraph_text(p) for p in comment.iter(qn("w:p"))).strip())
+            for comment in root.iter(qn("w:comment"))]

@@ -18,6 +18,13 @@ def escape(text: str) -> str:
     return _INVALID_XML.sub("", text)
 
 
+def inside_text(text: str) -> str:
+    """`text` to print inside an open <w:t>: escaped, a line break or tab closing the w:t, putting Word's
+    break or tab, and opening another."""
+    return (escape(text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+            .replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">'))
+
+
 def text_runs(text: str) -> str:
     """The inside of runs for `text`: line breaks become <w:br/>, tabs <w:tab/>."""
     parts = []
@@ -56,6 +63,15 @@ def prepend_to_body(parts: dict[str, bytes], fragment: str) -> dict[str, bytes]:
     parts = dict(parts)
     parts["word/document.xml"] = (document[:found.end()] + fragment + document[found.end():]).encode("utf-8")
     return parts
+
+
+KEEP_NEXT = "<w:keepNext/>"
+"""Paragraph properties keeping a paragraph on the page of the paragraph after it."""
+
+
+def internal_link(anchor: str, runs: str) -> str:
+    """Runs made a link to the bookmark `anchor` in the same document."""
+    return f'<w:hyperlink w:anchor="{escape(anchor)}" w:history="1">{runs}</w:hyperlink>'
 
 
 def num_pr(num_id: int, level: int = 0) -> str:
@@ -147,6 +163,12 @@ def picture(rel_id: str, pic_id: int, name: str, alt: str, width_emu: int, heigh
     )
 
 
+def highest_picture_id(document: bytes) -> int:
+    """The highest drawing id (wp:docPr) in a part's XML, 0 when it has no picture: a picture added gets a
+    higher one, as Word wants each id once."""
+    return max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', document)), default=0)
+
+
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
@@ -196,12 +218,12 @@ def keep_before(document: bytes, style_id: str) -> bytes:
 
 def keep_next(paragraph_xml: str) -> str:
     """A paragraph made to stay on the page of the paragraph after it."""
-    if "<w:keepNext/>" in paragraph_xml:
+    if KEEP_NEXT in paragraph_xml:
         return paragraph_xml
     opening = paragraph_xml.index(">") + 1
     if paragraph_xml.startswith("<w:pPr>", opening):
         inside = opening + len("<w:pPr>")
         if paragraph_xml.startswith("<w:pStyle", inside):
             inside = paragraph_xml.index("/>", inside) + 2
-        return paragraph_xml[:inside] + "<w:keepNext/>" + paragraph_xml[inside:]
-    return paragraph_xml[:opening] + "<w:pPr><w:keepNext/></w:pPr>" + paragraph_xml[opening:]
+        return paragraph_xml[:inside] + KEEP_NEXT + paragraph_xml[inside:]
+    return paragraph_xml[:opening] + f"<w:pPr>{KEEP_NEXT}</w:pPr>" + paragraph_xml[opening:]

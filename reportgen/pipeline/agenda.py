@@ -10,7 +10,6 @@ it is (real path, content, text), not by its name: see read_agenda.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import time
@@ -405,11 +404,11 @@ def pack_parts(items: list[PackItem]) -> list[tuple[PackItem, Paper | None]]:
 def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None) -> dict[str, bytes]:
     """The agenda pack's parts: front sheet, then each item's report and appendices, each in its own section."""
     from docx import Document
-    from docx.oxml.ns import qn
     from docxcompose.composer import Composer
 
     from reportgen.oxml.package import pack, read_parts
     from reportgen.oxml.properties import set_properties
+    from reportgen.oxml.sections import end_section, first_paragraph
     from reportgen.oxml.xml import bookmark_paragraph
     from reportgen.pdf.appendix import page_mark, part_mark
     from reportgen.pipeline.render import render, renderer_for, template_path
@@ -421,7 +420,9 @@ def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None
     labels: list[str] = []
     pdf_number = 0
     for n, (packed, paper) in enumerate(pack_parts(items), start=1):
-        _end_section(master, keep_header=not labels)
+        # the first break closes the front sheet and keeps its header; later sections get their own header
+        # (made in _label_sections) and inherit the front sheet's footer, so page numbers run on
+        end_section(body, keep_header=not labels)
         label = f"Item {packed.item.number}: {packed.item.title}"
         labels.append(label if paper is None else f"{label} \u2013 {paper.title}")
         start = len(body) - 1  # the body's own sectPr stays last; what is added goes before it
@@ -443,8 +444,7 @@ def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None
                 bookmark_paragraph(kept._p, BOOKMARK_IDS + 1000 * pdf_number + page, page_mark(pdf_number, page))
         else:  # opened the one safe way: limits checked, macros and external links left out
             composer.append(Document(io.BytesIO(pack(read_parts(paper.path, display_path(paper.path))))))
-        first = next(p for added in body[start:] for p in added.iter(qn("w:p")))  # a table's first cell, maybe
-        bookmark_paragraph(first, BOOKMARK_IDS + n, part_mark(n))
+        bookmark_paragraph(first_paragraph(body[start:]), BOOKMARK_IDS + n, part_mark(n))
     _label_sections(master, labels)
     buffer = io.BytesIO()
     master.save(buffer)
@@ -468,32 +468,6 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
         found.extend(packed.papers or [paper.title for paper in packed.appendices])
         lines[packed.item.number] = found
     return lines
-
-
-def _end_section(document, *, keep_header: bool) -> None:
-    """End the section so far with a copy of the body's section properties (a next-page section break).
-
-    The first break closes the front sheet and keeps its header; later sections get their own header
-    (made in _label_sections) and inherit the front sheet's footer, so page numbers run on.
-    """
-    from docx.oxml.ns import qn
-
-    body = document.element.body
-    sect_pr = body.find(qn("w:sectPr"))
-    ended = copy.deepcopy(sect_pr)
-    if not keep_header:
-        _drop_references(ended)
-    paragraph = document.add_paragraph()
-    paragraph._p.get_or_add_pPr().append(ended)
-    _drop_references(sect_pr)
-
-
-def _drop_references(sect_pr) -> None:
-    from docx.oxml.ns import qn
-
-    for child in list(sect_pr):
-        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:pgNumType")):
-            sect_pr.remove(child)
 
 
 def _label_sections(document, labels: list[str]) -> None:

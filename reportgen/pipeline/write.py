@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
-import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Iterator
 
 from reportgen.errors import OutputError, Position, Problem
 from reportgen.oxml.package import NotADocx, open_docx, pack, per_part
+from reportgen.oxml.properties import with_custom_value
 
 FINGERPRINT = "reportgen.fingerprint"
 _CUSTOM = "docProps/custom.xml"
@@ -36,7 +36,6 @@ class Written:
 _VERSION = "v2-"
 """Marks a fingerprint that covers the document properties too. Files written before it have a bare
 hash over every part but the custom properties; those are still recognised (see `edited_since_written`)."""
-_FINGERPRINT_VALUE = re.compile(rb'(name="' + re.escape(FINGERPRINT.encode()) + rb'"><vt:lpwstr>)[^<]*(</vt:lpwstr>)')
 
 
 def fingerprint(parts: dict[str, bytes]) -> str:
@@ -46,7 +45,7 @@ def fingerprint(parts: dict[str, bytes]) -> str:
     for name in sorted(parts):
         data = parts[name]
         if name == _CUSTOM:
-            data = _FINGERPRINT_VALUE.sub(rb"\1\2", data)
+            data = with_custom_value(data, FINGERPRINT, "")
         digest.update(name.encode() + b"\0" + _part_digest(data))
     return _VERSION + digest.hexdigest()[:32]
 

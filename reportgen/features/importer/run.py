@@ -150,18 +150,7 @@ def _apply(mine: Any, base: Any, edited: Any, where: tuple) -> Any:
 
 def _comments(parts: dict[str, bytes]) -> list[str]:
     """Review comments in the document, listed for the user (they are not content)."""
-    xml = parts.get("word/comments.xml")
-    if not xml:
-        return []
-    from lxml import etree
+    from reportgen.oxml.text import comments
 
-    from reportgen.oxml.ns import qn
-    from reportgen.oxml.text import paragraph_text
-
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
-    out = []
-    for comment in root.iter(qn("w:comment")):
-        words = " ".join(paragraph_text(p) for p in comment.iter(qn("w:p"))).strip()
-        out.append(f"{comment.get(qn('w:author')) or 'someone'}: {words}")
-    return out
+    return [f"{author or 'someone'}: {words}" for author, words in comments(parts)]
 

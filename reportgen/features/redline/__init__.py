@@ -14,7 +14,6 @@ word alignment in reportgen/lib/alignment.py; git's earlier versions come throug
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,17 +121,17 @@ def revision_date(parts: dict[str, bytes], date: _dt.date | None = None) -> str:
     """The revisions' w:date: `date` if given, else the new document's own date, so output is repeatable."""
     if date is not None:
         return f"{date.isoformat()}T00:00:00Z"
-    core = parts.get("docProps/core.xml", b"").decode("utf-8", "replace")
-    found = re.search(r"<dcterms:(?:modified|created)[^>]*>([^<]+)<", core)
-    return found.group(1).strip() if found else FALLBACK_DATE
+    from reportgen.oxml.properties import core_property
+
+    found = core_property(parts, "dcterms:created") or core_property(parts, "dcterms:modified")
+    return found.strip() if found and found.strip() else FALLBACK_DATE
 
 
 def default_author(parts: dict[str, bytes]) -> str:
-    core = parts.get("docProps/core.xml", b"").decode("utf-8", "replace")
-    found = re.search(r"<dc:creator>([^<]*)<", core)
-    from html import unescape
+    from reportgen.oxml.properties import core_property
 
-    return unescape(found.group(1)) if found and found.group(1).strip() else DEFAULT_AUTHOR
+    found = core_property(parts, "dc:creator")
+    return found if found and found.strip() else DEFAULT_AUTHOR
 
 
 def redline_parts(old: Side, new: Side, *, author: str | None = None,

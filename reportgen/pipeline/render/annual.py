@@ -96,7 +96,7 @@ class ReportBody:
 
     def contents(self) -> list[str]:
         """The table of contents' entries, linked to their headings (Word adds page numbers when it updates)."""
-        return [xml.paragraph(f'<w:hyperlink w:anchor="{h.bookmark}" w:history="1">{self.w.runs(h.text)}</w:hyperlink>',
+        return [xml.paragraph(xml.internal_link(h.bookmark, self.w.runs(h.text)),
                               self.w.style_id(f"toc {h.level}"))
                 for h in self.headings if h.level <= CONTENTS_LEVELS]
 

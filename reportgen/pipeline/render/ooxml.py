@@ -6,7 +6,6 @@ template's business. Each list gets its own numbering instance, so every numbere
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -14,6 +13,8 @@ from markupsafe import Markup
 
 from reportgen.model import inline
 from reportgen.oxml import xml
+from reportgen.oxml.numbering import restarting_list, with_lists
+from reportgen.oxml.package import with_pictures
 from reportgen.pipeline.render.template import WordTemplate
 
 StatResolver = Callable[[str], "str | None"]
@@ -28,12 +29,12 @@ an author block never stands alone at the top of a page; the style itself keeps 
 def _lead_in(text: str) -> str:
     """Keep-with-next for a lead-in ("Members are asked to:", "Below are some of the comments ...:"), which
     belongs on the page with what it introduces."""
-    return "<w:keepNext/>" if text.rstrip().rstrip("*_").rstrip().endswith(":") else ""
+    return xml.KEEP_NEXT if text.rstrip().rstrip("*_").rstrip().endswith(":") else ""
 
 
 @dataclass
 class ListInstance:
-    """One list in the document: its own w:num, so its numbering starts afresh."""
+    """One list in the document: its own list instance, so its numbering starts afresh."""
 
     num_id: int
     style_id: str
@@ -92,7 +93,7 @@ class OoxmlWriter:
         return self.paragraph(text, f"Heading {level}")
 
     def new_list(self, style: str) -> ListInstance:
-        """A fresh list in `style`: a new w:num over the style's numbering, restarting at 1.
+        """A fresh list in `style`: a new list instance over the style's numbering, restarting at 1.
 
         A style whose numbering sits below the top level of its list (a template numbering paragraphs
         1.1, 1.2 under headings numbered 1., 2.) continues that list instead, at its own level."""
@@ -102,9 +103,7 @@ class OoxmlWriter:
             return ListInstance(own.num_id or 0, self.style_id(style), own.num_level)
         num_id = self._next_num
         self._next_num += 1
-        overrides = "".join(f'<w:lvlOverride w:ilvl="{lvl}"><w:startOverride w:val="1"/></w:lvlOverride>'
-                            for lvl in range(9))
-        self._nums.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>{overrides}</w:num>')
+        self._nums.append(restarting_list(num_id, abstract))
         return ListInstance(num_id, self.style_id(style))
 
     def list_item(self, text: str, in_list: ListInstance, level: int = 0, *, lead: str = "") -> str:
@@ -151,22 +150,5 @@ class OoxmlWriter:
         if self.template.has_style(KEEP_WITH_PREVIOUS) and "word/document.xml" in rendered:
             out["word/document.xml"] = xml.keep_before(out["word/document.xml"], self.style_id(KEEP_WITH_PREVIOUS))
         if self._nums:
-            numbering = out["word/numbering.xml"].decode("utf-8")
-            at = numbering.find("<w:numIdMacAtCleanup")
-            at = at if at >= 0 else numbering.rindex("</w:numbering>")
-            out["word/numbering.xml"] = (numbering[:at] + "".join(self._nums) + numbering[at:]).encode("utf-8")
-        if self._media:
-            rels_name = "word/_rels/document.xml.rels"
-            rels = out[rels_name].decode("utf-8")
-            new = "".join(
-                f'<Relationship Id="{m.rel_id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                f'relationships/image" Target="{m.name[len("word/"):]}"/>' for m in self._media)
-            out[rels_name] = rels.replace("</Relationships>", new + "</Relationships>").encode("utf-8")
-            types = out["[Content_Types].xml"].decode("utf-8")
-            for m in self._media:
-                ext = m.name.rsplit(".", 1)[1]
-                if not re.search(rf'Extension="{ext}"', types, re.IGNORECASE):
-                    types = types.replace("</Types>", f'<Default Extension="{ext}" ContentType="{m.content_type}"/></Types>')
-                out[m.name] = m.data
-            out["[Content_Types].xml"] = types.encode("utf-8")
-        return out
+            out["word/numbering.xml"] = with_lists(out["word/numbering.xml"], self._nums)
+        return with_pictures(out, [(m.name, m.rel_id, m.data, m.content_type) for m in self._media])

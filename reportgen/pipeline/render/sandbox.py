@@ -20,7 +20,7 @@ import time
 from typing import Any, Callable, Iterable
 
 from reportgen.errors import FilterDefinitionError, RenderTimeout, TemplateBoundError
-from reportgen.oxml.xml import escape
+from reportgen.oxml.xml import inside_text
 
 RENDER_SECONDS = 10.0
 """The longest one report's template may take to render (all its parts): a report takes milliseconds."""
@@ -278,8 +278,7 @@ def _xml_finalize(value: Any) -> Any:
 
     if isinstance(value, Markup):
         return value
-    return Markup(escape(_plain_finalize(value)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
-                  .replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">'))
+    return Markup(inside_text(_plain_finalize(value)))
 
 
 def _plain_finalize(value: Any) -> str:

@@ -27,10 +27,14 @@ from reportgen.pipeline.cache import code_version, key_of, lookup, store
 from reportgen.errors import (FilterDefinitionError, Problem, Position, RenderTimeout, TemplateBoundError,
                               TemplateError)
 from reportgen.errors import display_path
-from reportgen.oxml.ns import NS, qn
-from reportgen.oxml import package
-from reportgen.oxml.package import NotADocx, open_docx, xml_parser
+from reportgen.oxml import numbering as numbering_reader, package, styles as styles_reader, typed as typed_reader
+from reportgen.oxml.package import NotADocx, open_docx
+from reportgen.oxml.numbering import numbering_of
 from reportgen.oxml.properties import TEMPLATED_PROPERTIES, core_properties
+from reportgen.oxml.styles import styles_of
+from reportgen.oxml.xml import highest_picture_id
+from reportgen.oxml.typed import (NotWellFormed, TypedParagraph, TypedPart, a_line_each, declare_namespaces,
+                                  typed_paragraphs, with_declaration, xml_text)
 from reportgen.pipeline.render.sandbox import (FILTERS_FILE, MAX_REPEAT, bounded_output, custom_filters,
                                       jinja_environment, timeout_message, within_time)
 
@@ -243,8 +247,6 @@ def _nearby(source: str, line: int | None, tag: str) -> str:
 def _where(parts: dict[str, bytes], part: str, source: str, line: int | None, tag: str) -> str:
     """'word/document.xml, paragraph 12': the part, and which of the template's paragraphs (counted from
     the top, table cells included, as the author sees them) holds the tag or the line's tags or words."""
-    from lxml import etree  # only for an error's message
-
     lines = source.split("\n")
     if tag:
         line = next((i + 1 for i, text in enumerate(lines) if tag in text), line)
@@ -257,10 +259,10 @@ def _where(parts: dict[str, bytes], part: str, source: str, line: int | None, ta
     keys = [key for key in (_tag_key(w) for w in wanted) if key]
     if not keys:
         return part
-    try:
-        texts = [_tag_key(_text(p)) for p in etree.fromstring(parts[part]).iter(qn("w:p"))]
-    except etree.XMLSyntaxError:
+    typed = typed_paragraphs(parts[part])
+    if typed is None:
         return part
+    texts = [_tag_key(text) for text in typed]
     for key in keys:
         number = next((i + 1 for i, text in enumerate(texts) if key in text), None)
         if number:
@@ -333,13 +335,14 @@ def _prepare(path: Path) -> WordTemplate:
         raise TemplateError.at(f"the template cannot be read ({exc.strerror or exc})", display_path(path)) from None
     # Working out the Jinja sources and the style index means parsing the template's XML with lxml and
     # docxtpl's preparation (about 50 ms with their imports, each build); a template seen before takes
-    # them from the cache, keyed by the template's bytes, the code of this module and of the safe opener,
-    # and lxml's and docxtpl's versions. Jinja still compiles here: that is quick, and its compiled code
-    # cannot be kept as data. A cached template passed the opener's XML checks before (nothing is stored
-    # for a template that failed them), so they are not made again; its limits, and its removal of
-    # macros and external links, always apply.
+    # them from the cache, keyed by the template's bytes, the code of this module, of the safe opener and
+    # of the readers of its paragraphs, styles and numbering, and lxml's and docxtpl's versions. Jinja
+    # still compiles here: that is quick, and its compiled code cannot be kept as data. A cached template
+    # passed the opener's XML checks before (nothing is stored for a template that failed them), so they
+    # are not made again; its limits, and its removal of macros and external links, always apply.
+    readers = (package, typed_reader, styles_reader, numbering_reader)
     key = key_of("template", hashlib.sha256(data).hexdigest(), code_version(__file__, "lxml", "docxtpl"),
-                 code_version(package.__file__))
+                 *(code_version(module.__file__) for module in readers))
     stored = lookup("templates", key) if data else None
     try:
         opened = open_docx(data if data else path, display_path(path), check_xml=stored is None)
@@ -383,8 +386,7 @@ def _prepare(path: Path) -> WordTemplate:
     if stored is None:
         _index_styles(template)
         _index_numbering(template)
-        template.max_drawing_id = max((int(m) for m in re.findall(rb'<wp:docPr id="(\d+)"', parts["word/document.xml"])),
-                                      default=0)
+        template.max_drawing_id = highest_picture_id(parts["word/document.xml"])
         store("templates", key, json.dumps(template.index()).encode("utf-8"))
     return template
 
@@ -404,31 +406,28 @@ def _near(source: str, line: int | None) -> str:
 def _jinja_source(xml: bytes, path: Path, part: str, problems: list[Problem]) -> tuple[str, bool] | None:
     """The part's XML turned into Jinja source by docxtpl's preparation (None when it has no tags at all),
     and whether its tags add, remove or span table cells (so the rendered tables' grids need fixing)."""
-    from lxml import etree  # only when the template is not in the cache (see _prepare)
-
     if b"{" not in xml:
         return None
     try:
-        root = etree.fromstring(xml, xml_parser())
-    except etree.XMLSyntaxError as exc:
+        typed = TypedPart(xml)  # (parsed only when the template is not in the cache: see _prepare)
+    except NotWellFormed as exc:
         problems.append(Problem(f"the part is not well-formed XML: {exc}", Position(display_path(path)), part))
         return None
     found, known = False, len(problems)
-    for p in root.iter(qn("w:p")):
+    for p in typed.paragraphs():
         found |= _repair_paragraph(p, path, part, problems)
         if len(problems) - known >= MAX_UNCLOSED:
             break
     if not found or len(problems) > known:  # an unclosed tag: docxtpl's preparation would scan past it
         return None
-    source = etree.tostring(root, encoding="unicode")
+    source = typed.xml()
     cells_change = bool(_CELL_TAGS.search(source))
     source = _LITERAL.sub(lambda m: f"{{{{ '{{{m.group(1)}' }}}}{m.group(2)}{{{{ '{m.group(3)}}}' }}}}", source)
     source = _docxtpl().patch_xml(source)
     source = _clean_tags(source)
-    source = _declare_namespaces(source)
+    source = declare_namespaces(source, _NEEDED_NS)  # rendered blocks may hold pictures
     # one paragraph or row per line, so Jinja's line numbers point at the paragraph with the problem
-    source = re.sub(r"\n?<w:(p|tr)(?=[ >])", r"\n<w:\1", source)
-    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + source, cells_change
+    return with_declaration(a_line_each(source)), cells_change
 
 
 def _clean_tags(text: str) -> str:
@@ -449,14 +448,12 @@ def _docxtpl() -> Any:
 
 def _fix_tables(xml: str) -> str:
     """docxtpl's fix to a rendered part's table grids after cells were added, removed or spanned."""
-    from lxml import etree
-
     head, _, body = xml.partition("?>") if xml.startswith("<?xml") else ("", "", xml)
     try:
         tree = _docxtpl().fix_tables(body)
     except (AttributeError, TypeError, ValueError):  # a table without a grid: left as rendered
         return xml
-    return (head + "?>" if head else "") + etree.tostring(tree, encoding="unicode")
+    return (head + "?>" if head else "") + xml_text(tree)
 
 
 def _tag_spans(text: str) -> list[tuple[int, int]]:
@@ -484,36 +481,30 @@ def _tags(text: str) -> list[str]:
     return [text[s:e] for s, e in _tag_spans(text)]
 
 
-def _text(element: Any) -> str:
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))
-
-
-def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) -> bool:
+def _repair_paragraph(p: TypedParagraph, path: Path, part: str, problems: list[Problem]) -> bool:
     """Move each tag's text into the run where it starts (Word splits tags across runs).
 
     Runs left empty, and Word's spelling marks between them, are removed, so the XML docxtpl's
     preparation reads is what a template typed in one go would give (`{%- -%}` joins the next
     paragraph's text, not an empty run). A cell's `{% vm %}` / `{% hm %}` takes the whole paragraph
     into its run, as docxtpl's merge applies to the text beside the tag."""
-    ts = list(p.iter(qn("w:t")))
-    full = "".join(t.text or "" for t in ts)
+    pieces = p.pieces
+    full = "".join(pieces)
     if not _OPENERS.search(full):
         return False
     owner: list[int] = []
-    for i, t in enumerate(ts):
-        owner.extend([i] * len(t.text or ""))
+    for i, piece in enumerate(pieces):
+        owner.extend([i] * len(piece))
     spans = _tag_spans(full)
     covered = {i for s, e in spans for i in range(s, e)}
     for m in _OPENERS.finditer(full):
         if m.start() not in covered:  # the first unclosed tag of the paragraph: the rest follow from it
-            row = next(p.iterancestors(qn("w:tr")), None)
-            around = " ".join(_text(q) for q in row.iter(qn("w:p"))) if row is not None else full
-            around = re.sub(r"\s+", " ", around).strip()
-            number = next((i for i, q in enumerate(p.getroottree().getroot().iter(qn("w:p")), 1) if q is p), 0)
+            row = p.row_text
+            around = re.sub(r"\s+", " ", row if row is not None else full).strip()
             problems.append(Problem(f"a tag is not closed: {full[m.start():m.start() + 40]!r} "
                                     f"(in {'the table row' if row is not None else 'the paragraph'} "
                                     f"{around[:80]!r})",
-                                    Position(display_path(path)), f"{part}, paragraph {number}",
+                                    Position(display_path(path)), f"{part}, paragraph {p.number}",
                                     rule="template-tag"))
             break
     for s, e in spans:
@@ -522,88 +513,23 @@ def _repair_paragraph(p: Any, path: Path, part: str, problems: list[Problem]) ->
     merge = next((s for s, e in spans if _MERGE_TAG.fullmatch(full[s:e])), None)
     if merge is not None:
         owner = [owner[merge]] * len(full)
-    texts: list[list[str]] = [[] for _ in ts]
+    texts: list[list[str]] = [[] for _ in pieces]
     for i, char in enumerate(full):
         texts[owner[i]].append(char)
-    for t, chars in zip(ts, texts):
-        text = "".join(chars)
-        if t.text != text:
-            t.text = text
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            run = t.getparent()
-            if not text and run.tag == qn("w:r") and all(c.tag in (qn("w:rPr"), qn("w:t")) for c in run):
-                run.getparent().remove(run)
-    for mark in list(p.iter(qn("w:proofErr"))):
-        mark.getparent().remove(mark)
+    p.retype(["".join(chars) for chars in texts])
     return bool(spans)
 
 
-def _declare_namespaces(source: str) -> str:
-    # rendered blocks may hold pictures: make sure the root declares the drawing namespaces
-    head_end = source.index(">")
-    head = source[:head_end]
-    extra = "".join(f' xmlns:{p}="{NS[p]}"' for p in _NEEDED_NS if f"xmlns:{p}=" not in head)
-    return head + extra + source[head_end:]
-
-
 def _index_styles(template: WordTemplate) -> None:
-    from lxml import etree
-
-    xml = template.parts.get("word/styles.xml")
-    if xml is None:
-        return
-    root = etree.fromstring(xml, xml_parser())
-    raw: dict[str, tuple[Any, str]] = {}
-    for s in root.iter(qn("w:style")):
-        sid = s.get(qn("w:styleId"))
-        name_el = s.find(qn("w:name"))
-        name = name_el.get(qn("w:val")) if name_el is not None else sid
-        raw[sid] = (s, name)
-    for sid, (s, name) in raw.items():
-        num_id = None
-        num_level = 0
-        seen: set[str] = set()
-        current: Any = s
-        while current is not None and num_id is None:
-            el = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-            if el is not None:
-                num_id = int(el.get(qn("w:val")))
-                level = current.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
-                value = level.get(qn("w:val"), "0") if level is not None else "0"
-                num_level = int(value) if value.isdigit() and int(value) < 9 else 0
-                break
-            based = current.find(qn("w:basedOn"))
-            parent = based.get(qn("w:val")) if based is not None else None
-            if parent is None or parent in seen or parent not in raw:
-                break
-            seen.add(parent)
-            current = raw[parent][0]
-        style = Style(sid, name, s.get(qn("w:type")) or "paragraph", num_id, num_level)
-        template.styles.setdefault(name.lower(), style)
-    template.body_font = _body_font(root, raw) or template.body_font
-
-
-def _body_font(root: Any, raw: dict[str, tuple[Any, str]]) -> str | None:
-    """The Normal style's font, else the document default's (a theme font counts as none: it is not named here)."""
-    normal = next((s for s, name in raw.values() if name.lower() == "normal"), None)
-    defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    for where in (normal.find(qn("w:rPr")) if normal is not None else None, defaults):
-        fonts = where.find(qn("w:rFonts")) if where is not None else None
-        if fonts is not None and fonts.get(qn("w:ascii")):
-            return fonts.get(qn("w:ascii"))
-    return None
+    styles = styles_of(template.parts)
+    for sid, style in styles.by_id.items():
+        num_id, num_level = styles.lists.get(sid, (None, 0))
+        template.styles.setdefault(style.name.lower(), Style(sid, style.name, style.kind, num_id,
+                                                             num_level if num_level < 9 else 0))
+    template.body_font = styles.body_font or template.body_font
 
 
 def _index_numbering(template: WordTemplate) -> None:
-    from lxml import etree
-
-    xml = template.parts.get("word/numbering.xml")
-    if xml is None:
-        return
-    root = etree.fromstring(xml, xml_parser())
-    for num in root.iter(qn("w:num")):
-        num_id = int(num.get(qn("w:numId")))
-        abstract = num.find(qn("w:abstractNumId"))
-        if abstract is not None:
-            template.abstract_of_num[num_id] = int(abstract.get(qn("w:val")))
-        template.max_num_id = max(template.max_num_id, num_id)
+    numbering = numbering_of(template.parts)
+    template.abstract_of_num = {num_id: found.definition for num_id, found in numbering.lists.items()}
+    template.max_num_id = numbering.max_list_id
