@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,6 +16,7 @@ from typing import Callable
 import pytest
 
 from conftest import reportgen, snapshot
+from pdfread import text as pdf_text
 from exempt_project import agenda, all_text, appendix, cover, marker, rezip, write_docx, write_pdf, write_yaml
 from reportgen.features.pack import build_pack, read_agenda
 
@@ -229,7 +229,7 @@ def test_the_whole_pdf_pack_leaves_out_a_copied_pdf_appendix(tmp_path: Path) -> 
 
 
 def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf_text(path)
 
 
 def test_the_pack_says_what_it_left_out(tmp_path: Path) -> None:

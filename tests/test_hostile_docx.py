@@ -324,8 +324,7 @@ def _linked_picture(parts: dict[str, bytes], target: str) -> dict[str, bytes]:
     return {**parts, "word/_rels/document.xml.rels": rels, "word/document.xml": document}
 
 
-@pytest.mark.skipif(__import__("shutil").which("soffice") is None or __import__("shutil").which("pdfimages") is None,
-                    reason="needs LibreOffice and poppler")
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="needs LibreOffice")
 def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, factory: dict[str, bytes]) -> None:
     from reportgen.pipeline.render import charts
 
@@ -336,13 +335,18 @@ def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, fac
     # the control: LibreOffice, given the template as it is, draws the file from this machine's disk
     (project / "raw.docx").write_bytes(pack(linked))
     assert reportgen("pdf", "raw.docx", cwd=project).status == 0
-    images = __import__("subprocess").run(["pdfimages", "-list", str(project / "raw.pdf")], capture_output=True,
-                                          text=True).stdout.splitlines()[2:]
+    images = _images(project / "raw.pdf")
     assert images, "LibreOffice no longer loads linked pictures: this test shows nothing"
     _template(project, linked)
     run = reportgen("build", "--pdf", f"content/{NAME}.yaml", cwd=project)
     assert run.status == 0, run.err
     assert "external link(s) removed (image 'file://" in run.err
-    images = __import__("subprocess").run(["pdfimages", "-list", str(project / "build" / f"{NAME}.pdf")],
-                                          capture_output=True, text=True).stdout.splitlines()[2:]
+    images = _images(project / "build" / f"{NAME}.pdf")
     assert images == [], images
+
+
+def _images(pdf: Path) -> list[str]:
+    """The pictures drawn on the PDF's pages (read with pypdf), by name."""
+    from pdfread import reader
+
+    return [image.name for page in reader(pdf).pages for image in page.images]

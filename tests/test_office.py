@@ -19,12 +19,12 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CASES, ROOT, reportgen
+from pdfread import page_texts, text as pdf_text
 from reportgen.features.publish import office
 from reportgen.errors import ToolMissing
 from reportgen.oxml.contents import contents_entries, fill_page_numbers
 from reportgen.oxml.package import read_parts
 from reportgen.features.publish import convert
-from reportgen.checks.scan import poppler
 from reportgen.pipeline.write import edited_since_written
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
@@ -53,7 +53,7 @@ def annual(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, bytes]
 
 
 def _contents_in_pdf(pdf: Path) -> list[tuple[str, int]]:
-    text = poppler("pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-")
+    text = page_texts(pdf)[1]
     return [(m.group(1), int(m.group(2))) for m in map(ENTRY.match, text.splitlines()) if m]
 
 
@@ -83,7 +83,7 @@ def test_each_contents_number_is_the_page_of_its_heading_in_the_pdf(annual: tupl
         while headings[position][0] != text:
             position += 1
         assert headings[position][1] == page, text
-        on_page = poppler("pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-")
+        on_page = page_texts(pdf)[page - 1]
         assert text in " ".join(on_page.split())
         position += 1
     assert len({page for _, page in contents}) > 8  # numbers that vary: not one page for all
@@ -348,7 +348,7 @@ def test_watch_pdf_writes_the_pdf_after_each_save(tmp_path: Path) -> None:
         content.write_text(text.replace("Audits", "Audit checks", 1), encoding="utf-8")
         again = rebuilt.get(timeout=300)
         assert again.pdf == first.pdf and again.pdf.stat().st_mtime_ns > before
-        assert "Audit checks" in poppler("pdftotext", str(again.pdf), "-")
+        assert "Audit checks" in pdf_text(again.pdf)
         assert any(re.fullmatch(rf"wrote {re.escape(str(first.pdf))} in \d+ ms", line) for line in lines)
     finally:
         stop.set()

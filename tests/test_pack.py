@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from conftest import ROOT, reportgen, snapshot
+from pdfread import page_texts
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import document_text, read_lines
@@ -90,9 +90,7 @@ def test_each_item_has_its_own_header_and_pages_number_on(example: Path) -> None
 
 def test_pdf_pages_carry_item_numbers_and_running_page_numbers(example: Path) -> None:
     pdf = example / "build" / f"{AGENDA}.pdf"
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
-    pages = [p for p in pages if p.strip()]
+    pages = [p for p in page_texts(pdf) if p.strip()]
     total = len(pages)
     for n, page in enumerate(pages, start=1):
         assert f"Page {n} of {total}" in page, (n, page[-200:])

@@ -1,5 +1,5 @@
 """The PDF agenda pack: PDF appendices placed by structure, at full size, bounded, stripped of actions;
-a nested outline; written whole or not at all. Read back with pypdf and poppler, not with our own code."""
+a nested outline; written whole or not at all. Read back with pypdf (tests/pdfread.py), not with our own code."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, N
                            RectangleObject, TextStringObject)
 
 from conftest import reportgen, snapshot
+from pdfread import everything, page_texts, word_heights
 from test_pack import AGENDA, _example_project
 
 A4 = (595.3, 841.9)
@@ -88,16 +89,7 @@ def tricky(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")[:-1]
-
-
-def _word_heights(pdf: Path, page: int) -> dict[str, float]:
-    """Each word's height on page `page` (from 1), as poppler lays it out: a measure of the drawing scale."""
-    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    return {m.group(3): float(m.group(2)) - float(m.group(1))
-            for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', html)}
+    return page_texts(pdf)
 
 
 def test_each_appendix_page_lands_on_its_own_page_after_its_divider(tricky: Path) -> None:
@@ -137,7 +129,7 @@ def test_letter_and_a4_drawn_at_full_size_larger_pages_scaled(tricky: Path) -> N
 
     def height(marker: str, word: str) -> float:
         n = next(i for i, text in enumerate(pages, start=1) if marker in text)
-        return _word_heights(pdf, n)[word]
+        return word_heights(pdf, n)[word]
 
     full = height("TWO-X page 1", "TWO-X")  # an A4 page: 100% by definition
     assert height("ONE-X page 1", "ONE-X") == pytest.approx(full, rel=0.01)  # Letter: also 100%
@@ -154,8 +146,8 @@ def test_no_action_from_an_appendix_survives(tricky: Path) -> None:
         for annot in page.get("/Annots") or []:
             action = annot.get_object().get("/A")
             assert action is None or action.get_object().get("/S") not in ("/JavaScript", "/Launch", "/URI")
-    raw = (tricky / "build" / f"{AGENDA}.pdf").read_bytes()
-    assert b"app.alert" not in raw and b"calc.exe" not in raw and b"example.invalid" not in raw
+    stored = everything(tricky / "build" / f"{AGENDA}.pdf")  # object streams and compressed streams too
+    assert "app.alert" not in stored and "calc.exe" not in stored and "example.invalid" not in stored
 
 
 def test_outline_nests_items_and_points_each_heading_at_its_page(tricky: Path) -> None:

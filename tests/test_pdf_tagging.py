@@ -1,4 +1,4 @@
-"""The published PDFs read back with pypdf and poppler: their structure tree (one Figure per picture with its
+"""The published PDFs read back with pypdf: their structure tree (one Figure per picture with its
 alt text, the title a heading, label cells as row headers), XMP metadata and PDF/UA identifier, what an
 independent PDF/UA checker says, and page breaks that keep the author block and lead-ins with their text.
 Uses the PDFs test_pdf's module builds (the seeds) and one example covering report of its own."""
@@ -16,7 +16,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CASES, ROOT, reportgen
+from pdfread import page_lines
 from reportgen.pdf.finish import pdf_ua_findings, untagged_content_pages
+from reportgen.pdf.inspect import Pdf
 
 COVER = "committee-cover-2020-02-qa-audits"
 ANNUAL = "annual-qa-report-2018-19"
@@ -85,8 +87,19 @@ def test_xmp_metadata_and_the_pdf_ua_identifier(built: Path, name: str) -> None:
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert f'<rdf:li xml:lang="x-default">{reader.metadata.title}</rdf:li>' in xmp
     assert "<dc:language><rdf:Bag><rdf:li>en-GB</rdf:li>" in xmp
-    assert pdf_ua_findings(reader.trailer["/Root"], reader.metadata.title, untagged_content_pages(reader.pages)) == []
+    pdf = Pdf.open(built / f"{name}.pdf")
+    assert pdf_ua_findings(pdf, untagged_content_pages(pdf)) == []
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp  # claimed only because the checks above pass
+
+
+def test_every_font_is_embedded(built: Path) -> None:
+    for pdf in sorted(built.glob("*.pdf")):
+        for page in PdfReader(pdf).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                described = [font] + [d.get_object() for d in font.get("/DescendantFonts", [])]
+                descriptor = next(d["/FontDescriptor"] for d in described if "/FontDescriptor" in d)
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), (pdf.name, font["/BaseFont"])
 
 
 def test_an_independent_checker_passes_them(built: Path, tmp_path: Path) -> None:
@@ -103,8 +116,7 @@ def test_an_independent_checker_passes_them(built: Path, tmp_path: Path) -> None
 
 
 def _pages(pdf: Path) -> list[list[str]]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")[:-1]]
+    return page_lines(pdf)
 
 
 @pytest.mark.parametrize("name", [COVER, DECISION])

@@ -187,7 +187,7 @@ def test_scan_finds_the_login_name_in_properties(clean_parts: dict[str, bytes]) 
 
 
 def _pdf(info: str) -> bytes:
-    """A one-page PDF with the given Info dictionary entries, offsets computed so poppler reads it as is."""
+    """A one-page PDF with the given Info dictionary entries, offsets computed so any PDF reader reads it as is."""
     objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", f"<< {info} >>"]
     out = b"%PDF-1.4\n"

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import getpass
 import re
-import shutil
-import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportgen.errors import Position, Problem, ToolMissing
+from reportgen.errors import ContentError, Position, Problem
 from reportgen.oxml.package import per_part
 from reportgen.oxml.properties import core_property
 from reportgen.oxml.styles import hidden_styles_of
 from reportgen.oxml.unseen import reviewers, settings_record, unseen
+
+if TYPE_CHECKING:
+    from reportgen.pdf.inspect import Pdf
 
 _PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml")
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -29,11 +33,9 @@ _ABSOLUTE_PATH = re.compile(
 _PATH_HINTS = ("file:/", ":\\", "\\\\", *(f"/{folder}/" for folder in _PATH_FOLDERS))
 # a drive written with a forward slash (D:/Reports/): ':/' alone is in every namespace ('http://')
 _DRIVE_SLASH = re.compile(r":/[A-Za-z]")
-_STREAM = re.compile(r"stream\r?\n.*?endstream", re.DOTALL)
 _TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#|\}\}|%\}")
 # Every build scans its parts: a story is parsed only when its raw XML holds a marker of something a finding
 # needs (oxml.unseen), so a clean build never imports lxml, which with the parsing was about 20 ms of each build.
-POPPLER_HINT = "install poppler: `sudo apt-get install poppler-utils` (Debian/Ubuntu), `brew install poppler` (Mac)"
 
 
 def machine_path(text: str) -> re.Match | None:
@@ -139,23 +141,25 @@ def _hidden_data(parts: dict[str, bytes], path: Path) -> list[Problem]:
 
 
 def scan_pdf(path: Path) -> list[Problem]:
-    """What a PDF's properties (Info and XMP), raw bytes and text give away."""
-    info = poppler("pdfinfo", str(path))
-    xmp = poppler("pdfinfo", "-meta", str(path))
-    text = poppler("pdftotext", "-layout", str(path), "-")
+    """What a PDF's properties (Info and XMP), recorded strings and text give away. Read through pypdf
+    (`reportgen.pdf.inspect`): strings stored in compressed object streams are searched too."""
+    with open_pdf(path) as pdf:
+        info = "\n".join(f"{key.lstrip('/')}: {value}" for key, value in pdf.info.items())
+        xmp = pdf.xmp
+        recorded = "\n".join(pdf.strings())
+        text = pdf.text()
+        title = pdf.title
     found: list[Problem] = []
     for where, said in (("PDF properties", info), ("PDF XMP metadata", xmp)):
         for who in personal_names():
             if _mentions(said, who):
                 found.append(_problem(path, where, f"the operating-system user or home folder ({who}) is "
                                                    "recorded", "personal-metadata"))
-    raw = without_streams(path.read_bytes())
-    if (m := machine_path(raw)) is not None:
-        found.append(_problem(path, "PDF file", f"a machine path is recorded ({raw[m.start():m.start() + 40]!r})",
-                              "machine-path"))
-    title = re.search(r"^Title:\s*(.*)$", info, re.MULTILINE)
-    if title and re.search(r"\.(docx?|odt|rtf)$", title.group(1).strip(), re.IGNORECASE):
-        found.append(_problem(path, "PDF properties", f"the title is a file name ({title.group(1).strip()}): "
+    if (m := machine_path(recorded)) is not None:
+        found.append(_problem(path, "PDF file", f"a machine path is recorded "
+                                                f"({recorded[m.start():m.start() + 40]!r})", "machine-path"))
+    if re.search(r"\.(docx?|odt|rtf)$", title, re.IGNORECASE):
+        found.append(_problem(path, "PDF properties", f"the title is a file name ({title}): "
                                                       "set the document title", "personal-metadata"))
     if m := _TEMPLATE_TAG.search(text):
         found.append(_problem(path, "PDF text", f"template tag left in the text: "
@@ -164,9 +168,19 @@ def scan_pdf(path: Path) -> list[Problem]:
     return found
 
 
-def without_streams(pdf: bytes) -> str:
-    """A PDF's objects outside its streams (the streams are compressed pages, fonts and the XMP)."""
-    return _STREAM.sub("", pdf.decode("latin-1"))
+@contextmanager
+def open_pdf(path: Path) -> Iterator[Pdf]:
+    """The PDF at `path` opened for reading its properties; a ContentError located at the file when it is not
+    a PDF, is encrypted or damaged, or is beyond the bounds reportgen reads within (while it is read too)."""
+    from reportgen.pdf.inspect import Pdf, PdfProblem, reading
+
+    try:
+        with reading():
+            yield Pdf.open(path)
+    except PdfProblem as exc:
+        raise ContentError.at(f"cannot read the PDF: {exc}", path) from None
+    except OSError as exc:
+        raise ContentError.at(f"cannot read the PDF: {exc.strerror or exc}", path) from None
 
 
 def scan_file(path: Path) -> list[Problem]:
@@ -186,14 +200,3 @@ def scan_file(path: Path) -> list[Problem]:
     unsafe = [replace(p, message=f"not publishable as it is: {p.message} [{p.rule}]", severity="error")
               for p in opened.warnings]
     return unsafe + scan_parts(opened.parts, path)
-
-
-def poppler(tool: str, *args: str) -> str:
-    """The output of one of poppler's tools (pdfinfo, pdftotext) run on a PDF."""
-    if shutil.which(tool) is None:
-        raise ToolMissing([Problem(f"{tool} is needed to read the PDF: {POPPLER_HINT}", rule="tool-missing")])
-    done = subprocess.run([tool, *args], capture_output=True, timeout=60)
-    if done.returncode != 0:
-        raise ToolMissing([Problem(f"{tool} cannot read the file: "
-                                   f"{done.stderr.decode('utf-8', 'replace').strip()}", rule="tool-missing")])
-    return done.stdout.decode("utf-8", "replace")

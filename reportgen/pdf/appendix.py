@@ -16,6 +16,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.pdf.inspect import Encrypted, Pdf, PdfProblem, page_size, page_tree
+
 MAX_PDF_BYTES = 50 * 1024 * 1024
 """Largest PDF appendix accepted (50 MB)."""
 MAX_PDF_PAGES = 300
@@ -56,7 +58,6 @@ def part_mark(part: int) -> str:
 
 def read_pdf_appendix(path: Path) -> PdfAppendix:
     """Measure a PDF appendix within the limits; AppendixProblem saying what is wrong otherwise."""
-    from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     size = path.stat().st_size
@@ -64,17 +65,18 @@ def read_pdf_appendix(path: Path) -> PdfAppendix:
         raise AppendixProblem(f"the PDF is {size / 1048576:.1f} MB; a PDF appendix may be at most "
                               f"{MAX_PDF_BYTES // 1048576} MB")
     try:
-        reader = PdfReader(io.BytesIO(path.read_bytes()))
-        if reader.is_encrypted:
-            raise AppendixProblem("the PDF is encrypted: give the appendix as an unprotected PDF")
-        pages = _leaf_pages(reader.trailer["/Root"].get_object()["/Pages"].get_object())
+        pages = _leaf_pages(Pdf.open(path).catalog["/Pages"].get_object())
         for n, page in enumerate(pages, start=1):
-            width, height = _page_size(page)
+            width, height = page_size(page)
             if not (1.0 <= width <= 14400.0 and 1.0 <= height <= 14400.0):
                 raise AppendixProblem(f"page {n} has a page box of {width:g} x {height:g} pt; a page must be "
                                       "between 1 pt and 200 inches each way")
     except AppendixProblem:
         raise
+    except Encrypted:
+        raise AppendixProblem("the PDF is encrypted: give the appendix as an unprotected PDF") from None
+    except PdfProblem as exc:
+        raise AppendixProblem(str(exc)) from None
     except (PyPdfError, KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise AppendixProblem(f"not a readable PDF ({exc or type(exc).__name__})") from None
     if not pages:
@@ -83,47 +85,14 @@ def read_pdf_appendix(path: Path) -> PdfAppendix:
 
 
 def _leaf_pages(root) -> list:
-    """The page tree's pages in order, walked with a bound on pages, nodes and depth (a page tree can be a
-    loop, share kids, or claim 10,000 pages in 2 KB)."""
-    pages: list = []
-    seen: set[int] = set()
-    budget = [MAX_PDF_PAGES * 4]
-
-    def walk(node, depth: int) -> None:
-        if depth > MAX_TREE_DEPTH:
-            raise AppendixProblem(f"the PDF's page tree is nested more than {MAX_TREE_DEPTH} levels deep")
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise AppendixProblem(f"the PDF has more than {MAX_PDF_PAGES} pages; a PDF appendix may have at "
-                                  f"most {MAX_PDF_PAGES}")
-        if id(node) in seen:
-            raise AppendixProblem("the PDF's page tree refers to the same node twice")
-        seen.add(id(node))
-        if node.get("/Type") == "/Page" or "/Kids" not in node:
-            pages.append(node)
-            if len(pages) > MAX_PDF_PAGES:
-                raise AppendixProblem(f"the PDF has more than {MAX_PDF_PAGES} pages; a PDF appendix may have "
-                                      f"at most {MAX_PDF_PAGES}")
-            return
-        for kid in node["/Kids"]:
-            walk(kid.get_object(), depth + 1)
-
-    walk(root, 0)
-    return pages
-
-
-def _page_size(page) -> tuple[float, float]:
-    """Width and height of a page's media box (inherited from the tree when the page has none)."""
-    node, box = page, None
-    for _ in range(MAX_TREE_DEPTH + 1):
-        box = node.get("/MediaBox")
-        if box is not None or "/Parent" not in node:
-            break
-        node = node["/Parent"].get_object()
-    if box is None:
-        return 0.0, 0.0
-    x0, y0, x1, y1 = (float(v) for v in box.get_object())
-    return abs(x1 - x0), abs(y1 - y0)
+    """The page tree's pages in order, within the appendix's bounds on pages and depth."""
+    try:
+        return page_tree(root, max_pages=MAX_PDF_PAGES, max_depth=MAX_TREE_DEPTH)
+    except PdfProblem as exc:
+        message = str(exc)
+        if "pages" in message:
+            message += f"; a PDF appendix may have at most {MAX_PDF_PAGES}"
+        raise AppendixProblem(message) from None
 
 
 def placement(source_w: float, source_h: float, target_w: float, target_h: float) -> float:

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from reportgen.pdf.inspect import STANDARD_TYPES, Pdf, PdfProblem, elements, kids
+
 ROW_HEADER_STYLE = "/Row Header"
 """The structure type LibreOffice gives a paragraph in the template's "Row Header" style."""
-STANDARD_TYPES = frozenset(
-    "/Document /Part /Art /Sect /Div /BlockQuote /Caption /TOC /TOCI /Index /NonStruct /Private /P /H /H1 /H2 "
-    "/H3 /H4 /H5 /H6 /L /LI /Lbl /LBody /Table /TR /TH /TD /THead /TBody /TFoot /Span /Quote /Note /Reference "
-    "/BibEntry /Code /Link /Annot /Ruby /RB /RT /RP /Warichu /WT /WP /Figure /Formula /Form".split())
-"""PDF 1.7's standard structure types (ISO 32000-1, 14.8.4)."""
 MAPPED_TYPES = {"/Title": "/H1"}
 """Custom types LibreOffice maps to a plain paragraph that are headings for a reader."""
 
@@ -50,8 +47,12 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
     for index, page in enumerate(writer.pages):
         if index not in drawn_in:
             mark_loose_lines_as_artifacts(writer, page)
-    untagged = sorted(drawn_in | set(untagged_content_pages(writer.pages)))
-    findings = pdf_ua_findings(writer._root_object, str((writer.metadata or {}).get("/Title") or ""), untagged)
+    pdf = Pdf(writer)
+    try:
+        untagged = sorted(drawn_in | set(untagged_content_pages(pdf)))
+        findings = pdf_ua_findings(pdf, untagged)
+    except PdfProblem as exc:  # a drawn-in appendix beyond the bounds: nothing is claimed for it
+        findings = [str(exc)]
     _write_xmp(writer, pdf_ua=not findings)
     writer.pdf_header = header if header >= "%PDF-1.6" else "%PDF-1.6"
     # what was replaced (an earlier XMP packet, LibreOffice's flat outline) is not left in the file
@@ -59,33 +60,6 @@ def finish_pdf(data: bytes, *, untagged_pages: Iterable[int] = ()) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _elements(node) -> Iterator:
-    """Every structure element under `node` (depth first), each once."""
-    node = node.get_object()
-    kids = node.get("/K")
-    if kids is None:
-        return
-    kids = kids.get_object()
-    for kid in kids if isinstance(kids, list) else [kids]:
-        kid = kid.get_object() if hasattr(kid, "get_object") else kid
-        if hasattr(kid, "keys") and "/S" in kid:
-            yield kid
-            yield from _elements(kid)
-
-
-def _kids(element) -> list:
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    kids = kids.get_object()
-    out = []
-    for kid in kids if isinstance(kids, list) else [kids]:
-        kid = kid.get_object() if hasattr(kid, "get_object") else kid
-        if hasattr(kid, "keys") and "/S" in kid:
-            out.append(kid)
-    return out
 
 
 def repair_tags(writer) -> None:
@@ -106,15 +80,15 @@ def repair_tags(writer) -> None:
     for name, target in MAPPED_TYPES.items():
         if name in role_map:
             role_map[NameObject(name)] = NameObject(target)
-    for element in list(_elements(root)):
+    for element, _ in list(elements(root)):
         kind = str(element["/S"])
         if kind in retype:
             element[NameObject("/S")] = NameObject(retype[kind])
-        elif kind == "/Figure" and any(str(k["/S"]) == "/Figure" for k in _elements(element)):
+        elif kind == "/Figure" and any(str(k["/S"]) == "/Figure" for k, _ in elements(element)):
             element[NameObject("/S")] = NameObject("/P")  # the paragraph holding the picture
         elif kind == "/TD":
-            kids = _kids(element)
-            if kids and all(str(k["/S"]) == ROW_HEADER_STYLE for k in kids):
+            cells = kids(element)
+            if cells and all(str(k["/S"]) == ROW_HEADER_STYLE for k in cells):
                 element[NameObject("/S")] = NameObject("/TH")
                 scope = DictionaryObject({NameObject("/O"): NameObject("/Table"),
                                           NameObject("/Scope"): NameObject("/Row")})
@@ -143,42 +117,44 @@ def _annotations_in_structure_order(writer) -> None:
             annot[NameObject("/F")] = NumberObject(int(annot.get("/F", 0)) | 4)
 
 
-def pdf_ua_findings(catalog, title: str, untagged_pages: Iterable[int] = (), *, basics: bool = True) -> list[str]:
-    """The machine-checkable PDF/UA-1 (Matterhorn) conditions this PDF fails, as sentences ([] when none).
+def pdf_ua_findings(pdf: Pdf, untagged_pages: Iterable[int] = (), *, basics: bool = True) -> list[str]:
+    """The machine-checkable PDF/UA-1 (Matterhorn) conditions `pdf` fails, as sentences ([] when none).
     Without `basics`, leaves out tagged, language and title, which `check` reports under rules of their own.
 
     Checked: tagged (01-005, 06-001 MarkInfo), document language (11-006), title shown (07-001), every
     Figure has alt text (13-004), no Figure inside a Figure, no standard type remapped (02-004), table
-    cells inside rows, and every page's content tagged (01-005: a pack's drawn-in PDF pages are not).
+    cells inside rows, every font embedded (31-009), and every page's content tagged (01-005: a pack's
+    drawn-in PDF pages are not).
+    Raises PdfProblem when the structure tree is beyond the bounds `inspect` reads within.
     """
     findings = []
-    if not (catalog.get("/MarkInfo") or {}).get("/Marked"):
+    if basics and not pdf.marked:
         findings.append("not marked as tagged (/MarkInfo /Marked)")
-    if "/StructTreeRoot" not in catalog:
-        findings.append("no structure tree")
-        return findings if basics else []
-    if not str(catalog.get("/Lang") or ""):
+    if not pdf.has_structure_tree:
+        return findings + ["no structure tree"] if basics else []
+    if basics and not pdf.language:
         findings.append("no document language (/Lang)")
-    if not (catalog.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"):
+    if not pdf.displays_title:
         findings.append("the viewer is not asked to show the document title (/DisplayDocTitle)")
-    if not title.strip():
+    if basics and not pdf.title:
         findings.append("no document title")
-    if not basics:  # tagged, language and title: reported by `check`'s own rules
-        findings = [f for f in findings if "DisplayDocTitle" in f]
-    root = catalog["/StructTreeRoot"].get_object()
-    role_map = (root.get("/RoleMap") or {})
-    for name, target in role_map.items():
-        if name in STANDARD_TYPES and str(target) != name:
+    for name, target in pdf.role_map.items():
+        if name in STANDARD_TYPES and target != name:
             findings.append(f"the standard structure type {name} is remapped to {target}")
-    for element in _elements(root):
-        kind = role_map.get(element["/S"], element["/S"])
-        if kind == "/Figure":
-            if not str(element.get("/Alt") or element.get("/ActualText") or "").strip():
+    role_map = pdf.role_map
+    structure = pdf.structure()
+    for element in structure:
+        if element.kind == "/Figure":
+            if not element.alt:
                 findings.append("a Figure has no alternative text")
-            if any(role_map.get(k["/S"], k["/S"]) == "/Figure" for k in _elements(element)):
+            if any(role_map.get(str(k["/S"]), str(k["/S"])) == "/Figure" for k, _ in elements(element.node)):
                 findings.append("a Figure holds another Figure")
-        if kind == "/TR" and not all(role_map.get(k["/S"], k["/S"]) in ("/TH", "/TD") for k in _kids(element)):
+        if element.kind == "/TR" and \
+                not all(role_map.get(str(k["/S"]), str(k["/S"])) in ("/TH", "/TD") for k in kids(element.node)):
             findings.append("a table row holds something other than TH and TD cells")
+    missing = sorted(name for name, embedded in pdf.fonts().items() if not embedded)
+    if missing:
+        findings.append(f"font(s) not embedded: {', '.join(missing)} (a reader may show other glyphs)")
     untagged_pages = sorted(untagged_pages)
     if untagged_pages:
         findings.append(f"page(s) {', '.join(str(p + 1) for p in untagged_pages)} hold content that is neither "
@@ -282,14 +258,9 @@ def mark_loose_lines_as_artifacts(writer, page) -> None:
     page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
 
 
-def untagged_content_pages(pages) -> list[int]:
+def untagged_content_pages(pdf: Pdf) -> list[int]:
     """Indices of pages that paint something outside any marked content (neither tagged nor an artifact)."""
-    found = []
-    for index, page in enumerate(pages):
-        contents = page.get_contents()
-        if contents is not None and _loose_runs(contents.get_data()):
-            found.append(index)
-    return found
+    return [index for index, page in enumerate(pdf.pages()) if _loose_runs(pdf.content(page))]
 
 
 def _write_xmp(writer, *, pdf_ua: bool) -> None:

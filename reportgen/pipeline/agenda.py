@@ -235,9 +235,10 @@ def _file_texts(path: Path) -> list[str]:
 
     try:
         if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
+            from reportgen.pdf.inspect import Pdf, reading
 
-            return [" ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)]
+            with reading():  # within bounds, or PdfProblem (a ValueError)
+                return [Pdf.open(path).text().replace("\f", " ")]
         if path.suffix.lower() == ".docx":
             return [line.shown() for line in read_lines(path)]
     except (NotADocx, OSError, ValueError, ContentError):
@@ -365,13 +366,7 @@ def _unreadable(path: Path) -> str:
 
     try:
         if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
-
-            pdf_page_count(path)  # within the page and size limits, or AppendixProblem
-            for number, page in enumerate(PdfReader(str(path)).pages, start=1):
-                box = page.mediabox
-                if not (float(box.width) > 0 and float(box.height) > 0):  # nan too
-                    return f"not a usable PDF: page {number} has no size (its page box is {box.width} x {box.height})"
+            pdf_page_count(path)  # within the size, page and page-box limits, or AppendixProblem
         else:
             # review comments and tracked changes never go into a pack: what a reviewer wrote is not published
             unpublishable = [p for p in scan_parts(read_parts(path, path.name), path)
