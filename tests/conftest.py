@@ -65,6 +65,58 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["REPORTGEN_OFFICE_DIR"] = str(tmp_path_factory.mktemp("reportgen-office"))
 
 
+class OfficeServer:
+    """A LibreOffice server of this worker's own (`reportgen pdf --server start`), started the first time a
+    test asks for it and stopped at the end of the session. Ordinary conversions use it, through
+    REPORTGEN_OFFICE_DIR, as a user's commands use the server they started: one LibreOffice start per worker
+    rather than one per command. Tests about LibreOffice's own lifecycle (the one-off fallback, a killed or
+    hung LibreOffice, nothing left behind) do not ask for it: their commands start and stop LibreOffice
+    themselves, as they would with no server running."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.started = False
+
+    @contextlib.contextmanager
+    def used(self) -> Iterator[Path]:
+        """Within this block, conversions (in this process and in commands it starts) go to the server."""
+        from reportgen.features.publish import office
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("REPORTGEN_OFFICE_DIR", str(self.folder))
+            if not self.started:
+                self.started = True  # stopped at the end even if starting failed half-way
+                office.start_server(shutil.which("soffice") or "soffice")
+            yield self.folder
+
+    def stop(self) -> None:
+        from reportgen.features.publish import office
+
+        if self.started:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("REPORTGEN_OFFICE_DIR", str(self.folder))
+                office.stop_server()
+
+
+@pytest.fixture(scope="session")
+def office_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeServer]:
+    """This worker's LibreOffice server (see OfficeServer); skips the test where LibreOffice is not installed."""
+    if shutil.which("soffice") is None:
+        pytest.skip("needs LibreOffice")
+    server = OfficeServer(tmp_path_factory.mktemp("reportgen-office-server"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def warm_office(office_server: OfficeServer) -> Iterator[Path]:
+    """For one test: its conversions go to this worker's LibreOffice server."""
+    with office_server.used() as folder:
+        yield folder
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -5,6 +5,7 @@ reportgen reads is found wherever a PDF stores it."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zlib
@@ -31,7 +32,15 @@ def xmp(path: Path) -> str:
 
 def page_texts(path: Path) -> list[str]:
     """Each page's text, in pypdf's plain extraction (a line of the page per line)."""
-    return [page.extract_text() or "" for page in reader(path).pages]
+    found = Path(path).stat()
+    return list(_page_texts(str(Path(path).resolve()), found.st_mtime_ns, found.st_size, found.st_ino))
+
+
+@functools.lru_cache(maxsize=64)
+def _page_texts(path: str, mtime_ns: int, size: int, inode: int) -> tuple[str, ...]:
+    """Extraction is slow and tests read the same PDF many times: kept while the file is the same file
+    (its path, inode, size and modification time), read again once it is written anew."""
+    return tuple(page.extract_text() or "" for page in reader(Path(path)).pages)
 
 
 def text(path: Path) -> str:

@@ -179,7 +179,7 @@ ROUTES: dict[str, Callable[[Path], Case]] = {f.__name__: f for f in [
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Case, Path, list[str]]]:
+def packs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, tuple[Case, Path, list[str]]]:
     """Every route's pack (.docx), built once; and, where LibreOffice is installed, its PDF, all in one run."""
     built = {}
     for name, make in ROUTES.items():
@@ -190,7 +190,8 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Case, Pat
     if shutil.which("soffice"):
         from reportgen.features.publish import convert
 
-        convert([docx for _, docx, _ in built.values()])
+        with request.getfixturevalue("office_server").used():
+            convert([docx for _, docx, _ in built.values()])
     return built
 
 
@@ -220,7 +221,7 @@ def test_no_exempt_text_in_the_public_pdf(packs: dict, route: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_the_whole_pdf_pack_leaves_out_a_copied_pdf_appendix(tmp_path: Path) -> None:
+def test_the_whole_pdf_pack_leaves_out_a_copied_pdf_appendix(tmp_path: Path, warm_office: Path) -> None:
     case = pdf_copy(tmp_path / "content")
     result = build_pack(case.agenda, tmp_path / "build")
     text = _pdf_text(result.pdf)

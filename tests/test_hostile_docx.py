@@ -325,7 +325,8 @@ def _linked_picture(parts: dict[str, bytes], target: str) -> dict[str, bytes]:
 
 
 @pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="needs LibreOffice")
-def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, factory: dict[str, bytes]) -> None:
+def test_libreoffice_never_fetches_a_file_a_template_links_to(project: Path, factory: dict[str, bytes],
+                                                             warm_office: Path) -> None:
     from reportgen.pipeline.render import charts
 
     secret = project / "outside" / "secret.png"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CASES, ROOT, reportgen
+from conftest import CASES, ROOT, OfficeServer, reportgen
 from pdfread import page_texts, text as pdf_text
 from reportgen.features.publish import office
 from reportgen.errors import ToolMissing
@@ -42,12 +42,13 @@ def _build(name: str, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def annual(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, bytes]:
+def annual(tmp_path_factory: pytest.TempPathFactory, office_server: OfficeServer) -> tuple[Path, Path, bytes]:
     """The annual report built, then converted by the warm LibreOffice: its .docx, its PDF, the .docx before."""
     folder = tmp_path_factory.mktemp("annual")
     docx = _build(ANNUAL, folder)
     before = docx.read_bytes()
-    done = convert([docx])
+    with office_server.used():
+        done = convert([docx])
     assert done[0].warnings == []
     return docx, done[0].output, before
 
@@ -78,12 +79,13 @@ def test_each_contents_number_is_the_page_of_its_heading_in_the_pdf(annual: tupl
     contents = _contents_in_pdf(pdf)
     assert len(contents) == 28 and contents[0] == ("Introduction", 3)
     headings = _outline(pdf)
+    pages = page_texts(pdf)  # read once: each page's text is looked at for every heading on it
     position = 0
     for text, page in contents:  # the headings, in order, as the bookmarks place them
         while headings[position][0] != text:
             position += 1
         assert headings[position][1] == page, text
-        on_page = page_texts(pdf)[page - 1]
+        on_page = pages[page - 1]
         assert text in " ".join(on_page.split())
         position += 1
     assert len({page for _, page in contents}) > 8  # numbers that vary: not one page for all

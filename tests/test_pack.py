@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, reportgen, snapshot
+from conftest import ROOT, OfficeServer, reportgen, snapshot
 from pdfread import page_texts
 from reportgen.oxml.ns import qn
 from reportgen.oxml.package import read_parts
@@ -30,10 +30,11 @@ def _example_project(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example(tmp_path_factory: pytest.TempPathFactory, office_server: OfficeServer) -> Path:
     """The example agenda's pack, .docx and PDF, built once for this module."""
     folder = _example_project(tmp_path_factory.mktemp("pack"))
-    result = build_pack(folder / "content" / f"{AGENDA}.yaml", folder / "build")
+    with office_server.used():
+        result = build_pack(folder / "content" / f"{AGENDA}.yaml", folder / "build")
     assert result.pdf is not None
     return folder
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject,
                            RectangleObject, TextStringObject)
 
-from conftest import reportgen, snapshot
+from conftest import OfficeServer, reportgen, snapshot
 from pdfread import everything, page_texts, word_heights
 from test_pack import AGENDA, _example_project
 
@@ -67,7 +67,7 @@ AGENDA_TAIL = """
 
 
 @pytest.fixture(scope="module")
-def tricky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tricky(tmp_path_factory: pytest.TempPathFactory, office_server: OfficeServer) -> Path:
     """The example pack plus an item of four PDF appendices: two both named x.pdf, one with a long, wrapping,
     unusual name, one A3; the decision report's own text names the old text marker of its PDF appendix."""
     folder = _example_project(tmp_path_factory.mktemp("tricky-pack"))
@@ -83,7 +83,8 @@ def tricky(tmp_path_factory: pytest.TempPathFactory) -> Path:
     decision.write_text(decision.read_text(encoding="utf-8").replace(
         "includes page for page.", "includes page for page. PDF appendix: example-appendix-pdf.pdf "
         "PDF appendix: x.pdf"), encoding="utf-8")
-    run = reportgen("pack", f"content/{AGENDA}.yaml", cwd=folder, timeout=600)
+    with office_server.used():
+        run = reportgen("pack", f"content/{AGENDA}.yaml", cwd=folder, timeout=600)
     assert run.status == 0, run.err
     return folder
 

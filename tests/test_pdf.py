@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, ROOT, Run, reportgen, seed_text, word_ratio
+from conftest import CASES, ROOT, OfficeServer, Run, reportgen, seed_text, word_ratio
 from pdfread import catalog, page_texts, reader, with_object_streams, xmp
 from reportgen.errors import ToolMissing
 from reportgen.features.publish import convert, filter_spec
@@ -31,13 +31,14 @@ TITLES = {COVER: "Aidhour Quality Assurance Report on Audits Completed December 
 
 
 @pytest.fixture(scope="module")
-def build_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+def build_run(tmp_path_factory: pytest.TempPathFactory, office_server: OfficeServer) -> tuple[Path, Run]:
     """Both seed reports built by `reportgen build --pdf`: one LibreOffice run for the two."""
     project = tmp_path_factory.mktemp("pdf-project")
     (project / "content").mkdir()
     shutil.copy(CASES / f"{COVER}.yaml", project / "content")
     shutil.copy(ROOT / "content" / f"{ANNUAL}.yaml", project / "content")
-    run = reportgen("build", "--pdf", cwd=project, timeout=600)
+    with office_server.used():
+        run = reportgen("build", "--pdf", cwd=project, timeout=600)
     assert run.status == 0, run.err
     return project, run
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CASES, ROOT, reportgen
+from conftest import CASES, ROOT, OfficeServer, reportgen
 from pdfread import page_lines
 from reportgen.pdf.finish import pdf_ua_findings, untagged_content_pages
 from reportgen.pdf.inspect import Pdf
@@ -26,13 +26,14 @@ DECISION = "example-cover-2020-02-decision"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, office_server: OfficeServer) -> Path:
     project = tmp_path_factory.mktemp("tagging")
     (project / "content" / "appendices").mkdir(parents=True)
     shutil.copy(CASES / f"{COVER}.yaml", project / "content")
     for name in (f"{ANNUAL}.yaml", f"{DECISION}.yaml", "appendices/example-appendix-pdf.pdf"):
         shutil.copy(ROOT / "content" / name, project / "content" / name)
-    run = reportgen("build", "--pdf", "--draft", "--draft-date", "2020-02-01", cwd=project, timeout=600)
+    with office_server.used():
+        run = reportgen("build", "--pdf", "--draft", "--draft-date", "2020-02-01", cwd=project, timeout=600)
     assert run.status == 0, run.err
     return project / "build"
 
