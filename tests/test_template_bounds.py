@@ -9,6 +9,7 @@ limit, so a bound that failed would show as a crash rather than pass unnoticed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import resource
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+
+from conftest import reportgen
 
 from reportgen.errors import TemplateError
 from reportgen.oxml.properties import DocumentProperties
@@ -75,7 +78,7 @@ def _template(folder: Path, tag: str) -> Path:
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_template_stops_at_a_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
-    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)  # the default (10 s) is held by the command-line test
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)  # the default (10 s): test_the_render_time_limit_...
     tag, expect = HOSTILE[case]
     template = load_template(_template(tmp_path, tag))
     with pytest.raises(TemplateError) as caught:
@@ -129,7 +132,8 @@ def _limited() -> None:
 
 @pytest.mark.parametrize("case", ["nested loops, silent", "lipsum", "~ doubling", "center method"])
 def test_hostile_template_in_a_build_is_exit_2(project: Path, case: str) -> None:
-    """The real command, default time limit, 2 GB of address space: a located exit 2, nothing written."""
+    """The real command, 2 GB of address space, the time limit set as a user sets it ($REPORTGEN_RENDER_SECONDS,
+    shorter than the default so two workers do not spin for 10 s each): a located exit 2, nothing written."""
     from docx import Document as open_docx
 
     template = project / "report_templates" / "committee-cover.docx"
@@ -140,7 +144,7 @@ def test_hostile_template_in_a_build_is_exit_2(project: Path, case: str) -> None
     seed = project / "content" / "committee-cover-2020-02-qa-audits.yaml"
     (project / "content" / "second-cover.yaml").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "reportgen", "build", "--jobs", "2", "-o", "out", "content"],
-                          cwd=project, capture_output=True,
+                          cwd=project, capture_output=True, env={**os.environ, "REPORTGEN_RENDER_SECONDS": "2"},
                           text=True, timeout=120, preexec_fn=_limited)
     assert done.returncode == 2, (done.returncode, done.stderr[-3000:])
     assert "report_templates/committee-cover.docx: error: word/document.xml, paragraph" in done.stderr
@@ -148,6 +152,22 @@ def test_hostile_template_in_a_build_is_exit_2(project: Path, case: str) -> None
     assert "Hostile" in done.stderr, done.stderr
     assert "second-cover" in done.stderr and "committee-cover-2020-02-qa-audits" in done.stderr, done.stderr
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+    if HOSTILE[case][1] == "took longer than":
+        assert "took longer than 2 seconds" in done.stderr, done.stderr  # the limit the environment set
+
+
+def test_the_render_time_limit_is_10_seconds_unless_the_environment_says(project: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REPORTGEN_RENDER_SECONDS", raising=False)
+    assert sandbox.render_limit() == sandbox.RENDER_SECONDS == 10.0
+    assert "took longer than 10 seconds" in sandbox.timeout_message()
+    monkeypatch.setenv("REPORTGEN_RENDER_SECONDS", "2.5")
+    assert sandbox.render_limit() == 2.5 and "took longer than 2.5 seconds" in sandbox.timeout_message()
+    for bad in ("soon", "0", "-1", "nan", "inf"):
+        run = reportgen("build", cwd=project, env={"REPORTGEN_RENDER_SECONDS": bad})
+        assert run.status == 2, (bad, run.status, run.err)
+        assert f"error: $REPORTGEN_RENDER_SECONDS: expected a number of seconds above 0, got '{bad}'" in run.err
+        assert "Traceback" not in run.err and not (project / "build").exists()
 
 
 def test_a_part_full_of_unclosed_tags_is_refused_briefly(tmp_path: Path) -> None:

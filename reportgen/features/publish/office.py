@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.lib import settings
+
 BRIDGE = Path(__file__).with_name("office_bridge.py")
 PROTOCOL = 1
 """The bridge's protocol version (office_bridge.PROTOCOL)."""
@@ -43,6 +45,15 @@ DOCUMENT_TIMEOUT = 60.0
 """Seconds allowed for one document (open, lay out, update the contents, export) unless --pdf-timeout says."""
 SERVER_IDLE = 3600.0
 """A server nobody has asked for a PDF for this long stops by itself."""
+HEALTH_TIMEOUT = 10.0
+"""Seconds a running LibreOffice has to answer before each document; one that does not is replaced
+($REPORTGEN_OFFICE_HEALTH_SECONDS changes it)."""
+
+
+def _bridge_limits() -> list[str]:
+    """The bridge's time limits, as arguments: the start timeout and the health check's."""
+    return ["--start-timeout", str(START_TIMEOUT),
+            "--health-timeout", str(settings.seconds("OFFICE_HEALTH", HEALTH_TIMEOUT))]
 UNO_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3", "python3")
 """Where a Python with LibreOffice's `uno` module is looked for (after $REPORTGEN_UNO_PYTHON and LibreOffice's own)."""
 UNO_HINT = "on Debian or Ubuntu `sudo apt-get install python3-uno`"
@@ -137,8 +148,7 @@ class _Private:
         python = uno_python(soffice)
         try:
             # stderr is discarded: LibreOffice's own chatter (javaldx, fontconfig) is not for the user
-            self.process = subprocess.Popen([python, str(BRIDGE), "--soffice", soffice,
-                                             "--start-timeout", str(START_TIMEOUT)],
+            self.process = subprocess.Popen([python, str(BRIDGE), "--soffice", soffice, *_bridge_limits()],
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL)
         except OSError as exc:
@@ -286,7 +296,7 @@ def start_server(soffice: str) -> dict:
     with open(folder / "office.log", "ab") as log:
         # a session of its own: it outlives this command and the terminal's Ctrl-C
         process = subprocess.Popen([python, str(BRIDGE), "--soffice", soffice, "--listen", str(path),
-                                    "--idle", str(SERVER_IDLE), "--start-timeout", str(START_TIMEOUT)],
+                                    "--idle", str(SERVER_IDLE), *_bridge_limits()],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
                                    start_new_session=True, cwd=folder)
     deadline = time.monotonic() + START_TIMEOUT + 10

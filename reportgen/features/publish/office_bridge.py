@@ -57,9 +57,10 @@ class Failed(Exception):
 class Office:
     """One headless LibreOffice, started on demand and restarted when it dies."""
 
-    def __init__(self, soffice: str, start_timeout: float) -> None:
+    def __init__(self, soffice: str, start_timeout: float, health_timeout: float = 10.0) -> None:
         self.soffice = soffice
         self.start_timeout = start_timeout
+        self.health_timeout = health_timeout
         self.root = tempfile.mkdtemp(prefix="reportgen-office-")  # 0700: the profiles live here
         self.process: subprocess.Popen | None = None
         self.desktop = None
@@ -108,8 +109,10 @@ class Office:
                 time.sleep(0.05)
         self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
-    def healthy(self, within: float = 10.0) -> bool:
-        """Running, and answering over the bridge within `within` seconds (a hung one is killed)."""
+    def healthy(self, within: float | None = None) -> bool:
+        """Running, and answering over the bridge within `within` seconds (default: the health timeout given
+        at start); a hung one is killed."""
+        within = self.health_timeout if within is None else within
         if self.process is None or self.process.poll() is not None or self.desktop is None:
             return False
         watchdog = threading.Timer(within, _kill_group, (self.process.pid,))
@@ -334,10 +337,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--soffice", required=True)
     parser.add_argument("--start-timeout", type=float, default=60.0)
+    parser.add_argument("--health-timeout", type=float, default=10.0,
+                        help="seconds LibreOffice has to answer before a document, else it is replaced")
     parser.add_argument("--listen", help="serve on this Unix socket instead of stdin/stdout")
     parser.add_argument("--idle", type=float, default=3600.0, help="with --listen: stop after this many idle seconds")
     args = parser.parse_args(argv)
-    office = Office(args.soffice, args.start_timeout)
+    office = Office(args.soffice, args.start_timeout, args.health_timeout)
 
     def stop(signum, frame) -> None:
         raise SystemExit(128 + signum)

@@ -20,10 +20,17 @@ import time
 from typing import Any, Callable, Iterable
 
 from reportgen.errors import FilterDefinitionError, RenderTimeout, TemplateBoundError
+from reportgen.lib import settings
 from reportgen.oxml.xml import inside_text
 
 RENDER_SECONDS = 10.0
-"""The longest one report's template may take to render (all its parts): a report takes milliseconds."""
+"""The longest one report's template may take to render (all its parts): a report takes milliseconds
+($REPORTGEN_RENDER_SECONDS changes it)."""
+
+
+def render_limit() -> float:
+    """The render time limit in force: RENDER_SECONDS, or $REPORTGEN_RENDER_SECONDS."""
+    return settings.seconds("RENDER", RENDER_SECONDS)
 
 MAX_REPEAT = 100_000
 """The most characters (or items) a template's `*` may build: a report needs far fewer."""
@@ -439,11 +446,11 @@ def _interrupt(thread_id: int) -> None:
 
 
 def within_time(action: Callable[[], Any], seconds: float | None = None) -> Any:
-    """`action()`, interrupted with TemplateBoundError after `seconds` (default RENDER_SECONDS).
+    """`action()`, interrupted with TemplateBoundError after `seconds` (default render_limit()).
 
     Rendering runs Jinja's compiled Python, where the watchdog's exception lands; the C-level
     operations that could run long (repeating, padding, joining, powers) are bounded before they start."""
-    limit = RENDER_SECONDS if seconds is None else seconds  # read here, so a test may lower it
+    limit = render_limit() if seconds is None else seconds  # read here, so a test may lower it
     watchdog = _WATCHDOG
     key = next(_KEYS)
     try:
@@ -457,7 +464,7 @@ def within_time(action: Callable[[], Any], seconds: float | None = None) -> Any:
 
 
 def timeout_message(limit: float | None = None) -> str:
-    return (f"the template took longer than {RENDER_SECONDS if limit is None else limit:g} seconds to render "
+    return (f"the template took longer than {render_limit() if limit is None else limit:g} seconds to render "
             "(a report takes well under one): a loop in it runs too long")
 
 
