@@ -21,6 +21,8 @@ from conftest import CASES, ROOT
 
 from reportgen.features.authoring.roundtrip import load_document, to_plain, updated_text
 
+pytestmark = pytest.mark.long_module  # started first: see conftest.pytest_collection_modifyitems
+
 COVER = "committee-cover-2020-02-qa-audits.yaml"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOT = ROOT / "docs" / "editor.png"

@@ -17,6 +17,8 @@ from content_strategies import yaml_text
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import document_text
 
+pytestmark = pytest.mark.long_module  # started first: see conftest.pytest_collection_modifyitems
+
 # name: (text as typed or pasted, text the document must show)
 HOSTILE = {
     "jinja marks": ("Costs {{ 7*7 }} and {% if x %}yes{% endif %} {# note #} {{ {%",) * 2,

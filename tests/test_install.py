@@ -14,6 +14,8 @@ import pytest
 
 from conftest import CASES, ROOT, seed_text, word_ratio
 
+pytestmark = pytest.mark.long_module  # started first: see conftest.pytest_collection_modifyitems
+
 SEED_ANNUAL = ROOT / "content" / "annual-qa-report-2018-19.yaml"
 
 

@@ -26,7 +26,7 @@ from reportgen.features.publish import convert, office
 from reportgen.oxml.package import read_parts
 from test_office import ANNUAL, COVER, _build
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+pytestmark = [pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice"), pytest.mark.long_module]
 
 
 # -- the process -------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ from reportgen.oxml.text import document_text
 from reportgen.pipeline.render import render, template_path
 from reportgen.pipeline.validate import validate
 
+pytestmark = pytest.mark.long_module  # started first: see conftest.pytest_collection_modifyitems
+
 SAMPLE = 10
 """Every SAMPLE-th case is also built to disk with build_one."""
 _seen = [0]

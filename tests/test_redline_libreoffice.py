@@ -38,6 +38,8 @@ from reportgen.features.redline import Side, redline_parts
 from reportgen.pipeline.render import render
 from reportgen.pipeline.validate import validate
 
+pytestmark = pytest.mark.long_module  # started first: see conftest.pytest_collection_modifyitems
+
 ROOT = Path(__file__).resolve().parents[1]
 BASES = {"cover": CASES / "committee-cover-2020-02-qa-audits.yaml",
          "annual": ROOT / "content" / "annual-qa-report-2018-19.yaml",
