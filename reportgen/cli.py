@@ -11,7 +11,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import Problem, ReportgenError
-from reportgen.lib.settings import SettingError, check_environment
+from reportgen.lib.settings import check_environment
 
 OUT_OPTION = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                           default=Path("build"), show_default=True, help="Folder for the built reports.")
@@ -407,9 +407,6 @@ def main() -> None:
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2)
-    except SettingError as exc:  # a time limit set in the environment that cannot be used
-        click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

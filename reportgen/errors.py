@@ -76,6 +76,10 @@ class OutputError(ReportgenError):
     """An output cannot be written, or writing it would destroy someone's edits."""
 
 
+class SettingError(ReportgenError):
+    """An environment variable reportgen reads (a time limit) holds something it cannot use."""
+
+
 class ToolMissing(ReportgenError):
     """An outside program reportgen needs (LibreOffice, git) is not installed or failed."""
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 import math
 import os
 
-
-class SettingError(ValueError):
-    """An environment variable reportgen reads holds something it cannot use."""
-
+from reportgen.errors import SettingError
 
 def seconds(name: str, default: float) -> float:
     """The time limit `name`: $REPORTGEN_<NAME>_SECONDS when set (a number above 0), else `default`."""
@@ -25,7 +22,7 @@ def seconds(name: str, default: float) -> float:
     except ValueError:
         value = math.nan
     if not (value > 0 and math.isfinite(value)):
-        raise SettingError(f"${variable}: expected a number of seconds above 0, got {raw!r}")
+        raise SettingError.at(f"expected a number of seconds above 0, got {raw!r}", path=f"${variable}")
     return value
 
 
