@@ -12,6 +12,8 @@ and `place` draws appendix page i onto the page the destination `page_mark(k, i)
 
 from __future__ import annotations
 
+import functools
+
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +59,18 @@ def part_mark(part: int) -> str:
 
 
 def read_pdf_appendix(path: Path) -> PdfAppendix:
-    """Measure a PDF appendix within the limits; AppendixProblem saying what is wrong otherwise."""
+    """Measure a PDF appendix within the limits; AppendixProblem saying what is wrong otherwise.
+
+    Measured once per version of the file: reading an agenda accepts it, composing the pack counts its
+    pages, and both ask here."""
+    stat = path.stat()
+    return _measured(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _measured(path: Path, mtime_ns: int, size: int) -> PdfAppendix:
     from pypdf.errors import PyPdfError
 
-    size = path.stat().st_size
     if size > MAX_PDF_BYTES:
         raise AppendixProblem(f"the PDF is {size / 1048576:.1f} MB; a PDF appendix may be at most "
                               f"{MAX_PDF_BYTES // 1048576} MB")
