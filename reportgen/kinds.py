@@ -13,15 +13,15 @@ it lives in the kind's Word templates and their settings files.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from reportgen.checks import content as checks
+from reportgen.checks.content import Check
 from reportgen.errors import Problem
 from reportgen.model import Agenda, AnnualReport, CoverReport, Node
 from reportgen.model.actions import Action, ActionPlan, annual_actions, annual_warnings, cover_actions
 
-Check = Callable[..., list[Problem]]
 Recommendations = Callable[[Node, str, "_dt.date | None"], list[Action]]
 
 
@@ -45,22 +45,17 @@ class Kind:
     """Written by people as content (`reportgen new` offers it); False for documents reportgen makes itself."""
     pack: bool = False
     """It builds into a pack of other reports and their appendices (reportgen.pipeline.agenda)."""
-    summary: str = field(default="", compare=False)
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("cover", CoverReport, "committee-cover.docx",
          checks=(checks.cover_dates, checks.recommendation_lead_in, checks.published_figures, checks.pasted_markdown),
-         recommendations=cover_actions,
-         summary="a committee covering report"),
+         recommendations=cover_actions),
     Kind("annual", AnnualReport, "annual-qa-report.docx",
          checks=(checks.published_figures, checks.missing_figure_data, checks.pasted_markdown),
-         recommendations=annual_actions, recommendation_warnings=annual_warnings,
-         summary="an annual quality assurance report"),
-    Kind("agenda", Agenda, "agenda.docx", pack=True,
-         summary="a meeting's agenda, built into its pack"),
-    Kind("actions", ActionPlan, "action-plan.docx", written=False,
-         summary="an action plan: recommendations across reports"),
+         recommendations=annual_actions, recommendation_warnings=annual_warnings),
+    Kind("agenda", Agenda, "agenda.docx", pack=True),
+    Kind("actions", ActionPlan, "action-plan.docx", written=False),
 )}
 """Every kind, by name."""
 
@@ -71,6 +66,7 @@ WRITTEN = tuple(name for name, kind in KINDS.items() if kind.written)
 def kind_of(report: object) -> Kind:
     """The registry's entry for a model (its `kind`)."""
     return KINDS[report.kind]  # type: ignore[attr-defined]
+
 
 MODELS: dict[str, type] = {name: KINDS[name].model for name in WRITTEN}
 """The model of each kind content files may name."""
