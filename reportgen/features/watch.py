@@ -91,19 +91,14 @@ class Watcher:
 
     def _publish(self, done: Rebuild) -> None:
         """The PDF of what was just built, when it is missing or older than the .docx; problems are said."""
-        from reportgen.features.publish import convert_outdated
+        from reportgen.features.pack import publish_built
 
         started = time.perf_counter()
-        try:
-            if done.result.pack:  # an agenda: its pack, with its PDF appendices drawn in
-                from reportgen.features.pack import write_pack_pdf
-
-                done.pdf, warnings = write_pack_pdf(done.result.output, source=done.source), []
-            else:
-                written = convert_outdated([done.result.output], timeout=self.pdf_timeout)
-                if not written:
-                    return
-                done.pdf, warnings = written[0].output, written[0].warnings
+        try:  # a report's PDF when outdated; an agenda's pack with its PDF appendices drawn in
+            written = list(publish_built([done], timeout=self.pdf_timeout))
+            if not written:
+                return
+            done.pdf, warnings = written[0].output, written[0].warnings
         except ReportgenError as exc:
             for problem in exc.problems:
                 self.say(str(problem), True)
