@@ -60,9 +60,10 @@ def quotation_consent(report: Node) -> list[Problem]:
     return problems
 
 
-def publication_problems(report: Node, *, consent: bool) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) that stop or caution a build of `report`; `consent` adds the quotation checks."""
-    found = confidential_content(report) + (quotation_consent(report) if consent else [])
+def publication_problems(report: Node, *, consent: bool, confidential: bool = True) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) that stop or caution a build of `report`; `consent` adds the quotation checks,
+    `confidential=False` leaves out confidential parts (for a caller that deals with exempt text itself)."""
+    found = (confidential_content(report) if confidential else []) + (quotation_consent(report) if consent else [])
     return [p for p in found if p.severity == "error"], [p for p in found if p.severity == "warning"]
 
 

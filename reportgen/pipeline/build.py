@@ -112,9 +112,7 @@ def checked(loaded: LoadedContent, *, publication: bool = False, strict: bool | 
     from reportgen.checks.safety import is_public, publication_problems
 
     report = validate(loaded)
-    errors, cautions = publication_problems(report, consent=publication)
-    if exempt_allowed:
-        errors = [p for p in errors if p.rule != "confidential-in-public"]
+    errors, cautions = publication_problems(report, consent=publication, confidential=not exempt_allowed)
     if strict is None:
         strict = publication and is_public(report)
     found = check(report, kind_of(report).checks, strict=strict)
