@@ -102,7 +102,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
     is left out of the pack wherever else it is named, under whatever name: a second listing, a
     symbolic link, a path spelled another way, a copy.
     """
-    from reportgen.pipeline.build import read_report
+    from reportgen.pipeline.build import CONTENT_SUFFIXES, read_report
 
     agenda, warnings = read_report(source)
     if not isinstance(agenda, Agenda):
@@ -119,7 +119,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
         if item.report:
             where = agenda.where("items", i, "report")
             key = f"items[{i + 1}].report"
-            path = _inside(root, source.parent, item.report, (".yaml", ".yml"), where, key, problems)
+            path = _inside(root, source.parent, item.report, CONTENT_SUFFIXES, where, key, problems)
             if path is not None:
                 try:
                     report, found = read_report(path, publication=True)  # the pack is published
