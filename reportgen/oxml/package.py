@@ -3,8 +3,10 @@ parts read in order, and written back byte-for-byte reproducibly."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import os
 import posixpath
 import re
 import struct
@@ -81,17 +83,45 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     Converted, with a warning: a macro-enabled document or a template (.docm, .dotx, .dotm) becomes a
     plain document, its macros removed; external relationships other than web and mail links removed.
     `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
+
+    Each version of a file is opened once: the bytes are read every time, and what opening the same
+    bytes gave is reused (see _Opened), so a file changed between two reads is opened afresh.
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
-    parts = _unzipped(source, name)
+    data = source if isinstance(source, bytes) else _file_bytes(source, name)
+    if len(data) > MAX_DOCX_BYTES:
+        raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+    key = (hashlib.sha256(data).digest(), name, check_xml)
+    opened = _OPENED.get(key)
+    if opened is None:
+        opened = _opened(data, name, check_xml)
+        _OPENED.put(key, opened)
+    # copies: a caller may change its parts (render, convert) without changing what the next caller gets
+    return Package(dict(opened.parts), list(opened.warnings))
+
+
+def _file_bytes(path: str | Path, name: str) -> bytes:
+    """The file's bytes, refused unread when it is larger than MAX_DOCX_BYTES."""
+    try:
+        with open(path, "rb") as stream:
+            if os.fstat(stream.fileno()).st_size > MAX_DOCX_BYTES:
+                raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+            return stream.read(MAX_DOCX_BYTES + 1)  # (a file growing as it is read is judged by what was read)
+    except OSError as exc:
+        raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+
+
+def _opened(data: bytes, name: str, check_xml: bool) -> Package:
+    """open_docx's work on the file's bytes."""
+    parts = _unzipped(data, name)
     if "[Content_Types].xml" not in parts or "word/document.xml" not in parts or \
             not re.search(rb"""Target\s*=\s*["']/?word/document\.xml["']""", parts.get("_rels/.rels", b"")):
         raise _refused(name, "", "it has no word/document.xml: not a Word document; save it from Word "
                                  "as 'Word Document (*.docx)'")
     if check_xml:
-        for part, data in parts.items():
+        for part, xml in parts.items():
             if part.endswith((".xml", ".rels")):
-                parse_xml(data, name, part)
+                parse_xml(xml, name, part)
     warnings: list[Problem] = []
     types = parts["[Content_Types].xml"]
     if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
@@ -104,6 +134,49 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     for part in [p for p in parts if p.endswith(".rels") and _unsafe_targets(parts, p)]:
         _drop_relationships(parts, part, name, warnings)
     return Package(parts, warnings)
+
+
+class _Opened:
+    """What opening a file's bytes gave, remembered for the next read of the same bytes.
+
+    A pack reads each Word appendix several times (its identity, whether it can be read, whether it is
+    exempt, its text, its composition), and checking every XML part for well-formedness is most of the
+    cost of each. Keyed by a SHA-256 of the file's bytes (with the name messages give and check_xml):
+    the same bytes always open to the same parts, so an entry is never stale, and a file changed
+    between two reads is a new key. Refusals are not remembered. Bounded by the inflated size of what
+    it holds, oldest dropped first, so a long-running `watch` or editor keeps a few documents, not all.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.held: dict[tuple[bytes, str, bool], tuple[Package, int]] = {}
+        self.size = 0
+
+    def get(self, key: tuple[bytes, str, bool]) -> Package | None:
+        found = self.held.pop(key, None)
+        if found is None:
+            return None
+        self.held[key] = found  # now the newest
+        return found[0]
+
+    def put(self, key: tuple[bytes, str, bool], package: Package) -> None:
+        size = sum(len(data) for data in package.parts.values())
+        if size > self.budget // 4:
+            return
+        self.held[key] = (package, size)
+        self.size += size
+        while self.size > self.budget:
+            _, dropped = self.held.pop(next(iter(self.held)))  # the oldest (dicts keep their order)
+            self.size -= dropped
+
+    def clear(self) -> None:
+        self.held.clear()
+        self.size = 0
+
+
+OPENED_BUDGET = 64 * 1024 * 1024
+"""The inflated bytes of the opened documents open_docx keeps for reading again (a built report, ~1 MB)."""
+_OPENED = _Opened(OPENED_BUDGET)
 
 
 def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
@@ -152,14 +225,10 @@ def _refused(name: str, part: str, message: str) -> NotADocx:
     return NotADocx([Problem(message, Position(name), part, rule="unsafe-docx")])
 
 
-def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
+def _unzipped(data: bytes, name: str) -> dict[str, bytes]:
     """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
     try:
-        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-        if isinstance(source, bytes) and len(source) > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             entries = [info for info in zf.infolist() if not info.is_dir()]
             if len(entries) > MAX_PARTS:
                 raise _refused(name, "", f"it has {len(entries):,} parts, more than the {MAX_PARTS:,} a Word "
