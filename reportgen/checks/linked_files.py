@@ -100,20 +100,22 @@ class FileIdentity:
         return self.real_path == other.real_path or self.content == other.content
 
 
-def identify(path: Path) -> FileIdentity:
-    """The identity of the file at `path` (which must exist)."""
+def identify(path: Path, data: bytes | None = None) -> FileIdentity:
+    """The identity of the file at `path` (which must exist), or of `data`, its bytes as already read."""
     real = Path(os.path.realpath(path))
-    return FileIdentity(real, content_hash(real))
+    return FileIdentity(real, content_hash(real, data))
 
 
-def content_hash(path: Path) -> str:
-    """SHA-256 of a Word document's parts (name and bytes, in name order), or of any other file's bytes."""
+def content_hash(path: Path, data: bytes | None = None) -> str:
+    """SHA-256 of a Word document's parts (name and bytes, in name order), or of any other file's bytes
+    (`data`, when the caller has read them already)."""
     from reportgen.oxml.package import NotADocx, read_parts
 
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     digest = hashlib.sha256()
     try:
-        parts = read_parts(data)
+        parts = read_parts(data, display_path(path))  # named as the pack's other reads name it: opened once
     except NotADocx:
         digest.update(b"file\0" + data)
     else:

@@ -32,6 +32,8 @@ class Paper:
 
     title: str
     path: Path
+    data: bytes = field(default=b"", repr=False)
+    """A Word appendix's bytes as the pack read and checked them: what the pack composes."""
 
     @property
     def is_pdf(self) -> bool:
@@ -109,6 +111,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
         raise ContentError.at(f"expected an agenda (kind: agenda), got kind: {agenda.kind}", display_path(source),
                               1, 1, "kind")
     root = source.resolve().parent
+    files = _Files()
     problems: list[Problem] = []
     items: list[PackItem] = []
     routes: list[list[_Named]] = []  # per item: its report, then its papers, in pack order
@@ -119,7 +122,7 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
         if item.report:
             where = agenda.where("items", i, "report")
             key = f"items[{i + 1}].report"
-            path = _inside(root, source.parent, item.report, CONTENT_SUFFIXES, where, key, problems)
+            path = _inside(root, source.parent, item.report, CONTENT_SUFFIXES, where, key, problems, files)
             if path is not None:
                 try:
                     report, found = read_report(path, publication=True)  # the pack is published
@@ -129,28 +132,29 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     warnings.extend(found)
                     public = is_public(report)
                     packed.report, packed.report_source = report, path
-                    named.append(_Named(path, identify(path), where, key, public, _REPORT, report))
+                    named.append(_Named(path, files.identity(path), where, key, public, _REPORT, report))
                     warnings.extend(_title_from_report(item, report, agenda.where("items", i, "title"), i))
                     if isinstance(report, CoverReport):
-                        named += _report_appendices(report, path, root, public, problems)
+                        named += _report_appendices(report, path, root, public, problems, files)
         numbered = len(packed.report.appendices) if isinstance(packed.report, CoverReport) else 0
         for j, name in enumerate(item.appendices):
             where = agenda.where("items", i, "appendices", j)
             key = f"items[{i + 1}].appendices[{j + 1}]"
-            path = _inside(root, source.parent, name, PAPER_SUFFIXES, where, key, problems)
+            path = _inside(root, source.parent, name, PAPER_SUFFIXES, where, key, problems, files)
             if path is not None:
                 # numbered on from the covering report's own appendices, so every appendix has its label
                 title = path.stem.replace("-", " ").replace("_", " ")
-                named.append(_Named(path, identify(path), where, key, public,
+                named.append(_Named(path, files.identity(path), where, key, public,
                                     f"Appendix {numbered + j + 1} \u2013 {title}"))
         items.append(packed)
         routes.append(named)
     if problems:
         raise ContentError(problems)
     exempt = [n for named in routes for n in named if not n.public and n.identity is not None]
-    passages = _Passages(exempt, [agenda] + [p.report for p in items if p.report is not None and is_public(p.report)])
+    passages = _Passages(exempt, [agenda] + [p.report for p in items if p.report is not None and is_public(p.report)],
+                         files)
     for packed, named in zip(items, routes):
-        _select(packed, named, exempt, passages, warnings)
+        _select(packed, named, exempt, passages, files, warnings)
     warnings.extend(_opening_warnings(items))  # of the appendices the pack will hold
     return agenda, items, warnings
 
@@ -160,7 +164,42 @@ def _opening_warnings(items: list[PackItem]) -> list[Problem]:
     from reportgen.oxml.package import open_docx
 
     return [warning for packed in items for paper in packed.appendices if not paper.is_pdf
-            for warning in open_docx(paper.path, display_path(paper.path)).warnings]
+            for warning in open_docx(paper.data or paper.path, display_path(paper.path)).warnings]
+
+
+class _Files:
+    """The Word files an agenda names, each read from disk once for the pack.
+
+    Its identity, every check on it (readable, no review marks, not exempt, no exempt text) and the
+    pack's composition all see the same bytes, so a file changed while the pack is made cannot go in
+    unchecked; and open_docx opens the same bytes, with all its checks, once (oxml.package._Opened).
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[Path, bytes] = {}
+
+    def data(self, path: Path) -> bytes:
+        """A Word file's bytes as first read: at most one byte more than open_docx accepts, so that a larger
+        file is refused, unread, as too large."""
+        from reportgen.oxml.package import MAX_DOCX_BYTES
+
+        if path not in self._read:
+            with open(path, "rb") as stream:
+                self._read[path] = stream.read(MAX_DOCX_BYTES + 1)
+        return self._read[path]
+
+    def identity(self, path: Path) -> FileIdentity:
+        return identify(path, self.data(path)) if _is_word(path) else identify(path)
+
+    def opened(self, path: Path) -> dict[str, bytes]:
+        """A Word file's parts, opened the one safe way (or a located NotADocx, or OSError)."""
+        from reportgen.oxml.package import read_parts
+
+        return read_parts(self.data(path), display_path(path))
+
+
+def _is_word(path: Path) -> bool:
+    return path.suffix.lower() == ".docx"
 
 
 def _title_from_report(item: AgendaItem, report: Node, where: Position | None, index: int) -> list[Problem]:
@@ -188,12 +227,13 @@ class _Passages:
     report says themselves (a heading, a Schedule 12A citation) are not evidence and are ignored.
     """
 
-    def __init__(self, exempt: list[_Named], public: list[Node]) -> None:
+    def __init__(self, exempt: list[_Named], public: list[Node], files: _Files) -> None:
         self.owner: dict[int, _Named] = {}
+        self.files = files
         for route in exempt:
             if route.path is None:
                 continue
-            texts = _file_texts(route.path) if route.model is None else _strings(route.model.model_dump())
+            texts = _file_texts(route.path, files) if route.model is None else _strings(route.model.model_dump())
             for run in _runs(texts):
                 self.owner.setdefault(run, route)
         if self.owner:
@@ -205,7 +245,7 @@ class _Passages:
         """The non-public file whose text the document at `path` holds, if any."""
         if not self.owner:
             return None
-        return next((self.owner[run] for run in _runs(_file_texts(path)) if run in self.owner), None)
+        return next((self.owner[run] for run in _runs(_file_texts(path, self.files)) if run in self.owner), None)
 
 
 def _runs(texts: list[str]) -> set[int]:
@@ -228,7 +268,7 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _file_texts(path: Path) -> list[str]:
+def _file_texts(path: Path, files: _Files) -> list[str]:
     """The text of an appendix: a Word document's paragraphs; a PDF's text whole (its lines wrap sentences)."""
     from reportgen.oxml.package import NotADocx
     from reportgen.oxml.text import read_lines
@@ -239,15 +279,15 @@ def _file_texts(path: Path) -> list[str]:
 
             with reading():  # within bounds, or PdfProblem (a ValueError)
                 return [Pdf.open(path).text().replace("\f", " ")]
-        if path.suffix.lower() == ".docx":
-            return [line.shown() for line in read_lines(path)]
+        if _is_word(path):
+            return [line.shown() for line in read_lines(files.opened(path))]
     except (NotADocx, OSError, ValueError, ContentError):
         return []  # unreadable: identity alone decides (and the pack refuses an unreadable paper)
     return []
 
 
 def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool,
-                       problems: list[Problem]) -> list[_Named]:
+                       problems: list[Problem], files: _Files) -> list[_Named]:
     """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...).
 
     An exempt appendix's file is named too (never packed): it is what the rest of the agenda is
@@ -264,15 +304,15 @@ def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool
         if not (public and appendix.public):
             found = appendix.file.resolved
             if found is not None and found.is_file():
-                named.append(_Named(found, identify(found), where, key, False, what))
+                named.append(_Named(found, files.identity(found), where, key, False, what))
             continue
-        found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, key, problems)
+        found = _inside(root, path.parent, appendix.file, PAPER_SUFFIXES, where, key, problems, files)
         if found is not None:
-            named.append(_Named(found, identify(found), where, key, True, what))
+            named.append(_Named(found, files.identity(found), where, key, True, what))
     return named
 
 
-def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passages: _Passages,
+def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passages: _Passages, files: _Files,
             warnings: list[Problem]) -> None:
     """Put an item's public papers into the pack; leave out, saying so, everything non-public or the same as it."""
     from reportgen.pipeline.render.cover import schedule_12a
@@ -302,7 +342,7 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
                 route.where, route.key, "warning", "non-public"))
             if route.what == _REPORT:
                 packed.report = None
-        elif route.what != _REPORT and _says_non_public(route.path):
+        elif route.what != _REPORT and _says_non_public(route.path, files):
             warnings.append(Problem(
                 f"{route.path.name!r} is a non-public document (built from a non-public report: its "
                 f"{ACCESS_PROPERTY} property says so): left out of the public pack", route.where, route.key,
@@ -314,7 +354,8 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
                 f"{PASSAGE_WORDS} or more words): left out of the public pack", route.where, route.key,
                 "warning", "non-public"))
         elif route.what != _REPORT:
-            packed.appendices.append(Paper(route.what, route.path))
+            packed.appendices.append(Paper(route.what, route.path, files.data(route.path) if _is_word(route.path)
+                                           else b""))
             packed.papers.append(route.what)
             continue
         else:
@@ -324,15 +365,15 @@ def _select(packed: PackItem, named: list[_Named], exempt: list[_Named], passage
             packed.left_out_files.append(route.path)
 
 
-def _says_non_public(path: Path) -> bool:
+def _says_non_public(path: Path, files: _Files) -> bool:
     """Whether a Word appendix is a document reportgen built from a non-public report."""
-    from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.oxml.package import NotADocx
     from reportgen.checks.safety import exempt_document
 
-    if path.suffix.lower() != ".docx":
+    if not _is_word(path):
         return False
     try:
-        return bool(exempt_document(read_parts(path), str(path)))
+        return bool(exempt_document(files.opened(path), str(path)))
     except (NotADocx, OSError):
         return False
 
@@ -343,23 +384,23 @@ def _described(route: _Named) -> str:
 
 
 def _inside(root: Path, base: Path, name: str, suffixes: tuple[str, ...], where: Position | None, key: str,
-            problems: list[Problem]) -> Path | None:
+            problems: list[Problem], files: _Files) -> Path | None:
     """`name` resolved against `base`, if it is an existing, readable file of the right kind inside `root`."""
     found = confined(name, base, root, suffixes)
     if isinstance(found, str):
         problems.append(Problem(found, where, key))
         return None
-    if found.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(found)):
+    if found.suffix.lower() in PAPER_SUFFIXES and (broken := _unreadable(found, files)):
         problems.append(Problem(f"cannot read {name!r}: {broken}", where, key))
         return None
     return found
 
 
-def _unreadable(path: Path) -> str:
+def _unreadable(path: Path, files: _Files) -> str:
     """Why an appendix document cannot go into the pack ('' when it can)."""
     from pypdf.errors import PyPdfError
 
-    from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.oxml.package import NotADocx
     from reportgen.pdf.appendix import AppendixProblem
 
     from reportgen.checks.scan import scan_parts
@@ -369,7 +410,11 @@ def _unreadable(path: Path) -> str:
             pdf_page_count(path)  # within the size, page and page-box limits, or AppendixProblem
         else:
             # review comments and tracked changes never go into a pack: what a reviewer wrote is not published
-            unpublishable = [p for p in scan_parts(read_parts(path, path.name), path)
+            try:
+                parts = files.opened(path)
+            except OSError as exc:  # as open_docx says it of a file it cannot read
+                return f"not a Word .docx file ({exc})"
+            unpublishable = [p for p in scan_parts(parts, path)
                              if p.rule in ("comments", "tracked-changes") and p.severity == "error"]
             if unpublishable:
                 return (f"it holds review comments or tracked changes ({unpublishable[0].path}: "
@@ -443,7 +488,9 @@ def compose(agenda: Agenda, items: list[PackItem], templates: Path | None = None
                 kept.paragraph_format.page_break_before = True
                 bookmark_paragraph(kept._p, BOOKMARK_IDS + 1000 * pdf_number + page, page_mark(pdf_number, page))
         else:  # opened the one safe way: limits checked, macros and external links left out
-            composer.append(Document(io.BytesIO(pack(read_parts(paper.path, display_path(paper.path))))))
+            # the bytes read_agenda checked, not the file read again: it may have changed since
+            composer.append(Document(io.BytesIO(pack(read_parts(paper.data or paper.path,
+                                                                display_path(paper.path))))))
         bookmark_paragraph(first_paragraph(body[start:]), BOOKMARK_IDS + n, part_mark(n))
     _label_sections(master, labels)
     buffer = io.BytesIO()
