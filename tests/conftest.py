@@ -206,7 +206,8 @@ class _TimedOut(BaseException):
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM)
 _MEMORY_CACHES = (("reportgen.pipeline.render.template", "_CACHE"), ("reportgen.pipeline.render.house_format", "_CACHE"),
-                  ("reportgen.pipeline.render.charts", "_DRAWN"), ("reportgen.oxml.package", "_OPENED"))
+                  ("reportgen.pipeline.render.charts", "_DRAWN"), ("reportgen.oxml.package", "_OPENED"),
+                  ("reportgen.oxml.package", "_WELL_FORMED"))
 """Module-level dictionaries a command fills; functools caches in reportgen are found without a list."""
 _MEMOISED = (("reportgen.features.publish.office", "_private", "close_private"),
              ("reportgen.features.publish.office", "_uno_python", None))

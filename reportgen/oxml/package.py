@@ -121,7 +121,7 @@ def _opened(data: bytes, name: str, check_xml: bool) -> Package:
     if check_xml:
         for part, xml in parts.items():
             if part.endswith((".xml", ".rels")):
-                parse_xml(xml, name, part)
+                _well_formed(xml, name, part)
     warnings: list[Problem] = []
     types = parts["[Content_Types].xml"]
     if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
@@ -134,6 +134,25 @@ def _opened(data: bytes, name: str, check_xml: bool) -> Package:
     for part in [p for p in parts if p.endswith(".rels") and _unsafe_targets(parts, p)]:
         _drop_relationships(parts, part, name, warnings)
     return Package(parts, warnings)
+
+
+def _well_formed(data: bytes, name: str, part: str) -> None:
+    """parse_xml's check of a part, its verdict remembered for a large part by a SHA-256 of its bytes:
+    documents built from one template share its large parts (styles.xml alone is ~350 kB), the same bytes
+    in each, and parsing them is most of the cost of opening a document. Only a part that passed is
+    remembered; the same bytes always parse the same way, so a changed part is parsed afresh."""
+    if len(data) < MEMO_FROM:
+        parse_xml(data, name, part)
+        return
+    digest = hashlib.sha256(data).digest()
+    if digest not in _WELL_FORMED:
+        parse_xml(data, name, part)
+        if len(_WELL_FORMED) >= MEMO_SIZE * 16:
+            _WELL_FORMED.clear()  # (32 bytes each: a bound, not a burden)
+        _WELL_FORMED.add(digest)
+
+
+_WELL_FORMED: set[bytes] = set()
 
 
 class _Opened:
