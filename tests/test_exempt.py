@@ -292,3 +292,19 @@ def test_identity_is_real_path_or_content(tmp_path: Path) -> None:
     assert identify(tmp_path / "c.docx").same_as(identify(a))
     assert identify(tmp_path / "c.docx").real_path != identify(a).real_path
     assert not identify(b).same_as(identify(a))
+
+
+def test_the_pack_holds_the_appendix_as_it_was_checked(tmp_path: Path) -> None:
+    """A public appendix replaced by the exempt one after the agenda was read (and its papers checked)
+    does not go into the pack: the pack composes the bytes it checked, not the file read again."""
+    from reportgen.pipeline.agenda import compose
+
+    content = tmp_path / "content"
+    _base(content)
+    agenda_, items, _ = read_agenda(content / "agenda.yaml")
+    assert [paper.path.name for packed in items for paper in packed.appendices] == ["public.docx"]
+    shutil.copy(content / "appendices" / "secret.docx", content / "appendices" / "public.docx")
+    from reportgen.oxml.text import document_text
+
+    text = document_text(compose(agenda_, items))
+    assert PUBLIC in text and SECRET not in text

@@ -46,6 +46,22 @@ def _refusal(data: bytes) -> str:
     return str(caught.value)
 
 
+def test_a_file_changed_between_two_reads_is_opened_afresh(tmp_path: Path) -> None:
+    """What opening a file gave is reused only for the same bytes: a file changed under the same name, size
+    and modification time (as a copy that keeps times makes it) is opened, and refused, afresh."""
+    import os
+
+    given = tmp_path / "given.docx"
+    given.write_bytes(pack(read_parts(FACTORY)))
+    assert "word/document.xml" in read_parts(given)
+    before = given.stat()
+    given.write_bytes(given.read_bytes().replace(b"word/document.xml", b"word/documenX.xml"))  # same size
+    os.utime(given, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert given.stat().st_size == before.st_size and given.stat().st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(NotADocx, match="no word/document.xml"):
+        read_parts(given)
+
+
 # -- refused before anything is inflated ------------------------------------------------------------------
 
 def test_a_part_declared_to_inflate_to_2_gb_is_refused_from_the_directory(factory: dict[str, bytes]) -> None:

@@ -10,6 +10,7 @@ import os
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -170,27 +171,33 @@ class _Opened:
         self.budget = budget
         self.held: dict[tuple[bytes, str, bool], tuple[Package, int]] = {}
         self.size = 0
+        self.lock = threading.Lock()  # the editor serves requests from a pool of threads
 
     def get(self, key: tuple[bytes, str, bool]) -> Package | None:
-        found = self.held.pop(key, None)
-        if found is None:
-            return None
-        self.held[key] = found  # now the newest
-        return found[0]
+        with self.lock:
+            found = self.held.pop(key, None)
+            if found is None:
+                return None
+            self.held[key] = found  # now the newest
+            return found[0]
 
     def put(self, key: tuple[bytes, str, bool], package: Package) -> None:
         size = sum(len(data) for data in package.parts.values())
         if size > self.budget // 4:
             return
-        self.held[key] = (package, size)
-        self.size += size
-        while self.size > self.budget:
-            _, dropped = self.held.pop(next(iter(self.held)))  # the oldest (dicts keep their order)
-            self.size -= dropped
+        with self.lock:
+            if key in self.held:
+                return
+            self.held[key] = (package, size)
+            self.size += size
+            while self.size > self.budget:
+                _, dropped = self.held.pop(next(iter(self.held)))  # the oldest (dicts keep their order)
+                self.size -= dropped
 
     def clear(self) -> None:
-        self.held.clear()
-        self.size = 0
+        with self.lock:
+            self.held.clear()
+            self.size = 0
 
 
 OPENED_BUDGET = 64 * 1024 * 1024
