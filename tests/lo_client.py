@@ -56,9 +56,9 @@ class KeptLibreOffice:
     def edit(self, source: Path, target: Path, edits: list[dict]) -> None:
         self.ask("edit", 300, source=str(source), target=str(target), edits=edits)
 
-    def convert(self, source: Path, target: Path, filter: str) -> Path:
-        """`source` opened by LibreOffice and saved to `target` through the export filter `filter`."""
-        self.ask("convert", 240, source=str(source), target=str(target), filter=filter)
+    def convert(self, source: Path, target: Path, export_filter: str) -> Path:
+        """`source` opened by LibreOffice and saved to `target` through the export filter named `export_filter`."""
+        self.ask("convert", 240, source=str(source), target=str(target), export_filter=export_filter)
         return target
 
     # -- the service ------------------------------------------------------------------------------------

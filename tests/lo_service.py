@@ -11,7 +11,7 @@ LibreOffice and exits, so the next request (through a new service) gets a fresh 
 - {"op": "accept_reject", "jobs": [...]}: what documents say after Accept All / Reject All (lo_accept_reject.py);
 - {"op": "edit", "source": ..., "target": ..., "edits": [...]}: a reviewer's tracked edits, saved as .docx
   (lo_edit.py);
-- {"op": "convert", "source": ..., "target": ..., "filter": ...}: the document opened and saved through a
+- {"op": "convert", "source": ..., "target": ..., "export_filter": ...}: the document opened and saved through a
   filter, as `soffice --convert-to` does (load hidden, store through the filter).
 LibreOffice (a private profile in FOLDER, a pipe) starts with the first request; every document a request
 opened is closed before its answer; at the end of standard input LibreOffice is stopped and the service exits.
@@ -84,14 +84,14 @@ class Office:
             self.process.wait()
 
 
-def convert(office: Office, source: str, target: str, filter: str) -> None:
-    """Open `source` and save it to `target` through the export filter `filter`, as the command line's
+def convert(office: Office, source: str, target: str, export_filter: str) -> None:
+    """Open `source` and save it to `target` through `export_filter` (its name), as the command line's
     `--convert-to` does; a document LibreOffice cannot open fails (the command line would only say so)."""
     doc = office.desktop.loadComponentFromURL(_url(source), "_blank", 0, _props(Hidden=True, ReadOnly=True))
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {source}")
     try:
-        doc.storeToURL(_url(target), _props(FilterName=filter, Overwrite=True))
+        doc.storeToURL(_url(target), _props(FilterName=export_filter, Overwrite=True))
     finally:
         doc.close(True)
 

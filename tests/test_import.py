@@ -175,7 +175,8 @@ def _markdown(golden: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def made_elsewhere(tmp_path_factory: pytest.TempPathFactory, libreoffice: KeptLibreOffice) -> dict[tuple[str, str], Path]:
+def made_elsewhere(tmp_path_factory: pytest.TempPathFactory,
+                   libreoffice: KeptLibreOffice) -> dict[tuple[str, str], Path]:
     """Each seed as pandoc makes it from Markdown with the house template as reference document, and
     the same file re-saved by LibreOffice (the tests' kept one, as `soffice --convert-to docx` would)."""
     import subprocess
@@ -242,7 +243,8 @@ def test_edits_made_in_libreoffice_with_tracking_fold_back_as_those_values(tmp_p
              {"delete": "Supervision notes are not always uploaded promptly."},
              {"add_after": ["Ensure supervision policy is fit for purpose",
                             "Review the supervision policy again in March."]}]
-    libreoffice.edit(project / "build" / name.replace(".yaml", ".docx"), tmp_path / "edited.docx", edits)  # fails loudly
+    # a failed edit fails the test, with LibreOffice's traceback
+    libreoffice.edit(project / "build" / name.replace(".yaml", ".docx"), tmp_path / "edited.docx", edits)
     from reportgen.oxml.package import read_parts
 
     assert b"<w:ins " in read_parts(tmp_path / "edited.docx")["word/document.xml"]  # really tracked
