@@ -1,6 +1,6 @@
 """Reading PDFs back in tests with readers independent of reportgen's own (`reportgen.pdf.inspect`), which
 read objects in compressed object streams as any PDF viewer does, and need no poppler: a page's text through
-PDFium (pypdfium2), the PDF engine of Chrome, a real client and some forty times faster than pypdf's text
+PDFium (pypdfium2), the PDF engine of Chrome, a real client and some twenty times faster than pypdf's text
 extraction; the file's structure (catalogue, XMP, outline, fonts, drawing scale) through pypdf.
 `with_object_streams` saves a PDF again the way Acrobat or qpdf do, to prove that what reportgen reads is
 found wherever a PDF stores it."""
