@@ -1,5 +1,6 @@
 """Hostile and awkward text, end to end: marks appear literally, pasted control characters are cleaned with a
-located warning, and the document stays valid (python-docx and LibreOffice open it: one LibreOffice conversion for both)."""
+located warning, and the document stays valid (python-docx and LibreOffice open it: one LibreOffice
+conversion for both)."""
 
 from __future__ import annotations
 
