@@ -1,6 +1,5 @@
 """Hostile and awkward text, end to end: marks appear literally, pasted control characters are cleaned with a
-located warning, and the document stays valid (python-docx and LibreOffice open it: one LibreOffice
-conversion for both)."""
+located warning, and the document stays valid (python-docx and LibreOffice open it)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from docx import Document
 from lxml import etree
 
 from conftest import ROOT, reportgen
+from lo_client import PDF, KeptLibreOffice
 from pdfread import text as pdf_text
 from content_strategies import yaml_text
 from reportgen.oxml.package import read_parts
@@ -113,16 +113,11 @@ def test_every_part_is_well_formed_xml(hostile: tuple[Path, str], kind: str) -> 
             etree.fromstring(data)  # raises on anything XML cannot hold
 
 
-def test_libreoffice_opens_them(hostile: tuple[Path, str], tmp_path: Path, warm_office: Path) -> None:
-    """LibreOffice opens every hostile document and converts it to PDF, where the marks print literally.
-    This worker's running LibreOffice does it (the one `reportgen pdf` uses), so no LibreOffice starts for
-    this test alone; as with `soffice --convert-to pdf`, nothing of reportgen's own touches the PDF (its
-    finishing is tested on the seeds: test_pdf.py)."""
-    from reportgen.features.publish import PDF_OPTIONS, find_soffice, office
-
-    jobs = [(hostile[0] / f"{kind}.docx", tmp_path / f"{kind}.pdf") for kind in KINDS]  # opened read-only
-    results = office.convert_documents(find_soffice(), jobs, PDF_OPTIONS, timeout=300, contents=False)
-    assert [result.ok for result in results] == [True] * len(KINDS), results
+def test_libreoffice_opens_them(hostile: tuple[Path, str], tmp_path: Path, libreoffice: KeptLibreOffice) -> None:
+    """LibreOffice opens every hostile document and converts it to PDF, where the marks print literally:
+    the tests' kept LibreOffice, with the load and export filter `soffice --convert-to pdf` uses, and
+    nothing of reportgen's own between (no LibreOffice started for this test alone)."""
     for kind in KINDS:
-        text = pdf_text(tmp_path / f"{kind}.pdf")
+        pdf = libreoffice.convert(hostile[0] / f"{kind}.docx", tmp_path / f"{kind}.pdf", PDF)
+        text = pdf_text(pdf)
         assert "{{ 7*7 }}" in text and "Fish & chips < 5 > 3" in text, kind
