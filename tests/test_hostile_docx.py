@@ -117,6 +117,30 @@ def test_an_undeclared_namespace_prefix_is_malformed(factory: dict[str, bytes]) 
     assert "word/_rels/document.xml.rels: line " in said and "the part is not well-formed XML" in said
 
 
+def test_parts_checked_before_are_not_parsed_again_and_a_changed_part_always_is(
+        factory: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_docx remembers the parts it found well-formed (by their bytes' digest, a bounded number), so the
+    same template or appendix opened again is not parsed again; a part that differs by one byte is."""
+    xml = sorted(n for n in factory if n.endswith((".xml", ".rels")))
+    monkeypatch.setattr(package, "_checked", {})
+    monkeypatch.setattr(package, "MAX_CHECKED", len(xml) + 1)
+    parsed: list[str] = []
+    real = package.parse_xml
+    monkeypatch.setattr(package, "parse_xml", lambda data, name, part: parsed.append(part) or real(data, name, part))
+    open_docx(pack(factory), "given.docx")
+    assert sorted(parsed) == xml and len(package._checked) == len(xml)
+    parsed.clear()
+    open_docx(pack(factory), "given.docx")
+    assert parsed == [], "opened again: nothing parsed again"
+    broken = factory["word/document.xml"].replace(b"<w:body>", b"<w:body><w:p>", 1)
+    said = _refusal(pack({**factory, "word/document.xml": broken}))
+    assert "the part is not well-formed XML" in said and parsed == ["word/document.xml"]
+    assert len(package._checked) == len(xml), "a part that failed is not remembered"
+    for spaces in (b" ", b"  "):
+        open_docx(pack({**factory, "word/document.xml": factory["word/document.xml"] + spaces}), "given.docx")
+    assert len(package._checked) == len(xml) + 1, "bounded: the oldest forgotten"
+
+
 # -- converted or removed, with a warning ----------------------------------------------------------------
 
 def _macro_enabled(parts: dict[str, bytes]) -> dict[str, bytes]:

@@ -3,11 +3,13 @@ parts read in order, and written back byte-for-byte reproducibly."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -91,7 +93,7 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     if check_xml:
         for part, data in parts.items():
             if part.endswith((".xml", ".rels")):
-                parse_xml(data, name, part)
+                _check_xml(data, name, part)
     warnings: list[Problem] = []
     types = parts["[Content_Types].xml"]
     if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
@@ -131,6 +133,27 @@ def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
     raise _refused(name, part, f"line {line}: the XML holds a document type declaration (<!DOCTYPE>), which "
                                "Word never writes: it can define entities that expand without limit; open the "
                                "file in Word and save it again")
+
+
+MAX_CHECKED = 4096
+"""XML parts remembered as well-formed (by a digest of their bytes: 20 bytes each, whatever the part's size)."""
+_checked: dict[bytes, None] = {}
+_checked_lock = threading.Lock()
+
+
+def _check_xml(data: bytes, name: str, part: str) -> None:
+    """parse_xml's check of a part, made once per distinct part: the same template, appendix or unchanged
+    part is opened again and again (each build of a batch or a pack, each save in watch mode), and hashing
+    its bytes takes a fraction of the time parsing them does. Only parts that passed are remembered, under
+    a digest of their bytes, so a remembered answer is the answer parsing those bytes would give again."""
+    digest = hashlib.blake2b(data, digest_size=20).digest()
+    if digest in _checked:
+        return
+    parse_xml(data, name, part)  # raises for a part that is not well-formed or holds a DTD
+    with _checked_lock:
+        if len(_checked) >= MAX_CHECKED:  # the oldest forgotten first (dicts keep insertion order)
+            del _checked[next(iter(_checked))]
+        _checked[digest] = None
 
 
 _PARSER: Any = None  # one parser: lxml keeps a copy per thread
