@@ -85,15 +85,66 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
-    parts = _unzipped(source, name)
+    data = _file_bytes(source, name)
+    key = (hashlib.blake2b(data, digest_size=20).digest(), name)
+    with _packages_lock:
+        found = _packages.pop(key, None)
+        if found is not None:
+            _packages[key] = found  # the most recently used is forgotten last
+    if found is None:
+        found = _opened(data, name, check_xml)
+        if check_xml:  # (a package opened unchecked, only to be fingerprinted, is not kept for a checked open)
+            _remember(key, found)
+    return Package(dict(found.parts), list(found.warnings))  # the caller's to change
+
+
+MAX_REMEMBERED = 16
+"""Opened packages remembered (by a digest of the file's bytes and its name): a pack, a batch or watch mode
+opens the same template and appendices again and again."""
+MAX_REMEMBERED_BYTES = 64 * 1024 * 1024
+"""Their parts' bytes at most, all together; a larger package is not remembered."""
+_packages: dict[tuple[bytes, str], Package] = {}
+_packages_lock = threading.Lock()
+
+
+def _remember(key: tuple[bytes, str], opened: Package) -> None:
+    """Keep `opened` (checked) for the next open_docx of the same bytes under the same name, checked or not:
+    the result is decided by them alone (the limits, the checks, what is converted and the warnings' wording),
+    so it is never stale."""
+    size = sum(len(data) for data in opened.parts.values())
+    if size > MAX_REMEMBERED_BYTES:
+        return
+    with _packages_lock:
+        _packages[key] = opened
+        while len(_packages) > MAX_REMEMBERED or \
+                sum(len(d) for p in _packages.values() for d in p.parts.values()) > MAX_REMEMBERED_BYTES:
+            del _packages[next(iter(_packages))]  # the oldest first (dicts keep insertion order)
+
+
+def _file_bytes(source: str | Path | bytes, name: str) -> bytes:
+    """The .docx file's bytes (read whole: zipfile reads nearly all of it anyway), within MAX_DOCX_BYTES."""
+    try:
+        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+    if len(data) > MAX_DOCX_BYTES:
+        raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+    return data
+
+
+def _opened(data: bytes, name: str, check_xml: bool) -> Package:
+    """open_docx's work on the file's bytes."""
+    parts = _unzipped(data, name)
     if "[Content_Types].xml" not in parts or "word/document.xml" not in parts or \
             not re.search(rb"""Target\s*=\s*["']/?word/document\.xml["']""", parts.get("_rels/.rels", b"")):
         raise _refused(name, "", "it has no word/document.xml: not a Word document; save it from Word "
                                  "as 'Word Document (*.docx)'")
     if check_xml:
-        for part, data in parts.items():
+        for part, xml in parts.items():
             if part.endswith((".xml", ".rels")):
-                _check_xml(data, name, part)
+                _check_xml(xml, name, part)
     warnings: list[Problem] = []
     types = parts["[Content_Types].xml"]
     if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
@@ -175,14 +226,10 @@ def _refused(name: str, part: str, message: str) -> NotADocx:
     return NotADocx([Problem(message, Position(name), part, rule="unsafe-docx")])
 
 
-def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
+def _unzipped(data: bytes, name: str) -> dict[str, bytes]:
     """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
     try:
-        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-        if isinstance(source, bytes) and len(source) > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             entries = [info for info in zf.infolist() if not info.is_dir()]
             if len(entries) > MAX_PARTS:
                 raise _refused(name, "", f"it has {len(entries):,} parts, more than the {MAX_PARTS:,} a Word "
