@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -333,6 +334,7 @@ MAX_COMPILED = 64
 """Jinja sources whose compiled code is remembered (only those under MAX_COMPILED_SOURCE characters)."""
 MAX_COMPILED_SOURCE = 1_000_000
 _COMPILED: dict[tuple[bool, str | None, str], Any] = {}
+_COMPILED_LOCK = threading.Lock()
 
 
 def _compiled(env: Any, source: str, xml: bool, filters: str | None) -> Any:
@@ -344,9 +346,10 @@ def _compiled(env: Any, source: str, xml: bool, filters: str | None) -> Any:
     if code is None:
         code = env.compile(source)  # a syntax error is raised here, as from_string raises it
         if len(source) < MAX_COMPILED_SOURCE:
-            if len(_COMPILED) >= MAX_COMPILED:
-                _COMPILED.pop(next(iter(_COMPILED)), None)  # the oldest first
-            _COMPILED[key] = code
+            with _COMPILED_LOCK:  # (the editor's server may prepare templates in threads)
+                if len(_COMPILED) >= MAX_COMPILED:
+                    _COMPILED.pop(next(iter(_COMPILED)), None)  # the oldest first
+                _COMPILED[key] = code
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
