@@ -23,6 +23,9 @@ from typing import Any
 
 import pytest
 
+import lo_client
+from lo_client import KeptLibreOffice
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 CASES = TESTS / "cases"
@@ -75,6 +78,17 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["REPORTGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("reportgen-cache"))
     # and a LibreOffice server folder of their own: a server the user started is neither used nor stopped
     os.environ["REPORTGEN_OFFICE_DIR"] = str(tmp_path_factory.mktemp("reportgen-office"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def libreoffice() -> Iterator[KeptLibreOffice]:
+    """The tests' own LibreOffice, an independent reader and editor of what reportgen writes (lo_client.py):
+    one per worker, started by the first test that asks it something and stopped at the end of the session.
+    Not reportgen's LibreOffice (that is `office_server`, and the tests of its processes start their own)."""
+    try:
+        yield lo_client.KEPT
+    finally:
+        lo_client.KEPT.stop()
 
 
 class OfficeServer:

@@ -1,6 +1,6 @@
 """Reading built documents back with real clients rather than reportgen's own reader: python-docx for
-paragraphs, styles and tables, LibreOffice (through UNO, tests/lo_labels.py, run by the system Python
-that has python3-uno) for the list labels it shows.
+paragraphs, styles and tables, LibreOffice (through UNO, tests/lo_labels.py, in the tests' kept LibreOffice:
+lo_client.py) for the list labels it shows.
 
 `golden_text` gives the golden files' form ('[Style] label text' lines, '| cell | cell |' rows), so a
 golden file is checked against what Word's and LibreOffice's readers see, not what reportgen thinks it wrote.
@@ -8,14 +8,11 @@ golden file is checked against what Word's and LibreOffice's readers see, not wh
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LO_LABELS = Path(__file__).with_name("lo_labels.py")
+import lo_client
 
 
 @dataclass
@@ -26,13 +23,8 @@ class LoParagraph:
 
 
 def libreoffice_paragraphs(*paths: Path) -> dict[Path, list[LoParagraph]]:
-    """Each document's top-level paragraphs as LibreOffice numbers them (one LibreOffice for them all)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "labels.json"
-        done = subprocess.run(["/usr/bin/python3", str(LO_LABELS), str(out), *map(str, paths)],
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        found = json.loads(out.read_text(encoding="utf-8"))
+    """Each document's top-level paragraphs as LibreOffice numbers them (the tests' kept LibreOffice)."""
+    found = lo_client.KEPT.labels(list(paths))
     return {path: [LoParagraph(**p) for p in found[str(path)]] for path in paths}
 
 

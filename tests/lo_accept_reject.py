@@ -1,13 +1,11 @@
-"""Test tooling, run by the system Python (Debian's python3-uno): LibreOffice opens each document,
-accepts or rejects all its tracked changes, and reports what the document then says.
+"""Test tooling, run by the system Python (Debian's python3-uno) in tests/lo_service.py's kept LibreOffice:
+LibreOffice opens each document, accepts or rejects all its tracked changes, and reports what the document
+then says.
 
-    /usr/bin/python3 tests/lo_accept_reject.py JOBS.json OUT.json
-
-JOBS.json is a list of {"path": ..., "actions": ["accept", "reject"] or ["none"]}. One LibreOffice
-process serves the whole list (a private profile, a pipe, stopped at the end), and one load serves a
-document's actions (Undo between them, or a reload where Undo falls short), so hundreds of
-documents take minutes, not a start-up each.
-OUT.json gets, per document and action, what LibreOffice then holds, read from its own flat ODF
+A request (lo_client.KeptLibreOffice.accept_reject) is a list of {"path": ..., "actions": ["accept", "reject"]
+or ["none"]}. One load serves a document's actions (Undo between them, or a reload where Undo falls short),
+and the kept LibreOffice serves the whole list, so hundreds of documents take minutes, not a start-up each.
+The answer gives, per document and action, what LibreOffice then holds, read from its own flat ODF
 export: paragraphs (style, runs of text with bold/italic/underline/position, pictures' alt text,
 size and image digest) and tables (rows of cells of blocks); its plain text, which shows every list label
 as LibreOffice numbers it; and how many tracked changes are left.
@@ -15,22 +13,13 @@ as LibreOffice numbers it; and how many tracked changes are left.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import uuid
 import xml.etree.ElementTree as ET
 from typing import Iterator
 
 import uno  # noqa: F401  (Debian's python3-uno: only the system Python has it)
 from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
 
 NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
       "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
@@ -53,25 +42,6 @@ def _props(**values: object) -> tuple:
         p.Name, p.Value = name, value
         out.append(p)
     return tuple(out)
-
-
-def _connect(profile: str) -> tuple[subprocess.Popen, object]:
-    pipe = f"reportgen-test-{uuid.uuid4().hex}"
-    office = subprocess.Popen(
-        ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-         f"-env:UserInstallation=file://{profile}", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            return office, ctx
-        except NoConnectException:
-            if time.monotonic() > deadline or office.poll() is not None:
-                raise
-            time.sleep(0.2)
 
 
 # -- what the document says, read from LibreOffice's own flat ODF -------------------------------------
@@ -191,62 +161,28 @@ def _read(doc: object, scratch: str) -> dict:
         return {"left": doc.getRedlines().getCount(), "text": exported.read(), "blocks": _Reader(root).blocks(body)}
 
 
-@contextlib.contextmanager
-def office() -> Iterator[tuple[object, object, str]]:
-    """A private LibreOffice (its own profile, a pipe): its component context, its desktop and a scratch
-    folder; stopped, and its profile removed, afterwards."""
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    process, ctx = _connect(profile)
-    desktop = None
-    try:
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        yield ctx, desktop, profile
-    finally:
-        try:
-            if desktop is not None:
-                desktop.terminate()
-        except Exception:  # the bridge goes down with the office
-            pass
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def answer(out_path: str, results: object) -> int:
-    """Write what was read for the test to take, as JSON; 0, the script's exit status."""
-    with open(out_path, "w", encoding="utf-8") as out:
-        json.dump(results, out, ensure_ascii=False)
-    return 0
-
-
-def main(jobs_path: str, out_path: str) -> int:
-    jobs = json.loads(open(jobs_path, encoding="utf-8").read())
+def accept_reject(ctx: object, desktop: object, folder: str, jobs: list[dict]) -> list[dict]:
+    """What LibreOffice holds of each job's document after each of its actions (see the module's docstring);
+    `folder` is a scratch folder of the kept LibreOffice's."""
     results = []
-    with office() as (ctx, desktop, profile):
-        dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
-        scratch = os.path.join(profile, "read.fodt")
-        for job in jobs:
-            # one load serves a document's actions, Undo between them; if Undo does not bring back
-            # every tracked change (LibreOffice's undo of a paragraph-properties change may not), reload
-            doc = desktop.loadComponentFromURL(_url(job["path"]), "_blank", 0, _props(Hidden=True))
-            try:
-                tracked = doc.getRedlines().getCount()
-                for n, action in enumerate(job["actions"]):
-                    if n:
-                        dispatcher.executeDispatch(doc.getCurrentController().getFrame(), ".uno:Undo", "", 0, ())
-                        if doc.getRedlines().getCount() != tracked:
-                            doc.close(True)
-                            doc = desktop.loadComponentFromURL(_url(job["path"]), "_blank", 0, _props(Hidden=True))
-                    if action != "none":
-                        command = ".uno:AcceptAllTrackedChanges" if action == "accept" else ".uno:RejectAllTrackedChanges"
-                        dispatcher.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
-                    results.append(dict(_read(doc, scratch), path=job["path"], action=action))
-            finally:
-                doc.close(True)
-    return answer(out_path, results)
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    scratch = os.path.join(folder, "read.fodt")
+    for job in jobs:
+        # one load serves a document's actions, Undo between them; if Undo does not bring back
+        # every tracked change (LibreOffice's undo of a paragraph-properties change may not), reload
+        doc = desktop.loadComponentFromURL(_url(job["path"]), "_blank", 0, _props(Hidden=True))
+        try:
+            tracked = doc.getRedlines().getCount()
+            for n, action in enumerate(job["actions"]):
+                if n:
+                    dispatcher.executeDispatch(doc.getCurrentController().getFrame(), ".uno:Undo", "", 0, ())
+                    if doc.getRedlines().getCount() != tracked:
+                        doc.close(True)
+                        doc = desktop.loadComponentFromURL(_url(job["path"]), "_blank", 0, _props(Hidden=True))
+                if action != "none":
+                    command = ".uno:AcceptAllTrackedChanges" if action == "accept" else ".uno:RejectAllTrackedChanges"
+                    dispatcher.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
+                results.append(dict(_read(doc, scratch), path=job["path"], action=action))
+        finally:
+            doc.close(True)
+    return results

@@ -1,20 +1,16 @@
-"""Test tooling, run by the system Python (Debian's python3-uno): LibreOffice opens each document and
-reports the body's paragraphs as it numbers them, an independent reader of list labels.
+"""Test tooling, run by the system Python (Debian's python3-uno) in tests/lo_service.py's kept LibreOffice:
+LibreOffice opens each document and reports the body's paragraphs as it numbers them, an independent reader
+of list labels (lo_client.KeptLibreOffice.labels).
 
-    /usr/bin/python3 tests/lo_labels.py OUT.json DOC.docx [DOC.docx ...]
-
-OUT.json gets, per document, its top-level paragraphs in order (tables left out), each as
+The answer gives, per document, its top-level paragraphs in order (tables left out), each as
 {"text": what it says, "label": the list label LibreOffice shows ('1.', '(a)'; '' for none, and for
 a bullet, which it gives no label string), "bullet": whether the paragraph is a bulleted list item}.
-One LibreOffice process (a private profile, a pipe, stopped at the end) serves every document.
 """
 
 from __future__ import annotations
 
-import sys
-
-# started, read and stopped the same way as for accepting and rejecting changes
-from lo_accept_reject import _props, _url, answer, body_paragraphs, office
+# opened and read the same way as for accepting and rejecting changes
+from lo_accept_reject import _props, _url, body_paragraphs
 
 CHAR_SPECIAL = 6
 """com.sun.star.style.NumberingType.CHAR_SPECIAL: a bullet character."""
@@ -41,17 +37,13 @@ def paragraphs(doc: object) -> list[dict]:
     return out
 
 
-def main(out_path: str, paths: list[str]) -> int:
+def labels(desktop: object, paths: list[str]) -> dict[str, list[dict]]:
+    """Each document's top-level paragraphs as LibreOffice numbers them (see the module's docstring)."""
     results = {}
-    with office() as (_, desktop, _):
-        for path in paths:
-            doc = desktop.loadComponentFromURL(_url(path), "_blank", 0, _props(Hidden=True))
-            try:
-                results[path] = paragraphs(doc)
-            finally:
-                doc.close(True)
-    return answer(out_path, results)
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    for path in paths:
+        doc = desktop.loadComponentFromURL(_url(path), "_blank", 0, _props(Hidden=True))
+        try:
+            results[path] = paragraphs(doc)
+        finally:
+            doc.close(True)
+    return results

@@ -9,6 +9,7 @@ from docx import Document
 
 import independent
 from conftest import GOLDEN, reportgen, seed_text, word_ratio
+from lo_client import PDF, KeptLibreOffice
 from reportgen.pipeline.build import build_one
 from reportgen.oxml.package import read_parts
 from reportgen.oxml.text import document_text, read_lines
@@ -79,14 +80,10 @@ def test_properties_from_content_and_nothing_personal(built: Path) -> None:
         assert leak not in blob, leak
 
 
-def test_libreoffice_opens_it(built: Path, tmp_path: Path) -> None:
-    import subprocess
-
-    out = tmp_path / "pdf"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), str(built)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = out / f"{NAME}.pdf"
+def test_libreoffice_opens_it(built: Path, tmp_path: Path, libreoffice: KeptLibreOffice) -> None:
+    """Loaded and exported to PDF by the tests' kept LibreOffice (the load and export filter
+    `soffice --convert-to pdf` uses, without a start of its own)."""
+    pdf = libreoffice.convert(built, tmp_path / f"{NAME}.pdf", PDF)
     assert pdf.exists() and pdf.stat().st_size > 5000
 
 

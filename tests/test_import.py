@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, reportgen, snapshot
+from lo_client import DOCX, KeptLibreOffice
 
 from reportgen.pipeline.build import read_report
 from reportgen.features.importer import import_blocks
@@ -174,9 +175,10 @@ def _markdown(golden: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def made_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+def made_elsewhere(tmp_path_factory: pytest.TempPathFactory,
+                   libreoffice: KeptLibreOffice) -> dict[tuple[str, str], Path]:
     """Each seed as pandoc makes it from Markdown with the house template as reference document, and
-    the same file re-saved by LibreOffice."""
+    the same file re-saved by LibreOffice (the tests' kept one, as `soffice --convert-to docx` would)."""
     import subprocess
 
     if not shutil.which("pandoc") or not shutil.which("soffice"):
@@ -194,10 +196,8 @@ def made_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, 
                        check=True, timeout=120)
         made[(name, "pandoc")] = docx
         resaved = folder / "resaved"
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(resaved), str(docx)],
-                       check=True, timeout=180, capture_output=True)
-        made[(name, "libreoffice")] = resaved / docx.name
+        resaved.mkdir(exist_ok=True)
+        made[(name, "libreoffice")] = libreoffice.convert(docx, resaved / docx.name, DOCX)
     return made
 
 
@@ -223,11 +223,11 @@ def test_documents_made_by_other_programs_import_to_the_seed_text(
     assert theirs == ours  # every heading in place
 
 
-def test_edits_made_in_libreoffice_with_tracking_fold_back_as_those_values(tmp_path: Path) -> None:
+def test_edits_made_in_libreoffice_with_tracking_fold_back_as_those_values(tmp_path: Path,
+                                                                         libreoffice: KeptLibreOffice) -> None:
     """Through LibreOffice itself (UNO, change tracking on): a word changed, a bullet deleted, a
     recommendation added; folded back, the YAML differs by exactly those values."""
     import difflib
-    import json
     import subprocess
 
     if not shutil.which("soffice") or subprocess.run(["/usr/bin/python3", "-c", "import uno"],
@@ -243,11 +243,8 @@ def test_edits_made_in_libreoffice_with_tracking_fold_back_as_those_values(tmp_p
              {"delete": "Supervision notes are not always uploaded promptly."},
              {"add_after": ["Ensure supervision policy is fit for purpose",
                             "Review the supervision policy again in March."]}]
-    (tmp_path / "edits.json").write_text(json.dumps(edits))
-    done = subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_edit.py"),
-                           str(project / "build" / name.replace(".yaml", ".docx")), str(tmp_path / "edited.docx"),
-                           str(tmp_path / "edits.json")], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    # a failed edit fails the test, with LibreOffice's traceback
+    libreoffice.edit(project / "build" / name.replace(".yaml", ".docx"), tmp_path / "edited.docx", edits)
     from reportgen.oxml.package import read_parts
 
     assert b"<w:ins " in read_parts(tmp_path / "edited.docx")["word/document.xml"]  # really tracked

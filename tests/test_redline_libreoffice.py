@@ -4,11 +4,12 @@ Hypothesis makes edits of every kind to real content (words, bold and italics ad
 headings, paragraphs inserted next to edited ones or deleted, list items, statistics that redraw a
 chart, header-table rows), in both directions. Each redline is resolved two ways:
 - by the project's accept/reject, which follows Word's rules, compared with NEW and OLD as built;
-- by LibreOffice itself, through UNO (tests/lo_accept_reject.py, run by the system Python that has
-  Debian's python3-uno), compared with what LibreOffice reads from NEW and OLD as built.
+- by LibreOffice itself, through UNO (tests/lo_accept_reject.py, in the tests' kept LibreOffice run by the
+  system Python that has Debian's python3-uno: lo_client.py), compared with what LibreOffice reads from NEW
+  and OLD as built.
 The comparison is of text, paragraph boundaries, paragraph styles and list labels, bold, italics,
 underline and position of every character, and pictures (their alt text and size), tables included.
-All the LibreOffice work is one batch: one office process for every document.
+All the LibreOffice work is one batch: one request to one office process for every document.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from conftest import CASES
+from lo_client import KeptLibreOffice
 from reportgen.errors import ReportgenError
 from reportgen.pipeline.load import parse_text
 from reportgen.oxml.ns import qn
@@ -46,8 +47,6 @@ BASES = {"cover": CASES / "committee-cover-2020-02-qa-audits.yaml",
          "annual": ROOT / "content" / "annual-qa-report-2018-19.yaml",
          "decision": ROOT / "content" / "example-cover-2020-02-decision.yaml",  # lettered recommendations
          "table": ROOT / "content" / "example-cover-2021-09-audit-grades.yaml"}  # a content table's rows and cells
-LO_SCRIPT = Path(__file__).with_name("lo_accept_reject.py")
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno belongs to it, not to the venv
 EXAMPLES = int(os.environ.get("REDLINE_EXAMPLES", "25"))
 """Redlines per run. LibreOffice's work (three documents read per redline) is most of the test's time, so
 each redline carries more edits (6 to 12) rather than there being more redlines."""
@@ -282,7 +281,8 @@ def _structure(parts: dict[str, bytes]) -> list:
 
 # -- the test ---------------------------------------------------------------------------------------
 
-def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path: Path) -> None:
+def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path: Path,
+                                                                      libreoffice: KeptLibreOffice) -> None:
     bases = {name: _load(path) for name, path in BASES.items()}
     built = {name: _side(_dump(data), f"{name}.yaml", BASES[name]) for name, data in bases.items()}
     for name, side in built.items():
@@ -349,10 +349,7 @@ def test_accept_and_reject_all_give_new_and_old_in_word_and_libreoffice(tmp_path
         k = c["k"]
         jobs += [{"path": str(tmp_path / f"red{k}.docx"), "actions": ["accept", "reject"]},
                  {"path": str(tmp_path / f"edited{k}.docx"), "actions": ["none"]}]
-    (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-    subprocess.run([SYSTEM_PYTHON, str(LO_SCRIPT), str(tmp_path / "jobs.json"), str(tmp_path / "out.json")],
-                   check=True, timeout=1800)
-    seen = {(Path(r["path"]).name, r["action"]): r for r in json.loads((tmp_path / "out.json").read_text("utf-8"))}
+    seen = {(Path(r["path"]).name, r["action"]): r for r in libreoffice.accept_reject(jobs)}
     mismatches = []
     for c in cases:
         k, base = c["k"], c["base"]
