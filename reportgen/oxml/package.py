@@ -85,6 +85,7 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
+    _unzipped(source, name, inflate=False)  # refused from the directory before the file is read whole and hashed
     data = _file_bytes(source, name)
     key = (hashlib.blake2b(data, digest_size=20).digest(), name)
     with _packages_lock:
@@ -122,16 +123,11 @@ def _remember(key: tuple[bytes, str], opened: Package) -> None:
 
 
 def _file_bytes(source: str | Path | bytes, name: str) -> bytes:
-    """The .docx file's bytes (read whole: zipfile reads nearly all of it anyway), within MAX_DOCX_BYTES."""
+    """The .docx file's bytes, all of them (their digest is the key of what opening them gave)."""
     try:
-        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
-            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        return source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
         raise _refused(name, "", f"not a Word .docx file ({exc})") from None
-    if len(data) > MAX_DOCX_BYTES:
-        raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-    return data
 
 
 def _opened(data: bytes, name: str, check_xml: bool) -> Package:
@@ -226,10 +222,15 @@ def _refused(name: str, part: str, message: str) -> NotADocx:
     return NotADocx([Problem(message, Position(name), part, rule="unsafe-docx")])
 
 
-def _unzipped(data: bytes, name: str) -> dict[str, bytes]:
-    """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
+def _unzipped(source: str | Path | bytes, name: str, inflate: bool = True) -> dict[str, bytes]:
+    """The zip's entries, each judged against the limits from the zip's directory before it is inflated
+    (with `inflate` False, only judged: a file refused is refused having read no more than its directory)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+        if isinstance(source, bytes) and len(source) > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             entries = [info for info in zf.infolist() if not info.is_dir()]
             if len(entries) > MAX_PARTS:
                 raise _refused(name, "", f"it has {len(entries):,} parts, more than the {MAX_PARTS:,} a Word "
@@ -251,7 +252,7 @@ def _unzipped(data: bytes, name: str) -> dict[str, bytes]:
             if total > MAX_TOTAL_BYTES:
                 raise _refused(name, "", f"its parts inflate to {_size(total)}, more than the "
                                          f"{_size(MAX_TOTAL_BYTES)} allowed")
-            return {info.filename: _inflated(zf, info) for info in entries}
+            return {info.filename: _inflated(zf, info) for info in entries} if inflate else {}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError,
             RuntimeError, zlib.error) as exc:
         # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted entry
