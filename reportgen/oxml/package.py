@@ -3,11 +3,13 @@ parts read in order, and written back byte-for-byte reproducibly."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -83,15 +85,62 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
-    parts = _unzipped(source, name)
+    _unzipped(source, name, inflate=False)  # refused from the directory before the file is read whole and hashed
+    data = _file_bytes(source, name)
+    key = (hashlib.blake2b(data, digest_size=20).digest(), name)
+    with _packages_lock:
+        found = _packages.pop(key, None)
+        if found is not None:
+            _packages[key] = found  # the most recently used is forgotten last
+    if found is None:
+        found = _opened(data, name, check_xml)
+        if check_xml:  # (a package opened unchecked, only to be fingerprinted, is not kept for a checked open)
+            _remember(key, found)
+    return Package(dict(found.parts), list(found.warnings))  # the caller's to change
+
+
+MAX_REMEMBERED = 16
+"""Opened packages remembered (by a digest of the file's bytes and its name): a pack, a batch or watch mode
+opens the same template and appendices again and again."""
+MAX_REMEMBERED_BYTES = 64 * 1024 * 1024
+"""Their parts' bytes at most, all together; a larger package is not remembered."""
+_packages: dict[tuple[bytes, str], Package] = {}
+_packages_lock = threading.Lock()
+
+
+def _remember(key: tuple[bytes, str], opened: Package) -> None:
+    """Keep `opened` (checked) for the next open_docx of the same bytes under the same name, checked or not:
+    the result is decided by them alone (the limits, the checks, what is converted and the warnings' wording),
+    so it is never stale."""
+    size = sum(len(data) for data in opened.parts.values())
+    if size > MAX_REMEMBERED_BYTES:
+        return
+    with _packages_lock:
+        _packages[key] = opened
+        while len(_packages) > MAX_REMEMBERED or \
+                sum(len(d) for p in _packages.values() for d in p.parts.values()) > MAX_REMEMBERED_BYTES:
+            del _packages[next(iter(_packages))]  # the oldest first (dicts keep insertion order)
+
+
+def _file_bytes(source: str | Path | bytes, name: str) -> bytes:
+    """The .docx file's bytes, all of them (their digest is the key of what opening them gave)."""
+    try:
+        return source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+
+
+def _opened(data: bytes, name: str, check_xml: bool) -> Package:
+    """open_docx's work on the file's bytes."""
+    parts = _unzipped(data, name)
     if "[Content_Types].xml" not in parts or "word/document.xml" not in parts or \
             not re.search(rb"""Target\s*=\s*["']/?word/document\.xml["']""", parts.get("_rels/.rels", b"")):
         raise _refused(name, "", "it has no word/document.xml: not a Word document; save it from Word "
                                  "as 'Word Document (*.docx)'")
     if check_xml:
-        for part, data in parts.items():
+        for part, xml in parts.items():
             if part.endswith((".xml", ".rels")):
-                parse_xml(data, name, part)
+                _check_xml(xml, name, part)
     warnings: list[Problem] = []
     types = parts["[Content_Types].xml"]
     if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
@@ -133,6 +182,27 @@ def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
                                "file in Word and save it again")
 
 
+MAX_CHECKED = 4096
+"""XML parts remembered as well-formed (by a digest of their bytes: 20 bytes each, whatever the part's size)."""
+_checked: dict[bytes, None] = {}
+_checked_lock = threading.Lock()
+
+
+def _check_xml(data: bytes, name: str, part: str) -> None:
+    """parse_xml's check of a part, made once per distinct part: the same template, appendix or unchanged
+    part is opened again and again (each build of a batch or a pack, each save in watch mode), and hashing
+    its bytes takes a fraction of the time parsing them does. Only parts that passed are remembered, under
+    a digest of their bytes, so a remembered answer is the answer parsing those bytes would give again."""
+    digest = hashlib.blake2b(data, digest_size=20).digest()
+    if digest in _checked:
+        return
+    parse_xml(data, name, part)  # raises for a part that is not well-formed or holds a DTD
+    with _checked_lock:
+        if len(_checked) >= MAX_CHECKED:  # the oldest forgotten first (dicts keep insertion order)
+            del _checked[next(iter(_checked))]
+        _checked[digest] = None
+
+
 _PARSER: Any = None  # one parser: lxml keeps a copy per thread
 
 
@@ -152,8 +222,9 @@ def _refused(name: str, part: str, message: str) -> NotADocx:
     return NotADocx([Problem(message, Position(name), part, rule="unsafe-docx")])
 
 
-def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
-    """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
+def _unzipped(source: str | Path | bytes, name: str, inflate: bool = True) -> dict[str, bytes]:
+    """The zip's entries, each judged against the limits from the zip's directory before it is inflated
+    (with `inflate` False, only judged: a file refused is refused having read no more than its directory)."""
     try:
         if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
             raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
@@ -181,7 +252,7 @@ def _unzipped(source: str | Path | bytes, name: str) -> dict[str, bytes]:
             if total > MAX_TOTAL_BYTES:
                 raise _refused(name, "", f"its parts inflate to {_size(total)}, more than the "
                                          f"{_size(MAX_TOTAL_BYTES)} allowed")
-            return {info.filename: _inflated(zf, info) for info in entries}
+            return {info.filename: _inflated(zf, info) for info in entries} if inflate else {}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError,
             RuntimeError, zlib.error) as exc:
         # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted entry
