@@ -4,6 +4,7 @@ removed, enlarged or misdeclared; macros added. Each draws a package (its parts)
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from typing import Any
@@ -93,7 +94,13 @@ def _add_parts(parts: dict[str, bytes], draw: Any) -> None:
 
 
 def _big_part(parts: dict[str, bytes], draw: Any) -> None:
-    parts["word/media/big.bin"] = b"\0" * draw(st.sampled_from([1024, 2 * 1024 * 1024, 70 * 1024 * 1024]))
+    parts["word/media/big.bin"] = _zeros(draw(st.sampled_from([1024, 2 * 1024 * 1024, 70 * 1024 * 1024])))
+
+
+@functools.lru_cache(maxsize=None)
+def _zeros(size: int) -> bytes:
+    """`size` zero bytes, one object per size (made once, and hashed once by _deflated's cache)."""
+    return b"\0" * size
 
 
 MUTATIONS = [_tear, _tear, _relationship, _relationship, _content_type, _macros, _remove_part, _add_parts, _big_part]
@@ -135,15 +142,22 @@ def damaged(draw: Any, parts: dict[str, bytes]) -> Damaged:
     return case
 
 
+@functools.lru_cache(maxsize=128)
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """A part's CRC-32 and deflated bytes, worked out once: most of a damaged package's parts are the
+    undamaged template's, and the enlarged part is one of three runs of zeros (70 MB takes a while)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
 def zipped(parts: dict[str, bytes], declared: dict[str, int] | None = None) -> bytes:
     """The package as a zip written by hand, its directory stating `declared` sizes where given."""
     local, central, offset = [], [], 0
     for name, data in parts.items():
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-        compressed = compressor.compress(data) + compressor.flush()
+        crc, compressed = _deflated(data)
         encoded = name.encode()
         size = (declared or {}).get(name, len(data))
-        fields = (20, 0, 8, 0, 33, zlib.crc32(data), len(compressed), size, len(encoded))
+        fields = (20, 0, 8, 0, 33, crc, len(compressed), size, len(encoded))
         header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + encoded
         central.append(struct.pack("<IH", 0x02014B50, 20) + struct.pack("<HHHHHIIIHH", *fields, 0)
                        + struct.pack("<HHHII", 0, 0, 0, 0, offset) + encoded)

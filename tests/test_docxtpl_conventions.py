@@ -421,6 +421,25 @@ def test_custom_filters_from_the_file_beside_the_templates(folder: Path, tmp_pat
     assert said["property title"] == "£1,234.50"
 
 
+def test_the_same_template_beside_other_filters_uses_them(tmp_path: Path) -> None:
+    """A template's compiled tags are remembered by its source and the filters file's text: the same
+    template beside another filters file, or none, never runs (or skips the checks of) code compiled for
+    the first."""
+    said = []
+    for council, filters in (("a", "money: '\"£\" ~ value'\n"), ("b", "money: '\"EUR \" ~ value'\n"), ("c", None)):
+        (tmp_path / council).mkdir()
+        if filters:
+            (tmp_path / council / "filters.yaml").write_text(filters, encoding="utf-8")
+        template = _one_paragraph(tmp_path / council, "[{{ amount|money }}]", "same.docx")
+        if filters is None:
+            # refused when compiled, not when run: its code was not taken from the filtered templates'
+            with pytest.raises(TemplateError, match=r"template syntax: No filter named 'money'"):
+                with_reportgen(template, CONTEXT)
+        else:
+            said += [p for p in says(with_reportgen(template, CONTEXT))["body"] if p.startswith("[")]
+    assert said == ["[£1234.5]", "[EUR 1234.5]"]
+
+
 @pytest.mark.parametrize("definition, expect, line", [
     ("money: '\"£{:,.2f}\".format(value'\n", "money: unexpected", 1),
     ("ok: value\nbad name!: value\n", "expected a filter name", 2),

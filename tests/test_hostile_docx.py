@@ -133,6 +133,37 @@ def test_an_undeclared_namespace_prefix_is_malformed(factory: dict[str, bytes]) 
     assert "word/_rels/document.xml.rels: line " in said and "the part is not well-formed XML" in said
 
 
+def test_a_docx_or_part_opened_before_is_not_parsed_again_and_a_changed_part_always_is(
+        factory: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_docx remembers the packages it opened (by their bytes' digest and name) and the parts it found
+    well-formed (by digest), a bounded number of each: the same template or appendix opened again is not
+    unzipped or parsed again, and of a changed one only the changed part is parsed."""
+    xml = sorted(n for n in factory if n.endswith((".xml", ".rels")))
+    monkeypatch.setattr(package, "_checked", {})
+    monkeypatch.setattr(package, "_packages", {})
+    monkeypatch.setattr(package, "MAX_CHECKED", len(xml) + 1)
+    monkeypatch.setattr(package, "MAX_REMEMBERED", 2)
+    parsed: list[str] = []
+    real = package.parse_xml
+    monkeypatch.setattr(package, "parse_xml", lambda data, name, part: parsed.append(part) or real(data, name, part))
+    first = open_docx(pack(factory), "given.docx")
+    assert sorted(parsed) == xml and len(package._checked) == len(xml)
+    first.parts.clear()  # the caller's own copy
+    parsed.clear()
+    assert open_docx(pack(factory), "given.docx").parts == factory and parsed == [], "nothing parsed again"
+    broken = factory["word/document.xml"].replace(b"<w:body>", b"<w:body><w:p>", 1)
+    for _ in range(2):  # refused each time: a part that failed is not remembered, nor is the package
+        parsed.clear()
+        said = _refusal(pack({**factory, "word/document.xml": broken}))
+        assert "the part is not well-formed XML" in said and parsed == ["word/document.xml"]
+    assert len(package._checked) == len(xml) and len(package._packages) == 1
+    for spaces in (b" ", b"  "):
+        parsed.clear()
+        open_docx(pack({**factory, "word/document.xml": factory["word/document.xml"] + spaces}), "given.docx")
+        assert parsed == ["word/document.xml"], "only the changed part is parsed"
+    assert len(package._checked) == len(xml) + 1 and len(package._packages) == 2, "bounded: the oldest forgotten"
+
+
 # -- converted or removed, with a warning ----------------------------------------------------------------
 
 def _macro_enabled(parts: dict[str, bytes]) -> dict[str, bytes]:

@@ -7,6 +7,7 @@ import datetime as _dt
 import functools
 import inspect
 import math
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Iterator
@@ -69,21 +70,38 @@ def field_docstrings(model: type) -> dict[str, str]:
     return found
 
 
-@functools.cache
 def _own_docstrings(cls: type) -> dict[str, str]:
     """The docstrings under the fields a class declares itself, read from its source."""
     try:
-        tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(cls)))
-    except (OSError, TypeError, SyntaxError):
+        file = inspect.getsourcefile(cls)
+        stat = os.stat(file) if file else None
+    except (OSError, TypeError):
         return {}
-    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-    docs: dict[str, str] = {}
-    for statement, following in zip(body, body[1:]):
-        if (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
-                and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
-                and isinstance(following.value.value, str)):
-            docs[statement.target.id] = inspect.cleandoc(following.value.value)
-    return docs
+    if stat is None:
+        return {}
+    return _docstrings_in(file, stat.st_mtime_ns, stat.st_size).get(cls.__qualname__, {})
+
+
+@functools.lru_cache(maxsize=64)
+def _docstrings_in(file: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
+    """Each class of a module (by qualified name) and its fields' docstrings: the module parsed once for all
+    its classes (inspect.getsource parses the whole module again for each class it is asked about)."""
+    try:
+        tree = ast.parse(Path(file).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    classes = [(node, node.name) for node in tree.body if isinstance(node, ast.ClassDef)]
+    while classes:
+        node, qualname = classes.pop()
+        docs = found.setdefault(qualname, {})
+        for statement, following in zip(node.body, node.body[1:]):
+            if (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                    and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+                    and isinstance(following.value.value, str)):
+                docs[statement.target.id] = inspect.cleandoc(following.value.value)
+        classes += [(inner, f"{qualname}.{inner.name}") for inner in node.body if isinstance(inner, ast.ClassDef)]
+    return found
 
 
 def _describe_fields(schema: dict[str, Any], model: type) -> None:

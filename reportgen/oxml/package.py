@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import os
 import posixpath
 import re
 import struct
@@ -84,30 +83,49 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     Converted, with a warning: a macro-enabled document or a template (.docm, .dotx, .dotm) becomes a
     plain document, its macros removed; external relationships other than web and mail links removed.
     `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
-
-    Each version of a file is opened once: the bytes are read every time, and what opening the same
-    bytes gave is reused (see _Opened), so a file changed between two reads is opened afresh.
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
-    data = source if isinstance(source, bytes) else _file_bytes(source, name)
-    if len(data) > MAX_DOCX_BYTES:
-        raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-    key = (hashlib.sha256(data).digest(), name, check_xml)
-    opened = _OPENED.get(key)
-    if opened is None:
-        opened = _opened(data, name, check_xml)
-        _OPENED.put(key, opened)
-    # copies: a caller may change its parts (render, convert) without changing what the next caller gets
-    return Package(dict(opened.parts), list(opened.warnings))
+    _unzipped(source, name, inflate=False)  # refused from the directory before the file is read whole and hashed
+    data = _file_bytes(source, name)
+    key = (hashlib.blake2b(data, digest_size=20).digest(), name)
+    with _packages_lock:
+        found = _packages.pop(key, None)
+        if found is not None:
+            _packages[key] = found  # the most recently used is forgotten last
+    if found is None:
+        found = _opened(data, name, check_xml)
+        if check_xml:  # (a package opened unchecked, only to be fingerprinted, is not kept for a checked open)
+            _remember(key, found)
+    return Package(dict(found.parts), list(found.warnings))  # the caller's to change
 
 
-def _file_bytes(path: str | Path, name: str) -> bytes:
-    """The file's bytes, refused unread when it is larger than MAX_DOCX_BYTES."""
+MAX_REMEMBERED = 16
+"""Opened packages remembered (by a digest of the file's bytes and its name): a pack, a batch or watch mode
+opens the same template and appendices again and again."""
+MAX_REMEMBERED_BYTES = 64 * 1024 * 1024
+"""Their parts' bytes at most, all together; a larger package is not remembered."""
+_packages: dict[tuple[bytes, str], Package] = {}
+_packages_lock = threading.Lock()
+
+
+def _remember(key: tuple[bytes, str], opened: Package) -> None:
+    """Keep `opened` (checked) for the next open_docx of the same bytes under the same name, checked or not:
+    the result is decided by them alone (the limits, the checks, what is converted and the warnings' wording),
+    so it is never stale."""
+    size = sum(len(data) for data in opened.parts.values())
+    if size > MAX_REMEMBERED_BYTES:
+        return
+    with _packages_lock:
+        _packages[key] = opened
+        while len(_packages) > MAX_REMEMBERED or \
+                sum(len(d) for p in _packages.values() for d in p.parts.values()) > MAX_REMEMBERED_BYTES:
+            del _packages[next(iter(_packages))]  # the oldest first (dicts keep insertion order)
+
+
+def _file_bytes(source: str | Path | bytes, name: str) -> bytes:
+    """The .docx file's bytes, all of them (their digest is the key of what opening them gave)."""
     try:
-        with open(path, "rb") as stream:
-            if os.fstat(stream.fileno()).st_size > MAX_DOCX_BYTES:
-                raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
-            return stream.read(MAX_DOCX_BYTES + 1)  # (a file growing as it is read is judged by what was read)
+        return source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
         raise _refused(name, "", f"not a Word .docx file ({exc})") from None
 
@@ -122,7 +140,7 @@ def _opened(data: bytes, name: str, check_xml: bool) -> Package:
     if check_xml:
         for part, xml in parts.items():
             if part.endswith((".xml", ".rels")):
-                _well_formed(xml, name, part)
+                _check_xml(xml, name, part)
     warnings: list[Problem] = []
     types = parts["[Content_Types].xml"]
     if MAIN.encode() not in types and not any(t in types for t in _CONVERTED_MAIN):
@@ -135,74 +153,6 @@ def _opened(data: bytes, name: str, check_xml: bool) -> Package:
     for part in [p for p in parts if p.endswith(".rels") and _unsafe_targets(parts, p)]:
         _drop_relationships(parts, part, name, warnings)
     return Package(parts, warnings)
-
-
-def _well_formed(data: bytes, name: str, part: str) -> None:
-    """parse_xml's check of a part, its verdict remembered for a large part by a SHA-256 of its bytes:
-    documents built from one template share its large parts (styles.xml alone is ~350 kB), the same bytes
-    in each, and parsing them is most of the cost of opening a document. Only a part that passed is
-    remembered; the same bytes always parse the same way, so a changed part is parsed afresh."""
-    if len(data) < MEMO_FROM:
-        parse_xml(data, name, part)
-        return
-    digest = hashlib.sha256(data).digest()
-    if digest not in _WELL_FORMED:
-        parse_xml(data, name, part)
-        if len(_WELL_FORMED) >= MEMO_SIZE * 16:
-            _WELL_FORMED.clear()  # (32 bytes each: a bound, not a burden)
-        _WELL_FORMED.add(digest)
-
-
-_WELL_FORMED: set[bytes] = set()
-
-
-class _Opened:
-    """What opening a file's bytes gave, remembered for the next read of the same bytes.
-
-    A pack reads each Word appendix several times (its identity, whether it can be read, whether it is
-    exempt, its text, its composition), and checking every XML part for well-formedness is most of the
-    cost of each. Keyed by a SHA-256 of the file's bytes (with the name messages give and check_xml):
-    the same bytes always open to the same parts, so an entry is never stale, and a file changed
-    between two reads is a new key. Refusals are not remembered. Bounded by the inflated size of what
-    it holds, oldest dropped first, so a long-running `watch` or editor keeps a few documents, not all.
-    """
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.held: dict[tuple[bytes, str, bool], tuple[Package, int]] = {}
-        self.size = 0
-        self.lock = threading.Lock()  # the editor serves requests from a pool of threads
-
-    def get(self, key: tuple[bytes, str, bool]) -> Package | None:
-        with self.lock:
-            found = self.held.pop(key, None)
-            if found is None:
-                return None
-            self.held[key] = found  # now the newest
-            return found[0]
-
-    def put(self, key: tuple[bytes, str, bool], package: Package) -> None:
-        size = sum(len(data) for data in package.parts.values())
-        if size > self.budget // 4:
-            return
-        with self.lock:
-            if key in self.held:
-                return
-            self.held[key] = (package, size)
-            self.size += size
-            while self.size > self.budget:
-                _, dropped = self.held.pop(next(iter(self.held)))  # the oldest (dicts keep their order)
-                self.size -= dropped
-
-    def clear(self) -> None:
-        with self.lock:
-            self.held.clear()
-            self.size = 0
-
-
-OPENED_BUDGET = 64 * 1024 * 1024
-"""The inflated bytes of the opened documents open_docx keeps for reading again (a built report, ~1 MB)."""
-_OPENED = _Opened(OPENED_BUDGET)
 
 
 def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
@@ -232,6 +182,27 @@ def parse_xml(data: bytes, name: str = "the document", part: str = "") -> Any:
                                "file in Word and save it again")
 
 
+MAX_CHECKED = 4096
+"""XML parts remembered as well-formed (by a digest of their bytes: 20 bytes each, whatever the part's size)."""
+_checked: dict[bytes, None] = {}
+_checked_lock = threading.Lock()
+
+
+def _check_xml(data: bytes, name: str, part: str) -> None:
+    """parse_xml's check of a part, made once per distinct part: the same template, appendix or unchanged
+    part is opened again and again (each build of a batch or a pack, each save in watch mode), and hashing
+    its bytes takes a fraction of the time parsing them does. Only parts that passed are remembered, under
+    a digest of their bytes, so a remembered answer is the answer parsing those bytes would give again."""
+    digest = hashlib.blake2b(data, digest_size=20).digest()
+    if digest in _checked:
+        return
+    parse_xml(data, name, part)  # raises for a part that is not well-formed or holds a DTD
+    with _checked_lock:
+        if len(_checked) >= MAX_CHECKED:  # the oldest forgotten first (dicts keep insertion order)
+            del _checked[next(iter(_checked))]
+        _checked[digest] = None
+
+
 _PARSER: Any = None  # one parser: lxml keeps a copy per thread
 
 
@@ -251,10 +222,15 @@ def _refused(name: str, part: str, message: str) -> NotADocx:
     return NotADocx([Problem(message, Position(name), part, rule="unsafe-docx")])
 
 
-def _unzipped(data: bytes, name: str) -> dict[str, bytes]:
-    """The zip's entries, each judged against the limits from the zip's directory before it is inflated."""
+def _unzipped(source: str | Path | bytes, name: str, inflate: bool = True) -> dict[str, bytes]:
+    """The zip's entries, each judged against the limits from the zip's directory before it is inflated
+    (with `inflate` False, only judged: a file refused is refused having read no more than its directory)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if not isinstance(source, bytes) and Path(source).stat().st_size > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+        if isinstance(source, bytes) and len(source) > MAX_DOCX_BYTES:
+            raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             entries = [info for info in zf.infolist() if not info.is_dir()]
             if len(entries) > MAX_PARTS:
                 raise _refused(name, "", f"it has {len(entries):,} parts, more than the {MAX_PARTS:,} a Word "
@@ -276,7 +252,7 @@ def _unzipped(data: bytes, name: str) -> dict[str, bytes]:
             if total > MAX_TOTAL_BYTES:
                 raise _refused(name, "", f"its parts inflate to {_size(total)}, more than the "
                                          f"{_size(MAX_TOTAL_BYTES)} allowed")
-            return {info.filename: _inflated(zf, info) for info in entries}
+            return {info.filename: _inflated(zf, info) for info in entries} if inflate else {}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError,
             RuntimeError, zlib.error) as exc:
         # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted entry

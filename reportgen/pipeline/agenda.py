@@ -172,7 +172,8 @@ class _Files:
 
     Its identity, every check on it (readable, no review marks, not exempt, no exempt text) and the
     pack's composition all see the same bytes, so a file changed while the pack is made cannot go in
-    unchecked; and open_docx opens the same bytes, with all its checks, once (oxml.package._Opened).
+    unchecked; and, each read naming it alike, open_docx opens those bytes, with all its checks, once (it
+    remembers what the same bytes under the same name opened to).
     """
 
     def __init__(self) -> None:

@@ -6,7 +6,9 @@ path gives the same plain values and the same positions (tests/test_fastload.py 
 content file). Anything out of the ordinary -- a syntax error, a duplicate key, a tag, a merge key, a
 key that is not text, too many values -- gives None, and the round-trip parser reads the file instead,
 so every message about a bad file is exactly what it was. (So does a field left empty, `key:`,
-which the two parsers place differently.)
+which the two parsers place differently.) Control characters and line ends that a value holds as escapes
+("\\v", "\\x00", "\\r") are cleaned here as the round-trip path cleans them, each reported where
+that path reports it, so such a file (common among generated and pasted content) still takes this path.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from typing import Any
 
 from reportgen.model.common import PathKey
-from reportgen.pipeline.yaml_rules import CONTROL, CORE_TAGS, LINE_BREAK_MARK, MAX_DEPTH, MAX_TEXT, MAX_VALUES
+from reportgen.pipeline.yaml_rules import CORE_TAGS, MAX_DEPTH, MAX_TEXT, MAX_VALUES, cleaned_value
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -52,8 +54,16 @@ def may_nest_deeply(text: str) -> bool:
     return text.count("[") + text.count("{") > _SAFE or _DEEP_INDENT.search(text) is not None
 
 
-def parse_fast(text: str) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:
-    """(values, value positions, key positions) as load.parse_text records them; None to use the slow path."""
+Controls = list[tuple[str, tuple[int, int]]]
+"""Control characters found in values, each with the (line, col) of its value: load.parse_text warns of each."""
+
+
+def parse_fast(text: str, controls: Controls | None = None) \
+        -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:
+    """(values, value positions, key positions) as load.parse_text records them; None to use the slow path.
+
+    The control characters the values held (cleaned from them) are added to `controls`, in the order the
+    round-trip path warns of them: for each value, its distinct characters in code point order."""
     yaml = _yaml()
     if not yaml:
         return None
@@ -63,12 +73,17 @@ def parse_fast(text: str) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[Pat
             return None
         values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
         keys: dict[PathKey, tuple[int, int]] = {}
-        return _plain(root, (), values, keys, [0, 0], yaml.constructor), values, keys
+        found: Controls = []
+        plain = _plain(root, (), values, keys, [0, 0], yaml.constructor, found)
     except Exception:  # anything at all: the round-trip parser reads it and says what is wrong
         return None
+    if controls is not None:
+        controls.extend(found)
+    return plain, values, keys
 
 
-def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int], constructor: Any) -> Any:
+def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int], constructor: Any,
+           controls: Controls) -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     counter[0] += 1
@@ -82,19 +97,22 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
             key = key_node.value
             keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             values[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-            out[key] = _plain(value_node, path + (key,), values, keys, counter, constructor)
+            out[key] = _plain(value_node, path + (key,), values, keys, counter, constructor, controls)
         return out
     if isinstance(node, SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             values[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_plain(item, path + (i,), values, keys, counter, constructor))
+            items.append(_plain(item, path + (i,), values, keys, counter, constructor, controls))
         return items
     if node.value == "" and node.tag == _NULL:
         raise _Unusual  # `key:` with nothing: libyaml and the round-trip parser place it differently
     if node.tag in (_STR, _TIMESTAMP):  # dates stay text for the model to check, as in load.py
         counter[1] += len(node.value)
-        if counter[1] > MAX_TEXT or "\r" in node.value or CONTROL.search(node.value):
-            raise _Unusual  # an alias bomb, or escapes the round-trip path cleans with a warning
-        return node.value.replace(LINE_BREAK_MARK, "\n")
+        if counter[1] > MAX_TEXT:
+            raise _Unusual  # an alias bomb
+        value, found = cleaned_value(node.value)
+        controls.extend((char, values.get(path, (1, 1))) for char in found)
+        return value
     return constructor.yaml_constructors[node.tag](constructor, node)
+

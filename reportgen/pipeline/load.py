@@ -18,6 +18,8 @@ from reportgen.pipeline.yaml_rules import (
     MAX_FILE_BYTES,
     MAX_TEXT,
     MAX_VALUES,
+    cleaned_value,
+    without_controls,
 )
 
 
@@ -72,9 +74,11 @@ def parse_text(text: str, name: str, path: Path | None = None,
 
     if may_nest_deeply(text) and _deepest(text) is not None:
         raise too_deep()  # before either parser composes it: see fastload.may_nest_deeply
-    fast = parse_fast(text)  # libyaml, several times faster; None for anything unusual (see fastload.py)
+    controls: list[tuple[str, tuple[int, int]]] = []
+    fast = parse_fast(text, controls)  # libyaml, several times faster; None for anything unusual (see fastload.py)
     if fast is not None:
         plain, values, keys = fast
+        warnings += [_control_warning(char, Position(name, *at)) for char, at in controls]
         return LoadedContent(path or Path(name), plain, SourceMap(name, values, keys, text), warnings)
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
@@ -229,17 +233,13 @@ def _clean_controls(text: str, name: str) -> tuple[str, list[Problem]]:
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         warnings.append(_control_warning(m.group(), Position(name, line, col)))
-    return _without_controls(text, LINE_BREAK_MARK), warnings
+    return without_controls(text, LINE_BREAK_MARK), warnings
 
 
 def _control_warning(char: str, where: Position) -> Problem:
     action = "turned into a line break" if char in "\x0b\x0c" else "dropped"
     return Problem(f"control character U+{ord(char):04X} (pasted from Word or email) {action}",
                    where, severity="warning")
-
-
-def _without_controls(text: str, line_break: str) -> str:
-    return CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
 
 
 def _yaml_problem(exc: Any, name: str, text: str = "") -> Problem:
@@ -381,12 +381,9 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, problems: list[Pr
             items.append(_plain(item, path + (i,), values, keys, problems, name, warnings))
         return items
     if isinstance(node, str):
-        # Control characters and line ends written as escapes ("\\v", "\\x00", "\\ud800", "\\r") get
-        # past the raw-text cleaning: treat them the same way, warning at the value that holds them.
-        text = str(node).replace("\r\n", "\n").replace("\r", "\n")  # XML would read a lone CR as a break too
-        for char in sorted(set(CONTROL.findall(text))):
-            warnings.append(_control_warning(char, here))
-        return _without_controls(text, "\n").replace(LINE_BREAK_MARK, "\n")
+        text, found = cleaned_value(str(node))  # escapes the raw-text cleaning let past: warned of at the value
+        warnings.extend(_control_warning(char, here) for char in found)
+        return text
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):

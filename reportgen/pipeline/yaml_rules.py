@@ -23,5 +23,23 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udff
 # Stands for a pasted line break while the YAML parser reads the text: a Unicode noncharacter, which
 # Unicode keeps for a program's internal use, so no real text holds one (one that did would become a break).
 LINE_BREAK_MARK = "\ufdd0"
+
+
+def without_controls(text: str, line_break: str) -> str:
+    """`text` with CONTROL's characters dropped, a vertical tab or form feed becoming `line_break`."""
+    return CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
+
+
+def cleaned_value(value: str) -> tuple[str, list[str]]:
+    """A parsed text value as the model gets it, and the control characters dropped from it (distinct, in
+    code point order: one warning each). Escapes ("\\v", "\\x00", "\\ud800", "\\r") get past the cleaning of
+    the raw file; here they are treated the same way, and a line end is plain, as XML would read a lone CR."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    found: list[str] = []
+    if CONTROL.search(value):
+        found = sorted(set(CONTROL.findall(value)))
+        value = without_controls(value, "\n")
+    return value.replace(LINE_BREAK_MARK, "\n"), found
 # Explicit tags that only say what YAML would infer anyway; any other tag (!!python/...) is refused.
 CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}

@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -307,12 +308,13 @@ MAX_FILTERS_BYTES = 100_000
 """The largest filters file read: a council's filters are a few lines."""
 
 
-def _environments(path: Path) -> tuple[Any, Any]:
-    """The XML and plain-text environments for the template at `path`, with the filters file beside it."""
+def _environments(path: Path) -> tuple[Any, Any, str | None]:
+    """The XML and plain-text environments for the template at `path`, with the filters file beside it, and
+    that file's text (None when there is none): with the kind of environment, all that decides them."""
     envs = jinja_environment(), jinja_environment(xml=False)
     filters = path.parent / FILTERS_FILE
     if not filters.is_file():
-        return envs
+        return *envs, None
     where = display_path(filters)
     try:
         if filters.stat().st_size > MAX_FILTERS_BYTES:
@@ -325,7 +327,30 @@ def _environments(path: Path) -> tuple[Any, Any]:
         custom_filters(text, list(envs))
     except FilterDefinitionError as exc:
         raise TemplateError.at(str(exc), where, exc.line, exc.column, rule="template-filter") from None
-    return envs
+    return *envs, text
+
+
+MAX_COMPILED = 64
+"""Jinja sources whose compiled code is remembered (only those under MAX_COMPILED_SOURCE characters)."""
+MAX_COMPILED_SOURCE = 1_000_000
+_COMPILED: dict[tuple[bool, str | None, str], Any] = {}
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compiled(env: Any, source: str, xml: bool, filters: str | None) -> Any:
+    """`env.from_string(source)`, its code compiled once per process for each (kind of environment, filters
+    file text, source): all that decides the code, as jinja_environment makes every environment alike. A
+    template read again (changed elsewhere, or the same one in another folder) compiles only what changed."""
+    key = (xml, filters, source)
+    code = _COMPILED.get(key)
+    if code is None:
+        code = env.compile(source)  # a syntax error is raised here, as from_string raises it
+        if len(source) < MAX_COMPILED_SOURCE:
+            with _COMPILED_LOCK:  # (the editor's server may prepare templates in threads)
+                if len(_COMPILED) >= MAX_COMPILED:
+                    _COMPILED.pop(next(iter(_COMPILED)), None)  # the oldest first
+                _COMPILED[key] = code
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
 def _prepare(path: Path) -> WordTemplate:
@@ -364,11 +389,11 @@ def _prepare(path: Path) -> WordTemplate:
                         template.table_parts.append(part)
         template.property_sources = {name: _clean_tags(text) for name, text in core_properties(parts).items()
                                      if name in TEMPLATED_PROPERTIES and _OPENERS.search(text)}
-    env, plain_env = _environments(path)
+    env, plain_env, filters = _environments(path)
     template.environment = env
     for part, source in template.sources.items():
         try:
-            template.compiled[part] = env.from_string(source)
+            template.compiled[part] = _compiled(env, source, True, filters)
         except Exception as exc:  # jinja2.TemplateSyntaxError, but any compile failure is the template's
             line = getattr(exc, "lineno", None)
             problems.append(Problem(f"template syntax: {getattr(exc, 'message', exc)}"
@@ -376,7 +401,7 @@ def _prepare(path: Path) -> WordTemplate:
                                     _where(parts, part, source, line, ""), rule="template-tag"))
     for name, source in template.property_sources.items():
         try:
-            template.compiled_properties[name] = plain_env.from_string(source)
+            template.compiled_properties[name] = _compiled(plain_env, source, False, filters)
         except Exception as exc:
             problems.append(Problem(f"template syntax in the document property {name!r} ({source!r}): "
                                     f"{getattr(exc, 'message', exc)}", Position(display_path(path)),
