@@ -159,7 +159,8 @@ _figure = st.one_of(
     st.fixed_dictionaries({"caption": some_text, "chart": st.sampled_from(["bar", "pie"]),
                            "categories": st.just(["Yes", "No"]), "values": st.just(["x", 3])}))
 _recommendation = st.one_of(some_text, st.fixed_dictionaries({"text": some_text}, optional={
-    "id": st.text(string.digits, min_size=1, max_size=2).map("R".__add__),  # R[0-9]{1,2} "status": st.sampled_from(["open", "in progress", "completed"]),
+    "id": st.text(string.digits, min_size=1, max_size=2).map("R".__add__),  # R[0-9]{1,2}
+    "status": st.sampled_from(["open", "in progress", "completed"]),
     "owner": some_text, "due": some_text}))
 _section = st.fixed_dictionaries(
     {"title": some_text, "type": st.sampled_from(["thematic audit", "independent audit", "multi-agency audit",
