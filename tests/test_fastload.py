@@ -21,6 +21,9 @@ SNIPPETS = {
     "escaped controls": 'a: "x\\x00y\\vz\\x0c\\x1f\\x7f\\x80\\x84\\x86\\x9f\\ufffe\\uffff\\x85 \\x00"\n'
                         'b:\n  - "\\x08\\x0e"\n  - {c: "\\x01", d: "\\x01\\ufdd0"}\n',
     "escaped line ends": 'b:\n  - "\\r\\nline\\rend\\x0b"\n  - "CRLF\\r\\n\\r\\r\\n"\n',
+    # lone surrogates (libyaml refuses their escapes): dropped with a warning at the value, on either path
+    "escaped surrogates": 'a: "x\\ud800y \\uDFFF\\U0000dc00 \\\\ud800 \\\\\\udbff z"\nb: [&s "\\ud83d\\ude00", *s, "\\\\"]\n'
+                          'c: "one \\\n  \\udc00 two"  # a comment\nd: \'\\\\ud800\'\n',
 }
 UNUSUAL = {  # left to the round-trip parser, which gives its messages
     "duplicate key": "a: 1\na: 2\n",
@@ -29,7 +32,13 @@ UNUSUAL = {  # left to the round-trip parser, which gives its messages
     "number key": "1: one\n",
     "empty value": "a:\nb: 1\n",
     "syntax error": "a: [1, 2\n",
-    "lone surrogate": 'a: "\\ud800"\n',  # libyaml refuses it; the round-trip path drops it with a warning
+    # a surrogate escape fast path could not tell from what it stands in for, or one that is literal text
+    "surrogate escape beside a private-use character": 'a: "\\ud800 \ue000"\n',
+    "surrogate escape beside a private-use escape": 'a: "\\ud800"\nb: "\\ue7ff"\n',
+    "surrogate escape in plain text": 'a: "\\ud800"\nb: plain \\ud800\n',
+    "surrogate escape in single quotes": "a: '\\ud800'\n",
+    "surrogate escape in a comment": 'a: 1  # "\\ud800"\n',
+    "surrogate escape in a key": '"k\\ud800": 1\n',
 }
 
 

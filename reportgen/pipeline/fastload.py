@@ -9,6 +9,7 @@ so every message about a bad file is exactly what it was. (So does a field left 
 which the two parsers place differently.) Control characters and line ends that a value holds as escapes
 ("\\v", "\\x00", "\\r") are cleaned here as the round-trip path cleans them, each reported where
 that path reports it, so such a file (common among generated and pasted content) still takes this path.
+So does a lone surrogate escape ("\\ud800", which libyaml refuses): see _shift_surrogates.
 """
 
 from __future__ import annotations
@@ -54,6 +55,31 @@ def may_nest_deeply(text: str) -> bool:
     return text.count("[") + text.count("{") > _SAFE or _DEEP_INDENT.search(text) is not None
 
 
+# A surrogate escape in a double-quoted value ("\\ud800", "\\U0000DC00") makes libyaml refuse the whole file, and
+# one in a long pasted file sent it all through the round-trip parser (0.37 CPU-s for the hostile-text tests'
+# two 0.8 MB files, 0.045 s this way). Such escapes are shifted, length kept (so every column stays), to the private-use
+# characters U+E000-U+E7FF, which libyaml decodes, and shifted back in the values, where the cleaning drops
+# them as the round-trip path does. A file already holding such a character, or an escape of one, is left to
+# the round-trip parser; so is one where a shifted escape was not decoded as exactly one character in a value
+# (it sat in plain or single-quoted text or a comment, where it is literal, or in a key).
+# The pattern: a backslash not after another (written first, so the search skips to backslashes), an even run
+# of them (escaped backslashes), then the escape.
+_SURROGATE_ESCAPE = re.compile(r"\\(?<!\\\\)((?:\\\\)*(?:u|U0000))([dD][89a-fA-F][0-9a-fA-F]{2})")
+_SHIFTED_USED = re.compile(r"[\ue000-\ue7ff]|\\(?:u|U0000)[eE][0-7][0-9a-fA-F]{2}")
+_SHIFTED = re.compile(r"[\ue000-\ue7ff]")
+_SHIFT = 0xE000 - 0xD800
+_UNSHIFT = {code: code - _SHIFT for code in range(0xE000, 0xE800)}
+
+
+def _shift_surrogates(text: str) -> tuple[str, int] | None:
+    """`text` with its surrogate escapes shifted to private-use ones, and how many; None if it cannot be."""
+    if "\\" not in text or not _SURROGATE_ESCAPE.search(text):
+        return text, 0
+    if _SHIFTED_USED.search(text):
+        return None
+    return _SURROGATE_ESCAPE.subn(lambda m: f"\\{m.group(1)}{int(m.group(2), 16) + _SHIFT:04X}", text)
+
+
 Controls = list[tuple[str, tuple[int, int]]]
 """Control characters found in values, each with the (line, col) of its value: load.parse_text warns of each."""
 
@@ -65,16 +91,20 @@ def parse_fast(text: str, controls: Controls | None = None) \
     The control characters the values held (cleaned from them) are added to `controls`, in the order the
     round-trip path warns of them: for each value, its distinct characters in code point order."""
     yaml = _yaml()
-    if not yaml:
+    shifted = _shift_surrogates(text) if yaml else None
+    if shifted is None:
         return None
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(shifted[0])
         if root is None:
             return None
         values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
         keys: dict[PathKey, tuple[int, int]] = {}
         found: Controls = []
-        plain = _plain(root, (), values, keys, [0, 0], yaml.constructor, found)
+        counter = [0, 0, shifted[1]]  # values, characters of text, shifted escapes not yet met in a value
+        plain = _plain(root, (), values, keys, counter, yaml.constructor, found)
+        if counter[2]:
+            return None
     except Exception:  # anything at all: the round-trip parser reads it and says what is wrong
         return None
     if controls is not None:
@@ -95,6 +125,8 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
             if not isinstance(key_node, ScalarNode) or key_node.tag != _STR or key_node.value in out:
                 raise _Unusual  # merge keys, keys that are not text, duplicates
             key = key_node.value
+            if counter[2] and _SHIFTED.search(key):
+                raise _Unusual  # a surrogate escape in a key
             keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             values[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
             out[key] = _plain(value_node, path + (key,), values, keys, counter, constructor, controls)
@@ -111,6 +143,9 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
         counter[1] += len(node.value)
         if counter[1] > MAX_TEXT:
             raise _Unusual  # an alias bomb
+        if counter[2] and _SHIFTED.search(node.value):
+            counter[2] -= len(_SHIFTED.findall(node.value))
+            node.value = node.value.translate(_UNSHIFT)  # so an alias of this value does not count it again
         value, found = cleaned_value(node.value)
         controls.extend((char, values.get(path, (1, 1))) for char in found)
         return value
