@@ -62,6 +62,24 @@ def test_a_file_changed_between_two_reads_is_opened_afresh(tmp_path: Path) -> No
         read_parts(given)
 
 
+def test_a_file_grown_after_its_directory_was_judged_is_read_no_further_than_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The directory is judged first, then the file read to open it: a file replaced by a larger one in
+    between is refused at the size limit, having read no more than the limit into memory."""
+    grown = tmp_path / "grown.docx"
+    grown.write_bytes(b"\0" * (16 * 1024 * 1024))
+    monkeypatch.setattr(package, "_unzipped", lambda source, name, inflate=True: {})  # it was small when judged
+    monkeypatch.setattr(package, "MAX_DOCX_BYTES", 1024 * 1024)
+    tracemalloc.start()
+    try:
+        with pytest.raises(NotADocx, match="the file is larger than 1 MB"):
+            open_docx(grown)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024, peak
+
+
 # -- refused before anything is inflated ------------------------------------------------------------------
 
 def test_a_part_declared_to_inflate_to_2_gb_is_refused_from_the_directory(factory: dict[str, bytes]) -> None:

@@ -123,11 +123,18 @@ def _remember(key: tuple[bytes, str], opened: Package) -> None:
 
 
 def _file_bytes(source: str | Path | bytes, name: str) -> bytes:
-    """The .docx file's bytes, all of them (their digest is the key of what opening them gave)."""
+    """The .docx file's bytes, all of them (their digest is the key of what opening them gave). Read no further
+    than the size limit: the file may have been replaced since its directory was judged."""
+    if isinstance(source, bytes):
+        return source
     try:
-        return source if isinstance(source, bytes) else Path(source).read_bytes()
+        with open(source, "rb") as file:
+            data = file.read(MAX_DOCX_BYTES + 1)
     except OSError as exc:
         raise _refused(name, "", f"not a Word .docx file ({exc})") from None
+    if len(data) > MAX_DOCX_BYTES:
+        raise _refused(name, "", f"the file is larger than {_size(MAX_DOCX_BYTES)}")
+    return data
 
 
 def _opened(data: bytes, name: str, check_xml: bool) -> Package:
