@@ -308,3 +308,26 @@ def test_the_pack_holds_the_appendix_as_it_was_checked(tmp_path: Path) -> None:
 
     text = document_text(compose(agenda_, items))
     assert PUBLIC in text and SECRET not in text
+
+
+def test_a_huge_file_is_identified_without_being_read_into_memory(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A non-public appendix can be any file, of any size: its identity (a hash of its bytes) is read a piece
+    at a time once it is too large to be a Word document reportgen would open."""
+    import hashlib
+    import tracemalloc
+
+    from reportgen.checks.linked_files import content_hash
+    from reportgen.oxml import package
+
+    huge = tmp_path / "recording.docx"
+    huge.write_bytes(b"\0" * (16 * 1024 * 1024))
+    monkeypatch.setattr(package, "MAX_DOCX_BYTES", 1024 * 1024)
+    tracemalloc.start()
+    try:
+        found = content_hash(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == hashlib.sha256(b"file\0" + huge.read_bytes()).hexdigest()  # the same identity as before
+    assert peak < 4 * 1024 * 1024, peak

@@ -109,11 +109,17 @@ def identify(path: Path, data: bytes | None = None) -> FileIdentity:
 def content_hash(path: Path, data: bytes | None = None) -> str:
     """SHA-256 of a Word document's parts (name and bytes, in name order), or of any other file's bytes
     (`data`, when the caller has read them already)."""
-    from reportgen.oxml.package import NotADocx, read_parts
+    from reportgen.oxml.package import MAX_DOCX_BYTES, NotADocx, read_parts
 
-    if data is None:
-        data = path.read_bytes()
     digest = hashlib.sha256()
+    if data is None:
+        with path.open("rb") as file:
+            data = file.read(MAX_DOCX_BYTES + 1)
+            if len(data) > MAX_DOCX_BYTES:  # no Word document reportgen opens: its bytes, hashed as they are read
+                digest.update(b"file\0" + data)
+                while chunk := file.read(1024 * 1024):
+                    digest.update(chunk)
+                return digest.hexdigest()
     try:
         parts = read_parts(data, display_path(path))  # named as the pack's other reads name it: opened once
     except NotADocx:
