@@ -20,6 +20,7 @@ from reportgen.checks import content as checks
 from reportgen.checks.content import Check
 from reportgen.errors import Problem
 from reportgen.model import Agenda, AnnualReport, CoverReport, Node
+from reportgen.model.cover import Appendix
 from reportgen.model.actions import Action, ActionPlan, annual_actions, annual_warnings, cover_actions
 
 Recommendations = Callable[[Node, str, "_dt.date | None"], list[Action]]
@@ -45,12 +46,17 @@ class Kind:
     """Written by people as content (`reportgen new` offers it); False for documents reportgen makes itself."""
     pack: bool = False
     """It builds into a pack of other reports and their appendices (reportgen.pipeline.agenda)."""
+    appendices: Callable[[Node], list[Appendix]] | None = None
+    """Its own appendices, which an agenda packs after it as Appendix 1, 2 ...; None for a kind that has none."""
+    front_sheet: Callable[[Node], str] | None = None
+    """What an agenda's front sheet says of it under its item's title; None for nothing."""
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("cover", CoverReport, "committee-cover.docx",
          checks=(checks.cover_dates, checks.recommendation_lead_in, checks.published_figures, checks.pasted_markdown),
-         recommendations=cover_actions),
+         recommendations=cover_actions,
+         appendices=CoverReport.own_appendices, front_sheet=CoverReport.front_sheet_line),
     Kind("annual", AnnualReport, "annual-qa-report.docx",
          checks=(checks.published_figures, checks.missing_figure_data, checks.pasted_markdown),
          recommendations=annual_actions, recommendation_warnings=annual_warnings),
@@ -66,6 +72,18 @@ WRITTEN = tuple(name for name, kind in KINDS.items() if kind.written)
 def kind_of(report: object) -> Kind:
     """The registry's entry for a model (its `kind`)."""
     return KINDS[report.kind]  # type: ignore[attr-defined]
+
+
+def own_appendices(report: Node) -> list[Appendix]:
+    """A report's own appendices, by its kind (none for a kind that has none)."""
+    found = kind_of(report).appendices
+    return found(report) if found is not None else []
+
+
+def front_sheet_line(report: Node) -> str:
+    """What an agenda's front sheet says of a report under its item's title, by its kind ('' for nothing)."""
+    found = kind_of(report).front_sheet
+    return found(report) if found is not None else ""
 
 
 MODELS: dict[str, type] = {name: KINDS[name].model for name in WRITTEN}

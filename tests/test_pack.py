@@ -73,6 +73,26 @@ def test_front_sheet_then_items_in_order(example: Path) -> None:
     assert positions == sorted(positions)
 
 
+def test_front_sheet_says_whose_report_for_what_and_its_appendices(example: Path) -> None:
+    """Under each item's title: what the report's kind says of it (the registry's front_sheet: a covering
+    report's author and purpose), then its own appendices (the registry's appendices), numbered."""
+    text = document_text(example / "build" / f"{AGENDA}.docx")
+    front = text[:text.index("Aidhour Quality Assurance Report on Audits Completed December 2019")]
+    assert "Report of Andrew Carter, Director of Community and Children's Services. For Information." in front
+    assert "Report of Example Officer, Example Director (example only). For Decision." in front
+    said = front.index("Report of Example Officer, Example Director (example only). For Information.")
+    assert front.index("Appendix 1 \u2013 Example appendix held as a Word document") > said
+
+
+def test_a_kind_without_appendices_or_a_front_sheet_line_gives_none() -> None:
+    from reportgen import kinds
+    from reportgen.pipeline import read_report
+
+    annual, _ = read_report(ROOT / "content" / "annual-qa-report-2018-19.yaml")
+    assert kinds.KINDS["annual"].appendices is None and kinds.own_appendices(annual) == []
+    assert kinds.front_sheet_line(annual) == ""
+
+
 def test_each_item_has_its_own_header_and_pages_number_on(example: Path) -> None:
     docx = example / "build" / f"{AGENDA}.docx"
     headers = _headers(docx)

@@ -165,6 +165,15 @@ class CoverReport(Tabulated):
                                  f"set `access: non-public`, or delete {name}{where}", name)
         return self
 
+    def own_appendices(self) -> list[Appendix]:
+        """Its appendices, which an agenda packs after it (Appendix 1, 2 ...)."""
+        return self.appendices
+
+    def front_sheet_line(self) -> str:
+        """What an agenda's front sheet says of it under its item's title: whose report, and for what."""
+        purpose = "For Information" if self.purpose == "information" else "For Decision"
+        return f"Report of {self.report_of}. {purpose}."
+
     @property
     def exempt_appendices(self) -> list[tuple[int, Appendix]]:
         """The non-public appendices and their numbers (Appendix 1, 2 ...)."""

@@ -19,7 +19,8 @@ from pathlib import Path
 from reportgen.errors import ContentError, Position, Problem, ReportgenError
 from reportgen.checks.linked_files import FileIdentity, confined, identify
 from reportgen.errors import display_path
-from reportgen.model import Agenda, CoverReport, Node
+from reportgen.kinds import front_sheet_line, own_appendices
+from reportgen.model import Agenda, Node
 from reportgen.model.agenda import AgendaItem
 from reportgen.checks.safety import ACCESS_PROPERTY, is_public
 
@@ -134,9 +135,8 @@ def read_agenda(source: Path) -> tuple[Agenda, list[PackItem], list[Problem]]:
                     packed.report, packed.report_source = report, path
                     named.append(_Named(path, files.identity(path), where, key, public, _REPORT, report))
                     warnings.extend(_title_from_report(item, report, agenda.where("items", i, "title"), i))
-                    if isinstance(report, CoverReport):
-                        named += _report_appendices(report, path, root, public, problems, files)
-        numbered = len(packed.report.appendices) if isinstance(packed.report, CoverReport) else 0
+                    named += _report_appendices(report, path, root, public, problems, files)
+        numbered = len(own_appendices(packed.report)) if packed.report is not None else 0
         for j, name in enumerate(item.appendices):
             where = agenda.where("items", i, "appendices", j)
             key = f"items[{i + 1}].appendices[{j + 1}]"
@@ -287,15 +287,15 @@ def _file_texts(path: Path, files: _Files) -> list[str]:
     return []
 
 
-def _report_appendices(report: CoverReport, path: Path, root: Path, public: bool,
+def _report_appendices(report: Node, path: Path, root: Path, public: bool,
                        problems: list[Problem], files: _Files) -> list[_Named]:
-    """A covering report's appendices that name a file, in its own order (Appendix 1, 2 ...).
+    """A report's own appendices (a covering report's, by its kind) that name a file, in its order (Appendix 1, 2 ...).
 
     An exempt appendix's file is named too (never packed): it is what the rest of the agenda is
     checked against. Its path was checked when the report was read (reportgen.checks.linked_files).
     """
     named = []
-    for n, appendix in enumerate(report.appendices, start=1):
+    for n, appendix in enumerate(own_appendices(report), start=1):
         what = f"Appendix {n} \u2013 {appendix.title}"
         if not appendix.file:
             if not appendix.public:  # listed on the front sheet, file or not
@@ -510,9 +510,8 @@ def front_sheet_lines(items: list[PackItem]) -> dict[str, list[str]]:
     for packed in items:
         found = []
         report = packed.report
-        if isinstance(report, CoverReport):
-            purpose = "For Information" if report.purpose == "information" else "For Decision"
-            found.append(f"Report of {report.report_of}. {purpose}.")
+        if report is not None and (line := front_sheet_line(report)):
+            found.append(line)
         found.extend(packed.papers or [paper.title for paper in packed.appendices])
         lines[packed.item.number] = found
     return lines
