@@ -85,7 +85,8 @@ def open_docx(source: str | Path | bytes, name: str | None = None, *, check_xml:
     `check_xml=False` is for reading only what reportgen wrote (fingerprints), never for parsing parts.
     """
     name = name or ("the document" if isinstance(source, bytes) else str(source))
-    _unzipped(source, name, inflate=False)  # refused from the directory before the file is read whole and hashed
+    if not isinstance(source, bytes):  # refused from the directory before the file is read whole and hashed
+        _unzipped(source, name, inflate=False)  # (bytes already in memory are judged once, by _opened)
     data = _file_bytes(source, name)
     key = (hashlib.blake2b(data, digest_size=20).digest(), name)
     with _packages_lock:

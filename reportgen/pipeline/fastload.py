@@ -150,4 +150,3 @@ def _plain(node: Any, path: PathKey, values: dict, keys: dict, counter: list[int
         controls.extend((char, values.get(path, (1, 1))) for char in found)
         return value
     return constructor.yaml_constructors[node.tag](constructor, node)
-

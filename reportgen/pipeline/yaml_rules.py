@@ -25,6 +25,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udff
 LINE_BREAK_MARK = "\ufdd0"
 
 
+# Explicit tags that only say what YAML would infer anyway; any other tag (!!python/...) is refused.
+CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+
+
 def without_controls(text: str, line_break: str) -> str:
     """`text` with CONTROL's characters dropped, a vertical tab or form feed becoming `line_break`."""
     return CONTROL.sub(lambda m: line_break if m.group() in "\x0b\x0c" else "", text)
@@ -41,5 +45,3 @@ def cleaned_value(value: str) -> tuple[str, list[str]]:
         found = sorted(set(CONTROL.findall(value)))
         value = without_controls(value, "\n")
     return value.replace(LINE_BREAK_MARK, "\n"), found
-# Explicit tags that only say what YAML would infer anyway; any other tag (!!python/...) is refused.
-CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
